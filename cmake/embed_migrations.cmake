@@ -1,0 +1,13 @@
+# Run by tousu_embed_migrations at build time: writes OUT, a C++ file holding every SQL file.
+set(body "// Generated from the migrations folder; edit the .sql files, not this.\n")
+string(APPEND body "#include <vector>\n#include \"common/db/migrations.h\"\n")
+string(APPEND body "namespace tousu::db {\nconst std::vector<MigrationFile>& ${SYMBOL}() {\n")
+string(APPEND body "  static const std::vector<MigrationFile> files = {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" sql)
+  string(APPEND body "    {\"${name}\", R\"tousu_sql(${sql})tousu_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n}  // namespace tousu::db\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

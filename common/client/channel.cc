@@ -1,0 +1,63 @@
+#include "common/client/channel.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/metrics/grpc_metrics.h"
+
+namespace tousu::client {
+
+std::string RetryServiceConfig(const ChannelOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& m : options.idempotent_methods) {
+    const size_t slash = m.find('/');
+    if (slash == std::string::npos) {
+      names.push_back(absl::StrFormat(R"({"service":"%s"})", m));
+    } else {
+      names.push_back(absl::StrFormat(R"({"service":"%s","method":"%s"})", m.substr(0, slash),
+                                      m.substr(slash + 1)));
+    }
+  }
+  if (names.empty()) return "{}";
+  return absl::StrFormat(
+      R"({"methodConfig":[{"name":[%s],"retryPolicy":{"maxAttempts":%d,"initialBackoff":"%.3fs",)"
+      R"("maxBackoff":"%.3fs","backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})",
+      absl::StrJoin(names, ","), options.max_attempts,
+      absl::ToDoubleSeconds(options.initial_backoff), absl::ToDoubleSeconds(options.max_backoff));
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           const ChannelOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(RetryServiceConfig(options));
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  // Short reconnect backoff: peers restart during rolling deploys.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout,
+                                                    const grpc::CallbackServerContext* parent,
+                                                    const std::string& request_id) {
+  std::unique_ptr<grpc::ClientContext> ctx;
+  auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
+  std::string rid = request_id;
+  if (parent != nullptr) {
+    ctx = grpc::ClientContext::FromCallbackServerContext(*parent);
+    if (parent->deadline() < deadline) deadline = parent->deadline();
+    if (rid.empty()) {
+      auto it = parent->client_metadata().find(metrics::kRequestIdHeader);
+      if (it != parent->client_metadata().end()) rid.assign(it->second.data(), it->second.size());
+    }
+  } else {
+    ctx = std::make_unique<grpc::ClientContext>();
+  }
+  ctx->set_deadline(deadline);
+  if (!rid.empty()) ctx->AddMetadata(metrics::kRequestIdHeader, rid);
+  return ctx;
+}
+
+}  // namespace tousu::client

@@ -1,0 +1,72 @@
+#include "common/events/outbox.h"
+
+#include <random>
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+#include "common/db/sql_time.h"
+
+namespace tousu::events {
+
+std::string NewEventId() {
+  thread_local std::mt19937_64 rng([] {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }());
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & 0xffffffffffff0fffull) | 0x0000000000004000ull;  // version 4
+  lo = (lo & 0x3fffffffffffffffull) | 0x8000000000000000ull;  // variant 10
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
+                         lo >> 48, lo & 0xffffffffffffull);
+}
+
+int PartitionOf(absl::string_view aggregate_id) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : aggregate_id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<int>(h % kOutboxPartitions);
+}
+
+complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_view event_type,
+                                             absl::string_view aggregate_id,
+                                             const google::protobuf::Message& payload,
+                                             absl::string_view request_id) {
+  complaints::common::v1::Event event;
+  event.set_event_id(NewEventId());
+  event.set_event_type(std::string(event_type));
+  event.set_aggregate_id(std::string(aggregate_id));
+  event.set_producer(producer_);
+  const absl::Time now = clock_.Now();
+  const int64_t micros = absl::ToUnixMicros(now);
+  event.mutable_occurred_at()->set_seconds(micros / 1000000);
+  event.mutable_occurred_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  event.mutable_payload()->PackFrom(payload);
+  event.set_request_id(std::string(request_id));
+
+  const auto& subscribers = subscriptions_.SubscribersOf(event.event_type());
+  if (subscribers.empty()) return event;
+  const std::string envelope = event.SerializeAsString();
+  const int partition = PartitionOf(aggregate_id);
+  const std::string created_at = db::ToSqlDateTime(now);
+  auto& insert = tx.Prepare(
+      "INSERT INTO outbox (event_id, subscriber, partition_no, aggregate_id, event_type, envelope,"
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& subscriber : subscribers) {
+    std::istringstream blob(envelope);
+    insert.clearParameters();
+    insert.setString(1, event.event_id());
+    insert.setString(2, subscriber);
+    insert.setInt(3, partition);
+    insert.setString(4, event.aggregate_id());
+    insert.setString(5, event.event_type());
+    insert.setBlob(6, &blob);
+    insert.setDateTime(7, created_at);
+    insert.executeUpdate();
+  }
+  if (listener_) tx.OnCommit(listener_);
+  return event;
+}
+
+}  // namespace tousu::events

@@ -1,0 +1,302 @@
+#include "common/events/relay.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/client/channel.h"
+#include "common/db/errors.h"
+#include "common/db/sql_time.h"
+#include "common/db/transaction.h"
+#include "common/events/outbox.h"
+#include "common/log/log.h"
+
+namespace tousu::events {
+
+namespace cv1 = complaints::common::v1;
+
+struct Relay::PendingRow {
+  uint64_t id;
+  std::string subscriber;
+  std::string aggregate_id;
+  std::string envelope;
+  int attempts;
+  absl::Time next_attempt_at;
+};
+
+Relay::Relay(std::string producer, const db::DbOptions& db,
+             std::map<std::string, std::string> peers, const time::Clock& clock,
+             prometheus::Registry& registry, RelayOptions options)
+    : producer_(std::move(producer)),
+      db_options_(db),
+      peers_(std::move(peers)),
+      clock_(clock),
+      options_(options),
+      delivered_(registry, "tousu_outbox_delivered_total", "Events delivered to a subscriber.",
+                 {"subscriber"}),
+      failures_(registry, "tousu_outbox_delivery_failures_total",
+                "Delivery attempts that failed and will be retried.", {"subscriber"}),
+      backlog_(registry, "tousu_outbox_backlog_events", "Events not yet delivered, by subscriber.",
+               {"subscriber"}),
+      oldest_age_(registry, "tousu_outbox_oldest_pending_age_seconds",
+                  "Age of the oldest undelivered event, by subscriber.", {"subscriber"}) {
+  db::DbOptions relay_db = db;
+  relay_db.pool_size = options_.workers + 1;
+  pool_ = std::make_unique<db::ConnectionPool>(relay_db);
+  for (const auto& [name, address] : peers_) {
+    backlog_.With({name}).Set(0);
+    oldest_age_.With({name}).Set(0);
+  }
+}
+
+Relay::~Relay() { Stop(); }
+
+void Relay::Start() {
+  stopping_ = false;
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { Work(i); });
+}
+
+void Relay::Stop() {
+  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    ++wake_seq_;
+  }
+  wake_cv_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void Relay::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    ++wake_seq_;
+  }
+  wake_cv_.notify_one();
+}
+
+void Relay::Work(int worker) {
+  absl::Time next_backlog = absl::InfinitePast();
+  absl::Time next_prune = absl::Now() + absl::Minutes(1);
+  while (!stopping_) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(wake_mu_);
+      seen = wake_seq_;
+    }
+    auto delivered = DeliverOnce();
+    if (!delivered.ok()) {
+      log::Warn("outbox relay pass failed", {{"error", delivered.status().ToString()}});
+    }
+    if (worker == 0 && absl::Now() >= next_backlog) {
+      (void)RefreshBacklog();
+      next_backlog = absl::Now() + options_.backlog_refresh;
+    }
+    if (worker == 0 && absl::Now() >= next_prune) {
+      next_prune = absl::Now() + absl::Minutes(1);
+      (void)db::RunInTransaction(*pool_, [&](db::Transaction& tx) {
+        auto& del = tx.Prepare("DELETE FROM outbox WHERE delivered_at < ? LIMIT 1000");
+        del.setDateTime(1, db::ToSqlDateTime(clock_.Now() - options_.retention));
+        del.executeUpdate();
+        return absl::OkStatus();
+      });
+    }
+    if (delivered.ok() && *delivered > 0) continue;  // more may be waiting
+    std::unique_lock<std::mutex> lock(wake_mu_);
+    wake_cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.idle_poll),
+                      [&] { return stopping_ || wake_seq_ != seen; });
+  }
+}
+
+absl::StatusOr<int> Relay::DeliverOnce() {
+  // Which partitions have due work? A plain read: the claim below is what guards against races.
+  std::vector<int> partitions;
+  absl::Status s = db::RunInTransaction(
+      *pool_,
+      [&](db::Transaction& tx) {
+        auto& q = tx.Prepare(
+            "SELECT DISTINCT partition_no FROM outbox WHERE delivered_at IS NULL"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)");
+        q.setDateTime(1, db::ToSqlDateTime(clock_.Now()));
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        while (rs->next()) partitions.push_back(rs->getInt(1));
+        return absl::OkStatus();
+      },
+      {.read_committed = true});
+  if (!s.ok()) return s;
+  if (partitions.empty()) return 0;
+  // Workers and replicas start at different partitions, so they spread out instead of colliding.
+  std::rotate(partitions.begin(), partitions.begin() + (rotation_++ % partitions.size()),
+              partitions.end());
+  for (int p : partitions) {
+    bool claimed = false;
+    auto n = DeliverPartition(p, claimed);
+    if (!n.ok()) return n.status();
+    if (claimed) return *n;
+  }
+  return 0;
+}
+
+absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
+  int delivered_count = 0;
+  absl::Status s = db::RunInTransaction(
+      *pool_,
+      [&](db::Transaction& tx) -> absl::Status {
+        delivered_count = 0;
+        auto& claim = tx.Prepare(
+            "SELECT partition_no FROM outbox_partitions WHERE partition_no = ? FOR UPDATE SKIP "
+            "LOCKED");
+        claim.setInt(1, partition);
+        {
+          std::unique_ptr<sql::ResultSet> rs(claim.executeQuery());
+          claimed = rs->next();
+        }
+        if (!claimed) return absl::OkStatus();
+
+        std::vector<PendingRow> rows;
+        auto& pending = tx.Prepare(
+            "SELECT id, subscriber, aggregate_id, envelope, attempts, next_attempt_at FROM outbox"
+            " WHERE partition_no = ? AND delivered_at IS NULL ORDER BY id LIMIT ?");
+        pending.setInt(1, partition);
+        pending.setInt(2, options_.batch_size);
+        {
+          std::unique_ptr<sql::ResultSet> rs(pending.executeQuery());
+          while (rs->next()) {
+            PendingRow r;
+            r.id = rs->getUInt64(1);
+            r.subscriber = rs->getString(2);
+            r.aggregate_id = rs->getString(3);
+            r.envelope = rs->getString(4);
+            r.attempts = rs->getInt(5);
+            r.next_attempt_at =
+                rs->isNull(6) ? absl::InfinitePast() : db::FromSqlDateTime(rs->getString(6));
+            rows.push_back(std::move(r));
+          }
+        }
+
+        std::set<std::pair<std::string, std::string>> blocked;  // (aggregate, subscriber)
+        const absl::Time now = clock_.Now();
+        auto& mark_done = tx.Prepare(
+            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE "
+            "id = ?");
+        for (const auto& r : rows) {
+          if (stopping_) break;
+          auto key = std::make_pair(r.aggregate_id, r.subscriber);
+          if (blocked.contains(key)) continue;
+          if (r.next_attempt_at > now) {  // waiting out its backoff: later events wait behind it
+            blocked.insert(key);
+            continue;
+          }
+          absl::Status d = Deliver(r.subscriber, r.envelope);
+          if (d.ok()) {
+            mark_done.clearParameters();
+            mark_done.setDateTime(1, db::ToSqlDateTime(clock_.Now()));
+            mark_done.setUInt64(2, r.id);
+            mark_done.executeUpdate();
+            delivered_.With({r.subscriber}).Increment();
+            ++delivered_count;
+          } else {
+            blocked.insert(key);
+            failures_.With({r.subscriber}).Increment();
+            auto& mark_failed = tx.Prepare(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                " WHERE id = ?");
+            mark_failed.setDateTime(1, db::ToSqlDateTime(clock_.Now() + Backoff(r.attempts + 1)));
+            mark_failed.setString(2, std::string(d.message().substr(0, 250)));
+            mark_failed.setUInt64(3, r.id);
+            mark_failed.executeUpdate();
+            log::Warn("event delivery failed", {{"subscriber", r.subscriber},
+                                                {"attempts", r.attempts + 1},
+                                                {"error", d.ToString()}});
+          }
+        }
+        return absl::OkStatus();
+      },
+      {.max_attempts = 1, .read_committed = true});
+  if (!s.ok()) return s;
+  return delivered_count;
+}
+
+cv1::EventSink::Stub* Relay::StubFor(const std::string& subscriber) {
+  std::lock_guard<std::mutex> lock(stubs_mu_);
+  auto it = stubs_.find(subscriber);
+  if (it != stubs_.end()) return it->second.get();
+  auto addr = peers_.find(subscriber);
+  if (addr == peers_.end()) return nullptr;
+  client::ChannelOptions opts;
+  opts.idempotent_methods = {"complaints.common.v1.EventSink/DeliverEvent"};
+  auto stub = cv1::EventSink::NewStub(client::MakeChannel(addr->second, opts));
+  return stubs_.emplace(subscriber, std::move(stub)).first->second.get();
+}
+
+absl::Status Relay::Deliver(const std::string& subscriber, const std::string& envelope) {
+  auto* stub = StubFor(subscriber);
+  if (stub == nullptr) {
+    log::Error("no address configured for subscriber", {{"subscriber", subscriber}});
+    return absl::FailedPreconditionError(absl::StrCat("no address for subscriber ", subscriber));
+  }
+  cv1::DeliverEventRequest request;
+  if (!request.mutable_event()->ParseFromString(envelope)) {
+    return absl::DataLossError("outbox envelope does not parse");
+  }
+  cv1::DeliverEventResponse response;
+  auto ctx = client::NewCallContext(options_.rpc_timeout, nullptr, request.event().request_id());
+  grpc::Status st = stub->DeliverEvent(ctx.get(), request, &response);
+  if (st.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
+}
+
+absl::Duration Relay::Backoff(int attempts) {
+  absl::Duration d = options_.backoff_base;
+  for (int i = 1; i < attempts && d < options_.backoff_max; ++i) d *= 2;
+  d = std::min(d, options_.backoff_max);
+  thread_local std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);
+  return d * jitter(rng);
+}
+
+absl::StatusOr<int64_t> Relay::RefreshBacklog() {
+  int64_t total = 0;
+  std::map<std::string, std::pair<int64_t, absl::Time>> by_subscriber;
+  absl::Status s = db::RunInTransaction(
+      *pool_,
+      [&](db::Transaction& tx) {
+        auto& q = tx.Prepare(
+            "SELECT subscriber, COUNT(*), MIN(created_at) FROM outbox WHERE delivered_at IS NULL"
+            " GROUP BY subscriber");
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        while (rs->next()) {
+          by_subscriber[rs->getString(1)] = {rs->getInt64(2),
+                                             db::FromSqlDateTime(rs->getString(3))};
+        }
+        return absl::OkStatus();
+      },
+      {.read_committed = true});
+  if (!s.ok()) return s;
+  const absl::Time now = clock_.Now();
+  std::lock_guard<std::mutex> lock(backlog_mu_);
+  for (const auto& name : backlog_subscribers_seen_) {
+    if (!by_subscriber.contains(name)) {
+      backlog_.With({name}).Set(0);
+      oldest_age_.With({name}).Set(0);
+    }
+  }
+  for (const auto& [name, count_oldest] : by_subscriber) {
+    backlog_.With({name}).Set(static_cast<double>(count_oldest.first));
+    oldest_age_.With({name}).Set(std::max(0.0, absl::ToDoubleSeconds(now - count_oldest.second)));
+    total += count_oldest.first;
+    if (std::find(backlog_subscribers_seen_.begin(), backlog_subscribers_seen_.end(), name) ==
+        backlog_subscribers_seen_.end()) {
+      backlog_subscribers_seen_.push_back(name);
+    }
+  }
+  return total;
+}
+
+}  // namespace tousu::events

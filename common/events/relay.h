@@ -1,0 +1,100 @@
+#pragma once
+// Delivering events: the relay reads the outbox and calls each subscriber's EventSink.
+//
+// - At least once: a row is marked delivered only after the subscriber answered OK, and the mark
+//   commits with the batch; a relay killed mid-batch leaves the batch to be delivered again (the
+//   consumer's inbox turns the repeat into a no-op).
+// - In order per aggregate: a partition (hash of the aggregate) is delivered by one relay at a
+//   time, in id order; when an event fails, later events of the same aggregate and subscriber
+//   wait behind it.
+// - Never the same batch twice at once: a relay claims a partition with
+//   SELECT ... FOR UPDATE SKIP LOCKED and holds that lock until its batch commits, so another
+//   replica's relay skips to other partitions.
+// - Backoff: a failed row is retried after base * 2^attempts (capped), with jitter.
+
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/pool.h"
+#include "common/metrics/metrics.h"
+#include "common/time/clock.h"
+#include "complaints/common/v1/events.grpc.pb.h"
+
+namespace tousu::events {
+
+struct RelayOptions {
+  int workers = 2;
+  int batch_size = 64;
+  absl::Duration idle_poll = absl::Milliseconds(200);
+  absl::Duration rpc_timeout = absl::Seconds(5);
+  absl::Duration backoff_base = absl::Milliseconds(200);
+  absl::Duration backoff_max = absl::Seconds(30);
+  absl::Duration backlog_refresh = absl::Seconds(1);
+  // Delivered rows are kept this long for audit, then pruned.
+  absl::Duration retention = absl::Hours(24 * 7);
+};
+
+class Relay {
+ public:
+  // `peers`: subscriber name -> address. The relay opens its own small connection pool, so its
+  // long batches never starve request handlers.
+  Relay(std::string producer, const db::DbOptions& db, std::map<std::string, std::string> peers,
+        const time::Clock& clock, prometheus::Registry& registry, RelayOptions options = {});
+  ~Relay();
+
+  void Start();
+  void Stop();
+  // Wakes an idle worker (called after a commit that wrote outbox rows).
+  void Notify();
+
+  // One pass: claims at most one partition with due work and delivers a batch of it. Returns the
+  // number of events delivered (0 when there was nothing to do or every partition was claimed).
+  absl::StatusOr<int> DeliverOnce();
+  // Recomputes the backlog gauges; returns the number of undelivered rows.
+  absl::StatusOr<int64_t> RefreshBacklog();
+
+ private:
+  struct PendingRow;
+  void Work(int worker);
+  absl::StatusOr<int> DeliverPartition(int partition, bool& claimed);
+  absl::Status Deliver(const std::string& subscriber, const std::string& envelope);
+  complaints::common::v1::EventSink::Stub* StubFor(const std::string& subscriber);
+  absl::Duration Backoff(int attempts);
+
+  std::string producer_;
+  db::DbOptions db_options_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+  std::map<std::string, std::string> peers_;
+  const time::Clock& clock_;
+  RelayOptions options_;
+
+  std::mutex stubs_mu_;
+  std::map<std::string, std::unique_ptr<complaints::common::v1::EventSink::Stub>> stubs_;
+
+  metrics::CachedCounter delivered_;
+  metrics::CachedCounter failures_;
+  metrics::CachedGauge backlog_;
+  metrics::CachedGauge oldest_age_;
+  std::mutex backlog_mu_;
+  std::vector<std::string> backlog_subscribers_seen_;
+
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+  uint64_t wake_seq_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+  std::atomic<uint32_t> rotation_{0};
+};
+
+}  // namespace tousu::events

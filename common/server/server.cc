@@ -1,0 +1,248 @@
+#include "common/server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+
+namespace tousu::server {
+namespace {
+
+log::Level ParseLevel(const std::string& s) {
+  if (s == "debug") return log::Level::kDebug;
+  if (s == "warn") return log::Level::kWarn;
+  if (s == "error") return log::Level::kError;
+  return log::Level::kInfo;
+}
+
+}  // namespace
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSpec spec,
+                                                                       const config::Config& cfg) {
+  log::Init(spec.name, ParseLevel(cfg.GetOr("LOG_LEVEL", "info")));
+  auto rt = std::unique_ptr<ServiceRuntime>(new ServiceRuntime());
+  rt->spec_ = std::move(spec);
+
+  auto grpc_addr = cfg.Require("GRPC_ADDR");
+  if (!grpc_addr.ok()) return grpc_addr.status();
+  rt->grpc_addr_ = *grpc_addr;
+  auto metrics_addr = cfg.Require("METRICS_ADDR");
+  if (!metrics_addr.ok()) return metrics_addr.status();
+  rt->metrics_addr_ = *metrics_addr;
+  auto drain = cfg.DurationOr("DRAIN", rt->drain_);
+  if (!drain.ok()) return drain.status();
+  rt->drain_ = *drain;
+  auto grace = cfg.DurationOr("SHUTDOWN_GRACE", rt->shutdown_grace_);
+  if (!grace.ok()) return grace.status();
+  rt->shutdown_grace_ = *grace;
+  auto max_msg = cfg.IntOr("MAX_MESSAGE_BYTES", rt->max_message_bytes_);
+  if (!max_msg.ok()) return max_msg.status();
+  rt->max_message_bytes_ = static_cast<int>(*max_msg);
+
+  auto db = db::DbOptions::FromConfig(cfg);
+  if (!db.ok()) return db.status();
+  rt->db_options_ = *db;
+
+  if (auto offset_file = cfg.Get("CLOCK_OFFSET_FILE"); offset_file && !offset_file->empty()) {
+    rt->clock_ = std::make_unique<time::OffsetFileClock>(*offset_file);
+    log::Warn("controllable clock is ON: time follows the offset file (test and demo stacks only)",
+              {{"file", *offset_file}});
+  } else {
+    rt->clock_ = std::make_unique<time::SystemClock>();
+  }
+
+  if (rt->spec_.needs_calendar) {
+    auto path = cfg.Require("CALENDAR_FILE");
+    if (!path.ok()) return path.status();
+    auto cal = time::BusinessCalendar::LoadFile(*path);
+    if (!cal.ok()) return cal.status();
+    rt->calendar_ = std::make_unique<time::BusinessCalendar>(std::move(*cal));
+  }
+
+  events::Subscriptions subs;
+  if (auto path = cfg.Get("SUBSCRIPTIONS_FILE"); path && !path->empty()) {
+    auto loaded = events::Subscriptions::LoadFile(*path);
+    if (!loaded.ok()) return loaded.status();
+    subs = std::move(*loaded);
+    rt->has_subscriptions_ = true;
+  }
+  auto peers = events::ParsePeers(cfg.GetOr("PEERS", ""));
+  if (!peers.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(cfg.VariableName("PEERS"), ": ", peers.status().message()));
+  }
+  rt->peers_ = std::move(*peers);
+  auto relay_workers = cfg.IntOr("RELAY_WORKERS", rt->relay_options_.workers);
+  if (!relay_workers.ok()) return relay_workers.status();
+  rt->relay_options_.workers = static_cast<int>(std::clamp<int64_t>(*relay_workers, 1, 16));
+
+  auto workers = cfg.IntOr("WORKERS", rt->db_options_.pool_size);
+  if (!workers.ok()) return workers.status();
+  auto queue = cfg.IntOr("QUEUE", 256);
+  if (!queue.ok()) return queue.status();
+
+  for (const auto& flag : cfg.UnusedFlags()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown flag --", flag));
+  }
+
+  rt->registry_ = std::make_shared<prometheus::Registry>();
+  rt->pool_ = std::make_unique<db::ConnectionPool>(rt->db_options_);
+  rt->executor_ =
+      std::make_unique<BoundedExecutor>(static_cast<int>(std::clamp<int64_t>(*workers, 1, 256)),
+                                        static_cast<int>(std::clamp<int64_t>(*queue, 1, 100000)));
+  rt->outbox_ = std::make_unique<events::Outbox>(rt->spec_.name, std::move(subs), *rt->clock_);
+  rt->event_sink_ =
+      std::make_unique<events::EventSinkService>(*rt->pool_, *rt->executor_, *rt->registry_);
+  return rt;
+}
+
+ServiceRuntime::~ServiceRuntime() { Shutdown(); }
+
+absl::Status ServiceRuntime::Start() {
+  auto endpoint = metrics::MetricsEndpoint::Start(metrics_addr_, registry_);
+  if (!endpoint.ok()) return endpoint.status();
+  metrics_ = std::move(*endpoint);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(grpc_addr_, grpc::InsecureServerCredentials(), &grpc_port_);
+  for (auto* s : services_) builder.RegisterService(s);
+  if (serve_event_sink_) builder.RegisterService(event_sink_.get());
+  builder.SetMaxReceiveMessageSize(max_message_bytes_);
+  builder.SetMaxSendMessageSize(max_message_bytes_);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  // Let clients ping every 10 s without data (their keepalive), not more often.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 15 * 60 * 1000);
+
+  auto grpc_metrics = std::make_unique<metrics::GrpcServerMetrics>(*registry_);
+  for (const auto& name : spec_.grpc_services) {
+    if (!grpc_metrics->PreRegister(name)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown gRPC service ", name));
+    }
+  }
+  if (serve_event_sink_) grpc_metrics->PreRegister("complaints.common.v1.EventSink");
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::move(grpc_metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr)
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", grpc_addr_));
+  SetServing(false);
+  log::Info("listening", {{"grpc_port", grpc_port_}, {"metrics_port", metrics_port()}});
+
+  relay_ = std::make_unique<events::Relay>(spec_.name, db_options_, peers_, *clock_, *registry_,
+                                           relay_options_);
+  outbox_->SetCommitListener([relay = relay_.get()] { relay->Notify(); });
+  readiness_ = std::thread([this] { ReadinessLoop(); });
+  return absl::OkStatus();
+}
+
+void ServiceRuntime::SetServing(bool serving) {
+  if (server_ == nullptr) return;
+  auto* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);
+  for (const auto& name : spec_.grpc_services) health->SetServingStatus(name, serving);
+  if (serve_event_sink_) health->SetServingStatus("complaints.common.v1.EventSink", serving);
+  const bool was = serving_.exchange(serving);
+  if (was != serving) {
+    log::Info(serving ? "health: SERVING" : "health: NOT_SERVING");
+    readiness_cv_.notify_all();
+  }
+}
+
+void ServiceRuntime::ReadinessLoop() {
+  bool migrated = false;
+  absl::Duration wait = absl::Milliseconds(200);
+  while (!stopping_) {
+    if (!migrated) {
+      auto common = db::ApplyMigrations(*pool_, "common", db::common_event_migrations());
+      absl::Status s = common.status();
+      if (s.ok() && spec_.migrations != nullptr)
+        s = db::ApplyMigrations(*pool_, spec_.name, *spec_.migrations).status();
+      if (s.ok()) {
+        migrated = true;
+        relay_->Start();
+      } else {
+        log::Warn("migrations not applied yet; retrying", {{"error", s.ToString()}});
+        if (s.code() == absl::StatusCode::kFailedPrecondition ||
+            s.code() == absl::StatusCode::kInvalidArgument) {
+          // An edited or malformed migration will not fix itself: stay NOT_SERVING, say why loudly.
+          log::Error("migrations refused; the service stays NOT_SERVING",
+                     {{"error", s.ToString()}});
+          wait = absl::Seconds(30);
+        }
+      }
+    }
+    if (migrated) {
+      const bool db_ok = pool_->Ping().ok();
+      if (!stopping_) SetServing(db_ok);
+      wait = db_ok ? absl::Seconds(1) : absl::Milliseconds(250);
+    }
+    std::unique_lock<std::mutex> lock(readiness_mu_);
+    readiness_cv_.wait_for(lock, absl::ToChronoMilliseconds(wait),
+                           [&] { return stopping_.load(); });
+  }
+}
+
+bool ServiceRuntime::WaitUntilServing(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(readiness_mu_);
+  return readiness_cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout),
+                                [&] { return serving_.load(); });
+}
+
+void ServiceRuntime::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(readiness_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    stopping_ = true;
+  }
+  readiness_cv_.notify_all();
+  if (readiness_.joinable()) readiness_.join();
+  if (server_ != nullptr) {
+    SetServing(false);
+    log::Info("draining", {{"drain_ms", absl::ToInt64Milliseconds(drain_)}});
+    absl::SleepFor(drain_);
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(shutdown_grace_));
+  }
+  if (relay_) relay_->Stop();
+  if (executor_) executor_->Shutdown();
+  if (server_ != nullptr) server_->Wait();
+  log::Info("stopped");
+}
+
+int ServiceRuntime::RunUntilSignal() {
+  if (auto s = Start(); !s.ok()) {
+    log::Error("start-up failed", {{"error", s.ToString()}});
+    return 1;
+  }
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  log::Info("signal received, shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  Shutdown();
+  return 0;
+}
+
+}  // namespace tousu::server

@@ -1,0 +1,128 @@
+#pragma once
+// Server bootstrap shared by every service. A service's main() only assembles parts:
+//
+//   auto runtime = server::ServiceRuntime::Create({.name = "intake", ...}, cfg);
+//   IntakeService service(...runtime->pool(), runtime->executor(), runtime->clock()...);
+//   runtime->AddService(&service);
+//   return runtime->RunUntilSignal();
+//
+// What it provides: a callback-API gRPC server with grpc.health.v1 (answering for the service's
+// own name: SERVING only after migrations ran and while the database answers), reflection,
+// keepalive and a message-size limit; the go-grpc-prometheus interceptor and a /metrics port; a
+// bounded executor for database work; the outbox, its relay and the EventSink; and a graceful stop
+// on SIGTERM: NOT_SERVING, a drain pause, then Shutdown(deadline).
+
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/config/config.h"
+#include "common/db/migrations.h"
+#include "common/db/pool.h"
+#include "common/events/event_sink.h"
+#include "common/events/outbox.h"
+#include "common/events/relay.h"
+#include "common/metrics/grpc_metrics.h"
+#include "common/metrics/metrics.h"
+#include "common/server/executor.h"
+#include "common/time/business_calendar.h"
+#include "common/time/clock.h"
+
+namespace tousu::server {
+
+struct RuntimeSpec {
+  std::string name;      // "intake": logs, the outbox producer name, the migration track
+  std::string env_name;  // "INTAKE": configuration prefix TOUSU_INTAKE_
+  // Fully qualified gRPC services this process serves, e.g. "complaints.intake.v1.IntakeService";
+  // health answers for each, and their metrics are created at zero.
+  std::vector<std::string> grpc_services;
+  const std::vector<db::MigrationFile>* migrations = nullptr;  // the service's own files
+  bool needs_calendar = false;
+};
+
+// Settings every service reads (TOUSU_<SERVICE>_...):
+//   GRPC_ADDR (required), METRICS_ADDR (required), DB_* (see DbOptions), WORKERS (default: pool
+//   size), QUEUE (default 256), DRAIN (5s), SHUTDOWN_GRACE (10s), MAX_MESSAGE_BYTES (4 MiB),
+//   SUBSCRIPTIONS_FILE, PEERS, RELAY_WORKERS (2), CALENDAR_FILE (when needed), CLOCK_OFFSET_FILE
+//   (turns on the controllable clock), LOG_LEVEL (info).
+class ServiceRuntime {
+ public:
+  static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(RuntimeSpec spec,
+                                                                const config::Config& cfg);
+  ~ServiceRuntime();
+
+  db::ConnectionPool& pool() { return *pool_; }
+  BoundedExecutor& executor() { return *executor_; }
+  const time::Clock& clock() const { return *clock_; }
+  const time::BusinessCalendar* calendar() const { return calendar_.get(); }
+  events::Outbox& outbox() { return *outbox_; }
+  events::EventSinkService& event_sink() { return *event_sink_; }
+  prometheus::Registry& registry() { return *registry_; }
+  events::Relay* relay() { return relay_.get(); }
+  const RuntimeSpec& spec() const { return spec_; }
+
+  // Registers a service implementation (before Start).
+  void AddService(grpc::Service* service) { services_.push_back(service); }
+  // Serves the EventSink (for services that consume events).
+  void ServeEventSink() { serve_event_sink_ = true; }
+
+  // Starts gRPC (NOT_SERVING), metrics, then in the background: migrations (retried until the
+  // database answers), SERVING, the relay, and a health watch that follows the database.
+  absl::Status Start();
+  // Blocks until migrations ran and the service is SERVING, or `timeout` passes.
+  bool WaitUntilServing(absl::Duration timeout);
+  bool serving() const { return serving_; }
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
+
+  // NOT_SERVING, wait the drain pause, Shutdown(deadline), stop the relay and the executor.
+  void Shutdown();
+  // Start, wait for SIGTERM or SIGINT, Shutdown. Returns the process exit code.
+  int RunUntilSignal();
+
+ private:
+  ServiceRuntime() = default;
+  void SetServing(bool serving);
+  void ReadinessLoop();
+
+  RuntimeSpec spec_;
+  std::string grpc_addr_, metrics_addr_;
+  absl::Duration drain_ = absl::Seconds(5), shutdown_grace_ = absl::Seconds(10);
+  int max_message_bytes_ = 4 << 20;
+  db::DbOptions db_options_;
+  std::unique_ptr<time::Clock> clock_;
+  std::unique_ptr<time::BusinessCalendar> calendar_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<BoundedExecutor> executor_;
+  std::unique_ptr<events::Outbox> outbox_;
+  std::unique_ptr<events::EventSinkService> event_sink_;
+  std::unique_ptr<events::Relay> relay_;
+  std::map<std::string, std::string> peers_;
+  bool has_subscriptions_ = false;
+  events::RelayOptions relay_options_;
+  std::vector<grpc::Service*> services_;
+  bool serve_event_sink_ = false;
+  std::unique_ptr<grpc::Server> server_;
+  int grpc_port_ = 0;
+  std::atomic<bool> serving_{false};
+  std::atomic<bool> stopping_{false};
+  std::thread readiness_;
+  std::mutex readiness_mu_;
+  std::condition_variable readiness_cv_;
+  bool shut_down_ = false;
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts afterwards; call first
+// thing in main(), so that RunUntilSignal can wait for them with sigwait.
+void BlockTerminationSignals();
+
+}  // namespace tousu::server

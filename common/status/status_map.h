@@ -1,0 +1,16 @@
+#pragma once
+// The one table that turns Tousu's internal statuses into what callers see. Internal errors
+// never carry SQL text or stack traces to callers: their detail goes to the log only.
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace tousu::status {
+
+// absl and gRPC share code numbers; INTERNAL and UNKNOWN messages are replaced by a generic one.
+grpc::Status ToGrpc(const absl::Status& s);
+// gRPC's spelling of a code as Prometheus labels use it: "OK", "InvalidArgument", ...
+const char* CodeName(grpc::StatusCode code);
+
+}  // namespace tousu::status

@@ -1,0 +1,245 @@
+// The server bootstrap, metrics and client channel against real processes, MariaDB and loopback gRPC.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/client/channel.h"
+#include "complaints/testing/v1/probe.grpc.pb.h"
+#include "tests/support/test_env.h"
+
+namespace tousu {
+namespace {
+
+namespace tv1 = complaints::testing::v1;
+using testing::ChildProcess;
+using testing::ScratchDatabase;
+
+constexpr char kProbe[] = "complaints.testing.v1.ProbeService";
+constexpr int kServing = 1, kNotServing = 2;
+
+std::unique_ptr<tv1::ProbeService::Stub> Stub(int port) {
+  return tv1::ProbeService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+}
+
+TEST(Health, IsNotServingBeforeTheMigrationsRanAndServingAfter) {
+  ScratchDatabase scratch;
+  auto options = scratch.options();
+  options.database = scratch.name() + "_later";  // does not exist yet: the database cannot answer
+  const int port = testing::FreePort();
+  ChildProcess probe(TOUSU_PROBE_SERVER, testing::ProbeEnv(options, port, testing::FreePort()),
+                     ::testing::TempDir() + "/health_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kNotServing, absl::Seconds(20)));
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(testing::HealthStatus(port, kProbe), kNotServing);
+
+  scratch.Execute(absl::StrCat("CREATE DATABASE `", options.database, "`"));
+  EXPECT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(20)));
+  ScratchDatabase checker;  // just for a connection
+  EXPECT_EQ(checker.QueryScalar(absl::StrCat("SELECT COUNT(*) FROM `", options.database, "`.migration_runs")), "1");
+  checker.Execute(absl::StrCat("DROP DATABASE `", options.database, "`"));
+}
+
+TEST(Health, TurnsNotServingOnSigtermThenDrainsAndExitsCleanly) {
+  ScratchDatabase scratch;
+  const int port = testing::FreePort();
+  auto env = testing::ProbeEnv(scratch.options(), port, testing::FreePort());
+  env["TOUSU_PROBE_DRAIN"] = "2s";
+  ChildProcess probe(TOUSU_PROBE_SERVER, env, ::testing::TempDir() + "/sigterm_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+  probe.Signal(SIGTERM);
+  // During the drain pause the server still answers, and says NOT_SERVING.
+  EXPECT_TRUE(testing::WaitForHealth(port, kProbe, kNotServing, absl::Seconds(1)));
+  EXPECT_EQ(probe.Wait(absl::Seconds(15)), 0);
+}
+
+TEST(Health, AnUnknownServiceNameIsNotReportedServing) {
+  ScratchDatabase scratch;
+  const int port = testing::FreePort();
+  ChildProcess probe(TOUSU_PROBE_SERVER, testing::ProbeEnv(scratch.options(), port, testing::FreePort()),
+                     ::testing::TempDir() + "/unknown_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+  EXPECT_EQ(testing::HealthStatus(port, "complaints.nothing.v1.Nothing"), -1);  // NOT_FOUND
+}
+
+TEST(Metrics, TheEndpointServesTheGrpcSeriesWithRealCounts) {
+  ScratchDatabase scratch;
+  const int port = testing::FreePort(), metrics_port = testing::FreePort();
+  ChildProcess probe(TOUSU_PROBE_SERVER, testing::ProbeEnv(scratch.options(), port, metrics_port),
+                     ::testing::TempDir() + "/metrics_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+  auto stub = Stub(port);
+  for (int i = 0; i < 5; ++i) {
+    tv1::CreateNoteRequest req;
+    req.set_aggregate_id("TS-METRICS");
+    req.set_seq(i);
+    tv1::CreateNoteResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->CreateNote(&ctx, req, &resp).ok());
+  }
+  for (int i = 0; i < 2; ++i) {
+    tv1::CreateNoteRequest req;  // no aggregate id
+    tv1::CreateNoteResponse resp;
+    grpc::ClientContext ctx;
+    EXPECT_EQ(stub->CreateNote(&ctx, req, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  const std::string body = testing::HttpGet(metrics_port, "/metrics");
+  const std::vector<std::string> create = {"grpc_service=\"complaints.testing.v1.ProbeService\"",
+                                           "grpc_method=\"CreateNote\"", "grpc_type=\"unary\""};
+  EXPECT_EQ(testing::MetricValue(body, "grpc_server_started_total", create), 7) << body;
+  auto with = [&](const std::string& extra) {
+    auto v = create;
+    v.push_back(extra);
+    return v;
+  };
+  EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total", with("grpc_code=\"OK\"")), 5);
+  EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total", with("grpc_code=\"InvalidArgument\"")), 2);
+  EXPECT_EQ(testing::MetricValue(body, "grpc_server_handling_seconds_count", create), 7);
+  // Methods never called are there at zero, for every code.
+  const std::vector<std::string> slow = {"grpc_method=\"Slow\"", "grpc_code=\"Unavailable\""};
+  EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total", slow), 0);
+  // Prometheus' own checker accepts the exposition.
+  const std::string file = ::testing::TempDir() + "/metrics_" + scratch.name() + ".txt";
+  std::ofstream(file) << body;
+  EXPECT_EQ(std::system(("promtool check metrics < " + file + " > /dev/null").c_str()), 0);
+}
+
+// An in-process ProbeService for the client tests: Slow forwards to a downstream probe while
+// serving (inheriting the deadline), CreateNote fails as UNAVAILABLE and counts its calls.
+class ScriptedProbe final : public tv1::ProbeService::CallbackService {
+ public:
+  std::atomic<int> create_calls{0}, slow_calls{0};
+  int fail_first_slow_calls = 0;
+  tv1::ProbeService::Stub* downstream = nullptr;
+
+  grpc::ServerUnaryReactor* CreateNote(grpc::CallbackServerContext* ctx, const tv1::CreateNoteRequest*,
+                                       tv1::CreateNoteResponse*) override {
+    ++create_calls;
+    auto* r = ctx->DefaultReactor();
+    r->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "scripted"));
+    return r;
+  }
+  grpc::ServerUnaryReactor* Slow(grpc::CallbackServerContext* ctx, const tv1::SlowRequest* req,
+                                 tv1::SlowResponse* resp) override {
+    auto* r = ctx->DefaultReactor();
+    if (++slow_calls <= fail_first_slow_calls) {
+      r->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "scripted"));
+      return r;
+    }
+    if (downstream == nullptr) {
+      resp->set_deadline_ms(0);
+      r->Finish(grpc::Status::OK);
+      return r;
+    }
+    // A generous 30 s of our own: the caller's shorter deadline must win.
+    auto out = client::NewCallContext(absl::Seconds(30), ctx);
+    grpc::Status s = downstream->Slow(out.get(), *req, resp);
+    r->Finish(s);
+    return r;
+  }
+};
+
+struct InProcessServer {
+  explicit InProcessServer(grpc::Service* service) {
+    grpc::ServerBuilder b;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    b.RegisterService(service);
+    server = b.BuildAndStart();
+  }
+  ~InProcessServer() { server->Shutdown(std::chrono::system_clock::now()); }
+  int port = 0;
+  std::unique_ptr<grpc::Server> server;
+};
+
+TEST(Clients, EveryCallCarriesADeadlineAndACallMadeWhileServingInheritsTheIncomingOne) {
+  ScratchDatabase scratch;
+  const int port = testing::FreePort();
+  ChildProcess probe(TOUSU_PROBE_SERVER, testing::ProbeEnv(scratch.options(), port, testing::FreePort()),
+                     ::testing::TempDir() + "/deadline_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+  auto downstream = Stub(port);
+
+  // Direct call: the default deadline is set.
+  {
+    tv1::SlowRequest req;
+    tv1::SlowResponse resp;
+    auto ctx = client::NewCallContext(absl::Seconds(3));
+    ASSERT_TRUE(downstream->Slow(ctx.get(), req, &resp).ok());
+    EXPECT_GT(resp.deadline_ms(), 2000);
+    EXPECT_LE(resp.deadline_ms(), 3100);  // grpc-timeout is rounded up on the wire
+  }
+  // Through a middle server: the caller's 1.5 s deadline reaches the downstream call.
+  ScriptedProbe middle;
+  middle.downstream = downstream.get();
+  InProcessServer server(&middle);
+  auto to_middle = Stub(server.port);
+  tv1::SlowRequest req;
+  tv1::SlowResponse resp;
+  auto ctx = client::NewCallContext(absl::Milliseconds(1500));
+  ASSERT_TRUE(to_middle->Slow(ctx.get(), req, &resp).ok());
+  EXPECT_GT(resp.deadline_ms(), 500);
+  EXPECT_LE(resp.deadline_ms(), 1600);
+  // And it expires together with the caller's.
+  req.set_sleep_ms(2500);
+  auto short_ctx = client::NewCallContext(absl::Milliseconds(800));
+  EXPECT_EQ(to_middle->Slow(short_ctx.get(), req, &resp).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+TEST(Clients, OnlyIdempotentMethodsAreRetried) {
+  ScriptedProbe scripted;
+  scripted.fail_first_slow_calls = 2;
+  InProcessServer server(&scripted);
+  client::ChannelOptions options;
+  options.idempotent_methods = {"complaints.testing.v1.ProbeService/Slow"};
+  auto stub = tv1::ProbeService::NewStub(client::MakeChannel(absl::StrCat("127.0.0.1:", server.port), options));
+
+  tv1::SlowRequest slow;
+  tv1::SlowResponse slow_resp;
+  auto ctx = client::NewCallContext(absl::Seconds(5));
+  EXPECT_TRUE(stub->Slow(ctx.get(), slow, &slow_resp).ok());
+  EXPECT_EQ(scripted.slow_calls.load(), 3);
+
+  tv1::CreateNoteRequest create;
+  tv1::CreateNoteResponse create_resp;
+  auto ctx2 = client::NewCallContext(absl::Seconds(5));
+  EXPECT_EQ(stub->CreateNote(ctx2.get(), create, &create_resp).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(scripted.create_calls.load(), 1);
+}
+
+TEST(Executor, ABusyServerRefusesAtOnceWithResourceExhausted) {
+  ScratchDatabase scratch;
+  const int port = testing::FreePort();
+  auto env = testing::ProbeEnv(scratch.options(), port, testing::FreePort());
+  env["TOUSU_PROBE_WORKERS"] = "1";
+  env["TOUSU_PROBE_QUEUE"] = "1";
+  ChildProcess probe(TOUSU_PROBE_SERVER, env, ::testing::TempDir() + "/busy_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+  auto stub = Stub(port);
+  // One call runs, one waits in the queue; the rest are refused without waiting.
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0}, exhausted{0};
+  for (int i = 0; i < 6; ++i) {
+    callers.emplace_back([&] {
+      tv1::SlowRequest req;
+      req.set_sleep_ms(800);
+      tv1::SlowResponse resp;
+      auto ctx = client::NewCallContext(absl::Seconds(10));
+      auto s = stub->Slow(ctx.get(), req, &resp);
+      if (s.ok()) ++ok;
+      if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
+    });
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(exhausted.load(), 4);
+}
+
+}  // namespace
+}  // namespace tousu

@@ -1,0 +1,116 @@
+// The probe: a test-only service built on the shared runtime exactly like a real service.
+// Producer side: CreateNote writes a note and a NoteCreated event in one transaction.
+// Consumer side: its EventSink applies NoteCreated by recording the arrival, and counts any event
+// that arrives while the same event is still being applied (a concurrent double delivery).
+
+#include <cppconn/prepared_statement.h>
+
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "common/config/config.h"
+#include "common/log/log.h"
+#include "common/server/server.h"
+#include "complaints/testing/v1/probe.grpc.pb.h"
+
+namespace tousu::probe {
+namespace tv1 = complaints::testing::v1;
+
+class ProbeService final : public tv1::ProbeService::CallbackService {
+ public:
+  explicit ProbeService(server::ServiceRuntime& rt) : rt_(rt) {}
+
+  grpc::ServerUnaryReactor* CreateNote(grpc::CallbackServerContext* ctx, const tv1::CreateNoteRequest* req,
+                                       tv1::CreateNoteResponse* resp) override {
+    return server::RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+      if (req->aggregate_id().empty() || req->aggregate_id().size() > 64) {
+        return absl::InvalidArgumentError("aggregate_id: required, at most 64 characters");
+      }
+      return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+        auto& insert = tx.Prepare("INSERT INTO notes (aggregate_id, seq) VALUES (?, ?)");
+        insert.setString(1, req->aggregate_id());
+        insert.setInt64(2, req->seq());
+        insert.executeUpdate();
+        tv1::NoteCreated payload;
+        payload.set_aggregate_id(req->aggregate_id());
+        payload.set_seq(req->seq());
+        auto event = rt_.outbox().Append(tx, "NoteCreated", req->aggregate_id(), payload);
+        if (req->fail_after_write()) return absl::AbortedError("failing after write, as asked");
+        resp->set_event_id(event.event_id());
+        return absl::OkStatus();
+      });
+    });
+  }
+
+  grpc::ServerUnaryReactor* Slow(grpc::CallbackServerContext* ctx, const tv1::SlowRequest* req,
+                                 tv1::SlowResponse* resp) override {
+    return server::RunUnary(ctx, rt_.executor(), [ctx, req, resp]() -> absl::Status {
+      const auto deadline = ctx->deadline();
+      resp->set_deadline_ms(deadline == std::chrono::system_clock::time_point::max()
+                                ? -1
+                                : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      deadline - std::chrono::system_clock::now())
+                                      .count());
+      std::this_thread::sleep_for(std::chrono::milliseconds(req->sleep_ms()));
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  server::ServiceRuntime& rt_;
+};
+
+}  // namespace tousu::probe
+
+namespace tousu::db {
+const std::vector<MigrationFile>& probe_migrations();
+}
+
+int main(int argc, char** argv) {
+  using namespace tousu;
+  server::BlockTerminationSignals();
+  auto cfg = config::Config::FromProcess("PROBE", argc, argv);
+  auto handler_delay = cfg.DurationOr("HANDLER_DELAY", absl::ZeroDuration());
+  auto rt = server::ServiceRuntime::Create(
+      {.name = "probe",
+       .env_name = "PROBE",
+       .grpc_services = {"complaints.testing.v1.ProbeService"},
+       .migrations = &db::probe_migrations()},
+      cfg);
+  if (!rt.ok() || !handler_delay.ok()) {
+    log::Error("configuration", {{"error", (rt.ok() ? handler_delay.status() : rt.status()).ToString()}});
+    return 2;
+  }
+  auto& runtime = **rt;
+
+  metrics::CachedCounter concurrent(runtime.registry(), "tousu_probe_concurrent_deliveries_total",
+                                    "Events that arrived while the same event was being applied.", {});
+  concurrent.With({});  // exported at zero from the start
+  std::mutex in_flight_mu;
+  std::set<std::string> in_flight;
+  runtime.event_sink().On("NoteCreated", [&](db::Transaction& tx, const complaints::common::v1::Event& e) {
+    {
+      std::lock_guard<std::mutex> lock(in_flight_mu);
+      if (!in_flight.insert(e.event_id()).second) concurrent.With({}).Increment();
+    }
+    complaints::testing::v1::NoteCreated note;
+    e.payload().UnpackTo(&note);
+    absl::SleepFor(*handler_delay);
+    auto& insert = tx.Prepare("INSERT INTO received (event_id, aggregate_id, seq) VALUES (?, ?, ?)");
+    insert.setString(1, e.event_id());
+    insert.setString(2, note.aggregate_id());
+    insert.setInt64(3, note.seq());
+    insert.executeUpdate();
+    {
+      std::lock_guard<std::mutex> lock(in_flight_mu);
+      in_flight.erase(e.event_id());
+    }
+    return absl::OkStatus();
+  });
+  runtime.ServeEventSink();
+
+  probe::ProbeService service(runtime);
+  runtime.AddService(&service);
+  return runtime.RunUntilSignal();
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Shared by tools/run and tools/test: install what is missing, build, run a private MariaDB.
+# Sourced, not executed.
+
+TOUSU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOUSU_LOCAL="$TOUSU_ROOT/.local"   # git-ignored: databases, logs, pid files
+TOUSU_BUILD="${TOUSU_BUILD:-$TOUSU_ROOT/build}"
+
+say() { printf '[tousu] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Installs every package of deploy/packages.txt that is not installed yet.
+ensure_packages() {
+  local wanted missing=()
+  wanted=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/packages.txt")
+  for p in $wanted; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+      >"$TOUSU_LOCAL/apt.log" 2>&1 || { tail -20 "$TOUSU_LOCAL/apt.log"; die "apt-get install failed"; }
+  fi
+}
+
+# Configures (once) and builds everything; RelWithDebInfo = optimised with symbols for profiling.
+build_all() {
+  local type="${TOUSU_BUILD_TYPE:-RelWithDebInfo}"
+  if [ ! -f "$TOUSU_BUILD/build.ninja" ]; then
+    cmake -S "$TOUSU_ROOT" -B "$TOUSU_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null \
+      || die "cmake configure failed"
+  fi
+  # Two jobs: the machine has two cores and gRPC translation units are large.
+  cmake --build "$TOUSU_BUILD" -j "${TOUSU_JOBS:-2}" || die "build failed"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+    || echo $(( 20000 + RANDOM % 20000 ))
+}
+
+# mariadb_start DIR PORT: a private MariaDB in DIR (created on first use) listening on
+# 127.0.0.1:PORT, utf8mb4, time-zone tables loaded, application user 'tousu' able to use every
+# database named tousu_*. Prints nothing; sets MARIADB_PID.
+mariadb_start() {
+  local dir="$1" port="$2" fresh=0
+  mkdir -p "$dir"
+  local cnf="$dir/my.cnf"
+  cat >"$cnf" <<CNF
+[mysqld]
+datadir=$dir/data
+socket=$dir/mysqld.sock
+pid-file=$dir/mysqld.pid
+log-error=$dir/error.log
+port=$port
+bind-address=127.0.0.1
+skip-name-resolve
+character-set-server=utf8mb4
+collation-server=utf8mb4_unicode_ci
+default-time-zone=+00:00
+max_connections=600
+innodb_buffer_pool_size=512M
+innodb_log_file_size=256M
+# A crash of mariadbd alone loses nothing with 2 (the log reaches the OS at each commit).
+innodb_flush_log_at_trx_commit=2
+$( [ "$(id -u)" -eq 0 ] && echo "user=root" )
+[client]
+socket=$dir/mysqld.sock
+default-character-set=utf8mb4
+CNF
+  if [ ! -d "$dir/data/mysql" ]; then
+    fresh=1
+    mariadb-install-db --defaults-file="$cnf" --auth-root-authentication-method=socket \
+      --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log"; die "mariadb-install-db failed"; }
+  fi
+  mariadbd --defaults-file="$cnf" >>"$dir/stdout.log" 2>&1 &
+  MARIADB_PID=$!
+  local i
+  for i in $(seq 1 300); do
+    if mariadb-admin --defaults-file="$cnf" ping >/dev/null 2>&1; then break; fi
+    kill -0 "$MARIADB_PID" 2>/dev/null || { tail -20 "$dir/error.log"; die "mariadbd exited"; }
+    sleep 0.1
+  done
+  mariadb-admin --defaults-file="$cnf" ping >/dev/null 2>&1 || die "mariadbd did not answer"
+  if [ "$fresh" -eq 1 ]; then
+    mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null | mariadb --defaults-file="$cnf" mysql \
+      || die "loading time-zone tables failed"
+    mariadb --defaults-file="$cnf" <<SQL || die "creating the application user failed"
+CREATE USER IF NOT EXISTS 'tousu'@'127.0.0.1' IDENTIFIED BY '${TOUSU_DB_PASSWORD:-tousu-local}';
+GRANT ALL PRIVILEGES ON \`tousu\\_%\`.* TO 'tousu'@'127.0.0.1';
+FLUSH PRIVILEGES;
+SQL
+  fi
+}
+
+# mariadb_stop DIR: clean shutdown (falls back to SIGKILL after 30 s).
+mariadb_stop() {
+  local dir="$1" pid
+  [ -f "$dir/mysqld.pid" ] || return 0
+  pid=$(cat "$dir/mysqld.pid" 2>/dev/null) || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  local i
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
