@@ -130,7 +130,7 @@ std::string MaskName(std::string_view name) {
     first = false;
     rest.remove_prefix(step.length);
   }
-  if (out.empty()) out = "*";
+  if (out.empty()) out.push_back('*');  // push_back: GCC 12 -O2 misreports assign() (-Wrestrict)
   return out;
 }
 

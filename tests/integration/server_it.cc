@@ -68,6 +68,18 @@ TEST(Health, AnUnknownServiceNameIsNotReportedServing) {
   EXPECT_EQ(testing::HealthStatus(port, "complaints.nothing.v1.Nothing"), -1);  // NOT_FOUND
 }
 
+TEST(Config, AMissingSettingStopsStartUpNamingTheVariable) {
+  ScratchDatabase scratch;
+  auto env = testing::ProbeEnv(scratch.options(), testing::FreePort(), testing::FreePort());
+  env.erase("TOUSU_PROBE_DB_USER");
+  const std::string log = ::testing::TempDir() + "/missing_" + scratch.name() + ".log";
+  ChildProcess probe(TOUSU_PROBE_SERVER, env, log);
+  EXPECT_EQ(probe.Wait(absl::Seconds(10)), 2);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("TOUSU_PROBE_DB_USER is not set"), std::string::npos) << text;
+}
+
 TEST(Metrics, TheEndpointServesTheGrpcSeriesWithRealCounts) {
   ScratchDatabase scratch;
   const int port = testing::FreePort(), metrics_port = testing::FreePort();
