@@ -124,10 +124,29 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
       cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout),
                    [&] { return !idle_.empty() || in_use_or_idle_ < options_.pool_size; });
   if (!got_slot) return absl::ResourceExhaustedError("all database connections are busy");
-  if (!idle_.empty()) {
+  while (!idle_.empty()) {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
-    return PooledConnection(this, std::move(conn));
+    // A connection idle for a while may have been closed by the server (restart, wait_timeout):
+    // check it here rather than fail the caller's first statement. Busy connections skip this.
+    if (std::chrono::steady_clock::now() - conn->idle_since < std::chrono::seconds(1)) {
+      return PooledConnection(this, std::move(conn));
+    }
+    lock.unlock();
+    bool alive = false;
+    try {
+      alive = conn->raw().isValid();
+    } catch (const sql::SQLException&) {
+      alive = false;
+    }
+    lock.lock();
+    if (alive) return PooledConnection(this, std::move(conn));
+    --in_use_or_idle_;  // dropped; open a fresh one below or reuse another idle one
+    conn.reset();
+  }
+  if (in_use_or_idle_ >= options_.pool_size) {
+    // Only reachable if dropping stale connections raced with other acquirers.
+    return absl::ResourceExhaustedError("all database connections are busy");
   }
   ++in_use_or_idle_;
   lock.unlock();
@@ -146,6 +165,7 @@ void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
   if (conn->broken) {
     --in_use_or_idle_;
   } else {
+    conn->idle_since = std::chrono::steady_clock::now();
     idle_.push_back(std::move(conn));
   }
   cv_.notify_one();

@@ -8,6 +8,7 @@
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,7 @@ class Connection {
   // Prepares once per connection and reuses it; parameters are cleared on each call.
   sql::PreparedStatement& Prepare(absl::string_view sql);
   bool broken = false;
+  std::chrono::steady_clock::time_point idle_since;
 
  private:
   std::unique_ptr<sql::Connection> conn_;

@@ -19,6 +19,17 @@ namespace tousu::events {
 
 namespace cv1 = complaints::common::v1;
 
+namespace {
+// At most `max_bytes` of `s`, cut on a character boundary (a split character would be refused by
+// the strict SQL mode and roll back the whole batch).
+std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+}  // namespace
+
 struct Relay::PendingRow {
   uint64_t id;
   std::string subscriber;
@@ -100,12 +111,7 @@ void Relay::Work(int worker) {
     }
     if (worker == 0 && absl::Now() >= next_prune) {
       next_prune = absl::Now() + absl::Minutes(1);
-      (void)db::RunInTransaction(*pool_, [&](db::Transaction& tx) {
-        auto& del = tx.Prepare("DELETE FROM outbox WHERE delivered_at < ? LIMIT 1000");
-        del.setDateTime(1, db::ToSqlDateTime(clock_.Now() - options_.retention));
-        del.executeUpdate();
-        return absl::OkStatus();
-      });
+      PruneDelivered();
     }
     if (delivered.ok() && *delivered > 0) continue;  // more may be waiting
     std::unique_lock<std::mutex> lock(wake_mu_);
@@ -134,13 +140,33 @@ absl::StatusOr<int> Relay::DeliverOnce() {
   // Workers and replicas start at different partitions, so they spread out instead of colliding.
   std::rotate(partitions.begin(), partitions.begin() + (rotation_++ % partitions.size()),
               partitions.end());
+  // A claimed partition may have nothing deliverable after all (its due rows wait behind a failed
+  // one), so keep going until one delivers or every candidate was tried.
   for (int p : partitions) {
     bool claimed = false;
     auto n = DeliverPartition(p, claimed);
     if (!n.ok()) return n.status();
-    if (claimed) return *n;
+    if (claimed && *n > 0) return *n;
   }
   return 0;
+}
+
+void Relay::PruneDelivered() {
+  const std::string cutoff = db::ToSqlDateTime(clock_.Now() - options_.retention);
+  // Small batches under READ COMMITTED: no gap locks in the way of producers and other relays.
+  for (int round = 0; round < 1000 && !stopping_; ++round) {
+    int deleted = 0;
+    absl::Status s = db::RunInTransaction(
+        *pool_,
+        [&](db::Transaction& tx) {
+          auto& del = tx.Prepare("DELETE FROM outbox WHERE delivered_at < ? ORDER BY delivered_at LIMIT 1000");
+          del.setDateTime(1, cutoff);
+          deleted = del.executeUpdate();
+          return absl::OkStatus();
+        },
+        {.read_committed = true});
+    if (!s.ok() || deleted < 1000) return;
+  }
 }
 
 absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
@@ -160,11 +186,22 @@ absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
         if (!claimed) return absl::OkStatus();
 
         std::vector<PendingRow> rows;
+        // Only rows that may go now: due, and not queued behind an earlier row of the same
+        // aggregate and subscriber that is waiting out its backoff. Otherwise one slow subscriber
+        // or one failing event would fill every batch of its partition with rows that cannot move.
+        const std::string now_text = db::ToSqlDateTime(clock_.Now());
         auto& pending = tx.Prepare(
-            "SELECT id, subscriber, aggregate_id, envelope, attempts, next_attempt_at FROM outbox"
-            " WHERE partition_no = ? AND delivered_at IS NULL ORDER BY id LIMIT ?");
+            "SELECT o.id, o.subscriber, o.aggregate_id, o.envelope, o.attempts, o.next_attempt_at"
+            " FROM outbox o WHERE o.partition_no = ? AND o.delivered_at IS NULL"
+            " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)"
+            " AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.aggregate_id = o.aggregate_id"
+            "   AND w.subscriber = o.subscriber AND w.delivered_at IS NULL AND w.id < o.id"
+            "   AND w.next_attempt_at > ?)"
+            " ORDER BY o.id LIMIT ?");
         pending.setInt(1, partition);
-        pending.setInt(2, options_.batch_size);
+        pending.setDateTime(2, now_text);
+        pending.setDateTime(3, now_text);
+        pending.setInt(4, options_.batch_size);
         {
           std::unique_ptr<sql::ResultSet> rs(pending.executeQuery());
           while (rs->next()) {
@@ -208,7 +245,7 @@ absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
                 " WHERE id = ?");
             mark_failed.setDateTime(1, db::ToSqlDateTime(clock_.Now() + Backoff(r.attempts + 1)));
-            mark_failed.setString(2, std::string(d.message().substr(0, 250)));
+            mark_failed.setString(2, Utf8Prefix(std::string(d.message()), 250));
             mark_failed.setUInt64(3, r.id);
             mark_failed.executeUpdate();
             log::Warn("event delivery failed", {{"subscriber", r.subscriber},

@@ -71,6 +71,7 @@ class Relay {
   absl::Status Deliver(const std::string& subscriber, const std::string& envelope);
   complaints::common::v1::EventSink::Stub* StubFor(const std::string& subscriber);
   absl::Duration Backoff(int attempts);
+  void PruneDelivered();
 
   std::string producer_;
   db::DbOptions db_options_;

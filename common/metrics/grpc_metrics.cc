@@ -101,7 +101,8 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
                    .Name("grpc_server_handling_seconds")
                    .Help("Histogram of response latency (seconds) of gRPC that had been "
                          "application-level handled by the server.")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      lazy_services_({"grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}) {}
 
 MethodSeries& GrpcServerMetrics::CreateLocked(const std::string& method_path,
                                               const char* type_label) {
@@ -141,10 +142,16 @@ bool GrpcServerMetrics::PreRegister(const std::string& service_full_name) {
   return true;
 }
 
-MethodSeries& GrpcServerMetrics::SeriesFor(const std::string& method_path,
-                                           ServerRpcInfo::Type type) {
+MethodSeries& GrpcServerMetrics::SeriesFor(const std::string& method_path, ServerRpcInfo::Type type) {
   std::lock_guard<std::mutex> lock(mu_);
-  return CreateLocked(method_path, TypeLabel(type));
+  auto it = by_method_.find(method_path);
+  if (it != by_method_.end()) return *it->second;
+  // Registered services have every real method's series already. Only gRPC's own health and
+  // reflection get theirs on first use; a caller inventing method names must not create series
+  // without bound, so anything else counts as unknown.
+  const std::string service = SplitMethod(method_path).first;
+  if (lazy_services_.contains(service)) return CreateLocked(method_path, TypeLabel(type));
+  return CreateLocked("/unknown/unknown", "unary");
 }
 
 grpc::experimental::Interceptor* GrpcServerMetrics::CreateServerInterceptor(ServerRpcInfo* info) {

@@ -15,6 +15,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -47,6 +48,7 @@ class GrpcServerMetrics final : public grpc::experimental::ServerInterceptorFact
   prometheus::Family<prometheus::Histogram>& seconds_;
   std::mutex mu_;
   std::unordered_map<std::string, std::unique_ptr<MethodSeries>> by_method_;
+  const std::set<std::string> lazy_services_;
 };
 
 // The metadata key that carries a client's request id; logged with the call.

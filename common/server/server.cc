@@ -98,6 +98,17 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
 
   rt->registry_ = std::make_shared<prometheus::Registry>();
   rt->pool_ = std::make_unique<db::ConnectionPool>(rt->db_options_);
+  // Migrations may run long DDL; health checks must answer fast. Each has its own connection.
+  db::DbOptions migration_db = rt->db_options_;
+  migration_db.pool_size = 1;
+  migration_db.read_timeout = absl::Hours(1);
+  rt->migration_pool_ = std::make_unique<db::ConnectionPool>(migration_db);
+  db::DbOptions health_db = rt->db_options_;
+  health_db.pool_size = 1;
+  health_db.read_timeout = absl::Seconds(3);
+  health_db.connect_timeout = absl::Seconds(2);
+  health_db.acquire_timeout = absl::Seconds(1);
+  rt->health_pool_ = std::make_unique<db::ConnectionPool>(health_db);
   rt->executor_ =
       std::make_unique<BoundedExecutor>(static_cast<int>(std::clamp<int64_t>(*workers, 1, 256)),
                                         static_cast<int>(std::clamp<int64_t>(*queue, 1, 100000)));
@@ -140,6 +151,10 @@ absl::Status ServiceRuntime::Start() {
   interceptors.push_back(std::move(grpc_metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
+  // The relay and the outbox's wake-up exist before the first call can arrive.
+  relay_ = std::make_unique<events::Relay>(spec_.name, db_options_, peers_, *clock_, *registry_, relay_options_);
+  outbox_->SetCommitListener([relay = relay_.get()] { relay->Notify(); });
+
   server_ = builder.BuildAndStart();
   if (server_ == nullptr)
     return absl::UnavailableError(absl::StrCat("cannot listen on ", grpc_addr_));
@@ -157,11 +172,18 @@ void ServiceRuntime::SetServing(bool serving) {
   if (server_ == nullptr) return;
   auto* health = server_->GetHealthCheckService();
   if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  for (const auto& name : spec_.grpc_services) health->SetServingStatus(name, serving);
-  if (serve_event_sink_) health->SetServingStatus("complaints.common.v1.EventSink", serving);
-  const bool was = serving_.exchange(serving);
-  if (was != serving) {
+  bool changed = false;
+  {
+    // Under the lock: a readiness check finishing late must not turn SERVING back on after
+    // Shutdown began, and WaitUntilServing must not miss the change.
+    std::lock_guard<std::mutex> lock(readiness_mu_);
+    if (serving && stopping_) return;
+    health->SetServingStatus("", serving);
+    for (const auto& name : spec_.grpc_services) health->SetServingStatus(name, serving);
+    if (serve_event_sink_) health->SetServingStatus("complaints.common.v1.EventSink", serving);
+    changed = serving_.exchange(serving) != serving;
+  }
+  if (changed) {
     log::Info(serving ? "health: SERVING" : "health: NOT_SERVING");
     readiness_cv_.notify_all();
   }
@@ -178,7 +200,8 @@ void ServiceRuntime::ReadinessLoop() {
         s = db::ApplyMigrations(*pool_, spec_.name, *spec_.migrations).status();
       if (s.ok()) {
         migrated = true;
-        relay_->Start();
+        std::lock_guard<std::mutex> lock(readiness_mu_);
+        if (!stopping_) relay_->Start();  // never after Shutdown stopped it
       } else {
         log::Warn("migrations not applied yet; retrying", {{"error", s.ToString()}});
         if (s.code() == absl::StatusCode::kFailedPrecondition ||
@@ -191,8 +214,9 @@ void ServiceRuntime::ReadinessLoop() {
       }
     }
     if (migrated) {
-      const bool db_ok = pool_->Ping().ok();
-      if (!stopping_) SetServing(db_ok);
+      // Its own connection: a pool busy with requests must not make a healthy service look down.
+      const bool db_ok = health_pool_->Ping().ok();
+      SetServing(db_ok);
       wait = db_ok ? absl::Seconds(1) : absl::Milliseconds(250);
     }
     std::unique_lock<std::mutex> lock(readiness_mu_);
@@ -215,17 +239,18 @@ void ServiceRuntime::Shutdown() {
     stopping_ = true;
   }
   readiness_cv_.notify_all();
-  if (readiness_.joinable()) readiness_.join();
+  // NOT_SERVING and the drain come first: the readiness thread may be stuck on a hung database,
+  // and the orchestrator's grace period is running.
   if (server_ != nullptr) {
     SetServing(false);
     log::Info("draining", {{"drain_ms", absl::ToInt64Milliseconds(drain_)}});
     absl::SleepFor(drain_);
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      absl::ToChronoMilliseconds(shutdown_grace_));
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(shutdown_grace_));
   }
   if (relay_) relay_->Stop();
   if (executor_) executor_->Shutdown();
   if (server_ != nullptr) server_->Wait();
+  if (readiness_.joinable()) readiness_.join();
   log::Info("stopped");
 }
 

@@ -102,6 +102,8 @@ class ServiceRuntime {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_;
   std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<db::ConnectionPool> migration_pool_;
+  std::unique_ptr<db::ConnectionPool> health_pool_;
   std::unique_ptr<BoundedExecutor> executor_;
   std::unique_ptr<events::Outbox> outbox_;
   std::unique_ptr<events::EventSinkService> event_sink_;

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
+#include "common/events/outbox.h"
 #include "complaints/testing/v1/probe.grpc.pb.h"
 #include "tests/support/test_env.h"
 
@@ -172,6 +173,34 @@ TEST_F(EventPipe, TwoRelaysOnOneOutboxNeverDeliverOneEventAtTheSameTime) {
   EXPECT_GT(by_a, 0);
   EXPECT_GT(by_b, 0);
   EXPECT_EQ(by_a + by_b, kAggregates * kPerAggregate);
+}
+
+TEST_F(EventPipe, AnEventThatKeepsFailingHoldsBackOnlyItsOwnComplaint) {
+  auto consumer = StartConsumer("0s");
+  Endpoint producer_at;
+  auto producer = StartProducer(producer_at);
+  // The consumer refuses TS-POISON notes. Fill the poison's partition with more events than a
+  // relay batch holds, all for other complaints: they must all get through.
+  const int partition = events::PartitionOf("TS-POISON");
+  for (int seq = 1; seq <= 3; ++seq) ASSERT_TRUE(CreateNote(producer_at.grpc_port, "TS-POISON", seq).ok());
+  int sent = 0;
+  for (int i = 0; sent < 150; ++i) {
+    const std::string aggregate = absl::StrCat("TS-NEIGHBOUR-", i);
+    if (events::PartitionOf(aggregate) != partition) continue;
+    for (int seq = 1; seq <= 5; ++seq) ASSERT_TRUE(CreateNote(producer_at.grpc_port, aggregate, seq).ok());
+    sent += 5;
+  }
+  ASSERT_TRUE(WaitForReceived(sent, absl::Seconds(60))) << "received " << DistinctReceived();
+  EXPECT_EQ(Received(), sent);
+  EXPECT_EQ(OutOfOrderArrivals(), 0);
+  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"), "3");
+  // Only the first poison event was tried; the two behind it wait their turn.
+  EXPECT_GT(std::stoll(producer_db_.QueryScalar(
+                "SELECT attempts FROM outbox WHERE aggregate_id = 'TS-POISON' ORDER BY id LIMIT 1")),
+            0);
+  EXPECT_EQ(producer_db_.QueryScalar("SELECT MAX(attempts) FROM outbox WHERE aggregate_id = 'TS-POISON'"
+                                     " AND id > (SELECT MIN(id) FROM outbox WHERE aggregate_id = 'TS-POISON')"),
+            "0");
 }
 
 TEST_F(EventPipe, AnUnreachableConsumerIsRetriedWithBackoffAndCaughtUpLater) {

@@ -7,6 +7,9 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <future>
+
+#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
@@ -116,6 +119,20 @@ TEST(Metrics, TheEndpointServesTheGrpcSeriesWithRealCounts) {
   // Methods never called are there at zero, for every code.
   const std::vector<std::string> slow = {"grpc_method=\"Slow\"", "grpc_code=\"Unavailable\""};
   EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total", slow), 0);
+  // Made-up methods do not create series of their own: they count as unknown.
+  EXPECT_EQ(testing::HealthStatus(port, "x"), -1);  // a known service (health), unknown name
+  for (const char* bogus : {"/complaints.testing.v1.ProbeService/Nope", "/made.up.Service/X"}) {
+    grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    grpc::Slice empty("");
+    grpc::ByteBuffer req(&empty, 1), resp;
+    grpc::ClientContext ctx;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&ctx, bogus, grpc::StubOptions(), &req, &resp, [&](grpc::Status s) { done.set_value(s); });
+    EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  const std::string after = testing::HttpGet(metrics_port, "/metrics");
+  EXPECT_EQ(after.find("Nope"), std::string::npos);
+  EXPECT_EQ(after.find("made.up"), std::string::npos);
   // Prometheus' own checker accepts the exposition.
   const std::string file = ::testing::TempDir() + "/metrics_" + scratch.name() + ".txt";
   std::ofstream(file) << body;

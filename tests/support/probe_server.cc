@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
@@ -96,6 +97,11 @@ int main(int argc, char** argv) {
     }
     complaints::testing::v1::NoteCreated note;
     e.payload().UnpackTo(&note);
+    if (absl::StartsWith(note.aggregate_id(), "TS-POISON")) {
+      std::lock_guard<std::mutex> lock(in_flight_mu);
+      in_flight.erase(e.event_id());
+      return absl::FailedPreconditionError("this consumer cannot apply poison notes");
+    }
     absl::SleepFor(*handler_delay);
     auto& insert = tx.Prepare("INSERT INTO received (event_id, aggregate_id, seq) VALUES (?, ?, ?)");
     insert.setString(1, e.event_id());

@@ -17,7 +17,9 @@ CREATE TABLE IF NOT EXISTS outbox (
   PRIMARY KEY (id),
   UNIQUE KEY uq_outbox_event_subscriber (event_id, subscriber),
   KEY ix_outbox_pending (partition_no, delivered_at, id),
-  KEY ix_outbox_backlog (delivered_at, subscriber, created_at)
+  KEY ix_outbox_backlog (delivered_at, subscriber, created_at),
+  -- finds an earlier row of the same complaint and subscriber that is waiting out its backoff
+  KEY ix_outbox_chain (aggregate_id, subscriber, delivered_at, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- One row per partition: a relay holds a row lock on it (FOR UPDATE SKIP LOCKED) while it
