@@ -46,7 +46,8 @@ free_port() {
 # 127.0.0.1:PORT, utf8mb4, time-zone tables loaded, application user 'tousu' able to use every
 # database named tousu_*. Prints nothing; sets MARIADB_PID.
 mariadb_start() {
-  local dir="$1" port="$2" fresh=0
+  local dir port="$2" fresh=0
+  dir=$(realpath -m "$1")
   mkdir -p "$dir"
   local cnf="$dir/my.cnf"
   cat >"$cnf" <<CNF

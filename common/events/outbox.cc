@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/db/sql_time.h"
+#include "common/time/proto_time.h"
 
 namespace tousu::events {
 
@@ -39,9 +40,7 @@ complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_v
   event.set_aggregate_id(std::string(aggregate_id));
   event.set_producer(producer_);
   const absl::Time now = clock_.Now();
-  const int64_t micros = absl::ToUnixMicros(now);
-  event.mutable_occurred_at()->set_seconds(micros / 1000000);
-  event.mutable_occurred_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  time::ToProto(now, event.mutable_occurred_at());
   event.mutable_payload()->PackFrom(payload);
   event.set_request_id(std::string(request_id));
 

@@ -161,9 +161,6 @@ absl::Status ServiceRuntime::Start() {
   SetServing(false);
   log::Info("listening", {{"grpc_port", grpc_port_}, {"metrics_port", metrics_port()}});
 
-  relay_ = std::make_unique<events::Relay>(spec_.name, db_options_, peers_, *clock_, *registry_,
-                                           relay_options_);
-  outbox_->SetCommitListener([relay = relay_.get()] { relay->Notify(); });
   readiness_ = std::thread([this] { ReadinessLoop(); });
   return absl::OkStatus();
 }
@@ -194,10 +191,10 @@ void ServiceRuntime::ReadinessLoop() {
   absl::Duration wait = absl::Milliseconds(200);
   while (!stopping_) {
     if (!migrated) {
-      auto common = db::ApplyMigrations(*pool_, "common", db::common_event_migrations());
+      auto common = db::ApplyMigrations(*migration_pool_, "common", db::common_event_migrations());
       absl::Status s = common.status();
       if (s.ok() && spec_.migrations != nullptr)
-        s = db::ApplyMigrations(*pool_, spec_.name, *spec_.migrations).status();
+        s = db::ApplyMigrations(*migration_pool_, spec_.name, *spec_.migrations).status();
       if (s.ok()) {
         migrated = true;
         std::lock_guard<std::mutex> lock(readiness_mu_);

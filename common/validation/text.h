@@ -43,4 +43,11 @@ absl::Status CheckPhone(std::string_view field, std::string_view value);
 // A plain address check: one '@', non-empty local part, a dotted domain, no spaces; <= 254 bytes.
 absl::Status CheckEmail(std::string_view field, std::string_view value);
 
+// Ids that travel between services (department "engineering", staff "S0001", request ids):
+// 1..max_length characters of [A-Za-z0-9._:-]. Empty is an error unless `required` is false.
+absl::Status CheckIdentifier(std::string_view field, std::string_view value, size_t max_length = 64,
+                             bool required = true);
+// A complaint number "TS-YYYYMM-NNNNNN" (six to nine digits after the month).
+absl::Status CheckComplaintNumber(std::string_view field, std::string_view value);
+
 }  // namespace tousu::validation

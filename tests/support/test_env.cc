@@ -20,12 +20,14 @@
 #include <cstdlib>
 #include <future>
 #include <random>
+#include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/db/migrations.h"
 
 namespace tousu::testing {
 namespace {
@@ -182,18 +184,32 @@ int ChildProcess::Wait(absl::Duration timeout) {
   return INT_MIN;
 }
 
-std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port, int metrics_port) {
+std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const db::DbOptions& db, int grpc_port,
+                                              int metrics_port) {
+  const std::string p = "TOUSU_" + prefix + "_";
   return {
-      {"TOUSU_PROBE_GRPC_ADDR", absl::StrCat("127.0.0.1:", grpc_port)},
-      {"TOUSU_PROBE_METRICS_ADDR", absl::StrCat("127.0.0.1:", metrics_port)},
-      {"TOUSU_PROBE_DB_HOST", db.host},
-      {"TOUSU_PROBE_DB_PORT", absl::StrCat(db.port)},
-      {"TOUSU_PROBE_DB_USER", db.user},
-      {"TOUSU_PROBE_DB_PASSWORD", db.password},
-      {"TOUSU_PROBE_DB_NAME", db.database},
-      {"TOUSU_PROBE_DRAIN", "0s"},
-      {"TOUSU_PROBE_LOG_LEVEL", "warn"},
+      {p + "GRPC_ADDR", absl::StrCat("127.0.0.1:", grpc_port)},
+      {p + "METRICS_ADDR", absl::StrCat("127.0.0.1:", metrics_port)},
+      {p + "DB_HOST", db.host},
+      {p + "DB_PORT", absl::StrCat(db.port)},
+      {p + "DB_USER", db.user},
+      {p + "DB_PASSWORD", db.password},
+      {p + "DB_NAME", db.database},
+      {p + "DRAIN", "0s"},
+      {p + "LOG_LEVEL", "warn"},
   };
+}
+
+std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port, int metrics_port) {
+  return ServiceEnv("PROBE", db, grpc_port, metrics_port);
+}
+
+void LoadSqlFile(const ScratchDatabase& scratch, const std::string& path) {
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  for (const auto& stmt : db::SplitStatements(buf.str())) scratch.Execute(stmt);
 }
 
 int HealthStatus(int port, const std::string& service) {

@@ -53,8 +53,13 @@ class ChildProcess {
   bool reaped_ = false;
 };
 
-// Environment for a probe server process against `db` with the given ports.
+// Environment for a service process (TOUSU_<prefix>_...) against `db` with the given ports.
+std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const db::DbOptions& db, int grpc_port,
+                                              int metrics_port);
+// The same for the probe server.
 std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port, int metrics_port);
+// Loads a SQL file (statements ending with ';' at the end of a line) into the scratch database.
+void LoadSqlFile(const ScratchDatabase& scratch, const std::string& path);
 
 // grpc.health.v1.Health/Check for `service` at 127.0.0.1:port: 1 = SERVING, 2 = NOT_SERVING,
 // 0 = UNKNOWN, -1 = the call failed (e.g. the server is not up).

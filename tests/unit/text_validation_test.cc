@@ -413,3 +413,38 @@ TEST(CheckEmail, RequiresAValueAndNeverEchoesIt) {
 
 }  // namespace
 }  // namespace tousu::validation
+
+namespace tousu::validation {
+namespace {
+
+TEST(Identifiers, AcceptDepartmentStaffAndRequestIds) {
+  EXPECT_TRUE(CheckIdentifier("department_id", "customer-service").ok());
+  EXPECT_TRUE(CheckIdentifier("staff_id", "S0001").ok());
+  EXPECT_TRUE(CheckIdentifier("request_id", "app:2026-11-26T03:00:00.1_x").ok());
+  EXPECT_TRUE(CheckIdentifier("staff_id", "", 32, /*required=*/false).ok());
+}
+
+TEST(Identifiers, RejectEmptyLongAndOddCharactersNamingTheField) {
+  auto empty = CheckIdentifier("owner_staff_id", "");
+  EXPECT_EQ(empty.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(empty.message(), "owner_staff_id: required");
+  EXPECT_FALSE(CheckIdentifier("staff_id", std::string(33, 'a'), 32).ok());
+  EXPECT_FALSE(CheckIdentifier("staff_id", "S 1").ok());
+  EXPECT_FALSE(CheckIdentifier("staff_id", "工程部").ok());
+  EXPECT_FALSE(CheckIdentifier("staff_id", "x'; DROP TABLE staff; --").ok());
+}
+
+TEST(ComplaintNumbers, LookLikeTsYearMonthSequence) {
+  EXPECT_TRUE(CheckComplaintNumber("number", "TS-202611-000123").ok());
+  EXPECT_TRUE(CheckComplaintNumber("number", "TS-202611-1000000").ok());  // a month past 999999
+  EXPECT_FALSE(CheckComplaintNumber("number", "TS-202611-0000000001").ok());
+  EXPECT_FALSE(CheckComplaintNumber("number", "TS-202611-00012").ok());
+  EXPECT_FALSE(CheckComplaintNumber("number", "XX-202611-000123").ok());
+  EXPECT_FALSE(CheckComplaintNumber("number", "TS-2026A1-000123").ok());
+  EXPECT_FALSE(CheckComplaintNumber("number", "TS-202611_000123").ok());
+  auto s = CheckComplaintNumber("number", "");
+  EXPECT_EQ(s.message(), "number: must look like TS-202611-000123");
+}
+
+}  // namespace
+}  // namespace tousu::validation
