@@ -1,0 +1,25 @@
+// The staff-assessment service: assembles the shared runtime and the staff directory.
+
+#include "common/config/config.h"
+#include "common/log/log.h"
+#include "common/server/server.h"
+#include "services/staff-assessment/staff_service.h"
+
+int main(int argc, char** argv) {
+  using namespace tousu;
+  server::BlockTerminationSignals();
+  auto cfg = config::Config::FromProcess("STAFF_ASSESSMENT", argc, argv);
+  auto rt = server::ServiceRuntime::Create({.name = "staff-assessment",
+                                            .env_name = "STAFF_ASSESSMENT",
+                                            .grpc_services = {staff::kGrpcServiceName},
+                                            .migrations = &db::staff_assessment_migrations()},
+                                           cfg);
+  if (!rt.ok()) {
+    log::Error("configuration", {{"error", rt.status().ToString()}});
+    return 2;
+  }
+  auto& runtime = **rt;
+  staff::StaffService service(runtime);
+  runtime.AddService(&service);
+  return runtime.RunUntilSignal();
+}
