@@ -1,0 +1,238 @@
+#include "services/intake/intake_service.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/transaction.h"
+#include "common/log/log.h"
+#include "common/log/mask.h"
+#include "common/server/executor.h"
+#include "complaints/intake/v1/events.pb.h"
+#include "services/intake/domain/complaint_number.h"
+#include "services/intake/domain/fingerprint.h"
+#include "services/intake/domain/listing.h"
+#include "services/intake/domain/progress.h"
+#include "services/intake/domain/submission.h"
+#include "services/intake/domain/timestamps.h"
+#include "services/intake/repository/complaint_repository.h"
+
+namespace tousu::intake {
+namespace {
+
+namespace repo = repository;
+
+constexpr cv1::Channel kChannels[] = {cv1::CHANNEL_HOTLINE, cv1::CHANNEL_WEB, cv1::CHANNEL_APP,
+                                      cv1::CHANNEL_WALK_IN, cv1::CHANNEL_EMAIL};
+constexpr cv1::Category kCategories[] = {cv1::CATEGORY_UNSPECIFIED, cv1::CATEGORY_PRODUCT_QUALITY,
+                                         cv1::CATEGORY_SALES_SERVICE, cv1::CATEGORY_HANDOVER,
+                                         cv1::CATEGORY_PROPERTY_SERVICE};
+
+iv1::ComplaintReceived ReceivedEvent(const std::string& number, const iv1::ComplaintInput& in,
+                                     absl::Time received_at) {
+  iv1::ComplaintReceived e;
+  e.set_number(number);
+  e.set_channel(in.channel());
+  e.set_journey_stage(in.journey_stage());
+  e.set_severity(in.severity());
+  e.set_staff_category(in.staff_category());
+  e.set_project(in.project());
+  e.set_description(in.description());
+  *e.mutable_received_at() = ToProto(received_at);
+  *e.mutable_occurred_at() = in.occurred_at();
+  e.set_recorded_by_staff_id(in.recorded_by_staff_id());
+  return e;
+}
+
+}  // namespace
+
+IntakeService::IntakeService(server::ServiceRuntime& rt)
+    : rt_(rt),
+      received_(rt.registry(), "tousu_intake_complaints_received_total",
+                "Complaints recorded, by channel and by the category staff chose"
+                " (\"unclassified\" when none).",
+                {"channel", "category"}),
+      replays_(rt.registry(), "tousu_intake_submission_replays_total",
+               "Submissions recognised as retries of one already recorded (nothing written).", {}),
+      validation_failures_(rt.registry(), "tousu_intake_validation_failures_total",
+                           "Submissions refused as invalid, by the first invalid field.",
+                           {"field"}),
+      skipped_events_(rt.registry(), "tousu_intake_routing_events_skipped_total",
+                      "Routing events acknowledged without effect: malformed, or for a number"
+                      " intake never issued.",
+                      {"event_type", "reason"}) {
+  // Every series exists from the start, so rates and dashboards work before the first complaint.
+  for (cv1::Channel channel : kChannels) {
+    for (cv1::Category category : kCategories) {
+      received_.With({ChannelLabel(channel), CategoryLabel(category)});
+    }
+  }
+  replays_.With({});
+}
+
+void IntakeService::RegisterEventHandlers(events::EventSinkService& sink) {
+  for (const std::string& type : RoutingEventTypes()) {
+    sink.On(type, [this](db::Transaction& tx, const cv1::Event& event) {
+      return ApplyRoutingEvent(tx, event);
+    });
+  }
+}
+
+grpc::ServerUnaryReactor* IntakeService::SubmitComplaint(grpc::CallbackServerContext* ctx,
+                                                         const iv1::SubmitComplaintRequest* request,
+                                                         iv1::SubmitComplaintResponse* response) {
+  return server::RunUnary(ctx, rt_.executor(),
+                          [this, request, response] { return Submit(*request, response); });
+}
+
+grpc::ServerUnaryReactor* IntakeService::GetComplaint(grpc::CallbackServerContext* ctx,
+                                                      const iv1::GetComplaintRequest* request,
+                                                      iv1::GetComplaintResponse* response) {
+  return server::RunUnary(ctx, rt_.executor(),
+                          [this, request, response] { return Get(*request, response); });
+}
+
+grpc::ServerUnaryReactor* IntakeService::ListComplaints(grpc::CallbackServerContext* ctx,
+                                                        const iv1::ListComplaintsRequest* request,
+                                                        iv1::ListComplaintsResponse* response) {
+  return server::RunUnary(ctx, rt_.executor(),
+                          [this, request, response] { return List(*request, response); });
+}
+
+absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
+                                   iv1::SubmitComplaintResponse* response) {
+  const absl::Time now = rt_.clock().Now();
+  if (absl::Status s = ValidateSubmission(request, now); !s.ok()) {
+    validation_failures_.With({FieldOf(s)}).Increment();
+    return s;
+  }
+  const iv1::ComplaintInput& input = request.complaint();
+  const std::string hash = InputHash(input);
+
+  // A retry is answered before a number is taken, so retries do not burn numbers.
+  std::optional<repo::StoredRequest> stored;
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    stored = repo::FindByRequestId(tx, request.request_id());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (stored) return AnswerReplay(stored->number, stored->input_hash, hash, response);
+
+  const std::string month = MonthOfReceipt(now);
+  absl::StatusOr<int64_t> sequence = repo::NextSequence(rt_.pool(), month);
+  if (!sequence.ok()) return sequence.status();
+  repo::NewComplaint complaint{.number = FormatNumber(month, *sequence),
+                               .request_id = request.request_id(),
+                               .input_hash = hash,
+                               .phone_key = PhoneKey(input.customer_phone()),
+                               .input = &input,
+                               .received_at = now};
+  s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    const uint64_t id = repo::InsertComplaint(tx, complaint);
+    repo::InsertTimeline(tx, id, ReceivedEntry(input, now), "");
+    rt_.outbox().Append(tx, kComplaintReceived, complaint.number,
+                        ReceivedEvent(complaint.number, input, now), request.request_id());
+    return absl::OkStatus();
+  });
+  if (s.code() == absl::StatusCode::kAlreadyExists) {
+    // A concurrent submission with the same request_id committed first (this insert waited on
+    // its key): answer as the replay this call is. The number taken here is left unused.
+    s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+      stored = repo::FindByRequestId(tx, request.request_id());
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    if (!stored) return absl::InternalError("complaint number already taken");
+    return AnswerReplay(stored->number, stored->input_hash, hash, response);
+  }
+  if (!s.ok()) return s;
+
+  received_.With({ChannelLabel(input.channel()), CategoryLabel(input.staff_category())})
+      .Increment();
+  log::Info("complaint received", {{"number", complaint.number},
+                                   {"channel", ChannelLabel(input.channel())},
+                                   {"customer_phone", log::MaskPhone(input.customer_phone())},
+                                   {"request_id", request.request_id()}});
+  response->set_replayed(false);
+  return Load(complaint.number, response->mutable_complaint());
+}
+
+absl::Status IntakeService::AnswerReplay(const std::string& number, const std::string& stored_hash,
+                                         const std::string& hash,
+                                         iv1::SubmitComplaintResponse* response) {
+  if (stored_hash != hash) {
+    return absl::FailedPreconditionError(
+        "request_id: already used for a different complaint; use a new request_id for a new "
+        "complaint");
+  }
+  replays_.With({}).Increment();
+  response->set_replayed(true);
+  return Load(number, response->mutable_complaint());
+}
+
+absl::Status IntakeService::Load(const std::string& number, iv1::Complaint* out) {
+  std::optional<iv1::Complaint> complaint;
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    complaint = repo::LoadComplaint(tx, number);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!complaint) return absl::NotFoundError(absl::StrCat("number: no complaint ", number));
+  *out = std::move(*complaint);
+  return absl::OkStatus();
+}
+
+absl::Status IntakeService::Get(const iv1::GetComplaintRequest& request,
+                                iv1::GetComplaintResponse* response) {
+  if (absl::Status s = CheckNumber("number", request.number()); !s.ok()) return s;
+  return Load(request.number(), response->mutable_complaint());
+}
+
+absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
+                                 iv1::ListComplaintsResponse* response) {
+  absl::StatusOr<ListQuery> query = ParseListRequest(request);
+  if (!query.ok()) return query.status();
+  std::vector<repo::ListedComplaint> rows;
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    rows = repo::List(tx, *query);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  const bool more = rows.size() > static_cast<size_t>(query->page_size);
+  if (more) rows.resize(query->page_size);
+  for (auto& row : rows) *response->add_complaints() = std::move(row.summary);
+  if (more) {
+    response->mutable_page()->set_next_page_token(
+        EncodePageToken(rows.back().id, query->filter_fingerprint));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IntakeService::ApplyRoutingEvent(db::Transaction& tx, const cv1::Event& event) {
+  const absl::Time now = rt_.clock().Now();
+  absl::StatusOr<Progress> progress = ProgressFromRoutingEvent(event, now);
+  if (!progress.ok()) {
+    // Retrying cannot fix a malformed event, and refusing it would hold back every later event
+    // of the complaint: acknowledge it, loudly.
+    skipped_events_.With({event.event_type(), "malformed"}).Increment();
+    log::Error("routing event cannot be applied; acknowledged without effect",
+               {{"event_id", event.event_id()},
+                {"event_type", event.event_type()},
+                {"error", std::string(progress.status().message())}});
+    return absl::OkStatus();
+  }
+  std::optional<repo::LockedComplaint> complaint = repo::LockByNumber(tx, progress->number);
+  if (!complaint) {
+    skipped_events_.With({event.event_type(), "unknown_complaint"}).Increment();
+    log::Warn("routing event for a complaint intake does not know; acknowledged without effect",
+              {{"event_id", event.event_id()},
+               {"event_type", event.event_type()},
+               {"number", progress->number}});
+    return absl::OkStatus();
+  }
+  repo::ApplyProgress(tx, *complaint, *progress, NextStatus(complaint->status, progress->status),
+                      now, event.event_id());
+  return absl::OkStatus();
+}
+
+}  // namespace tousu::intake

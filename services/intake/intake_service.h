@@ -1,0 +1,74 @@
+#pragma once
+// complaints.intake.v1.IntakeService over gRPC, and intake's side of the routing events. This
+// class maps requests to the domain rules (domain/) and the SQL (repository/), runs each call on
+// the runtime's executor, and writes ComplaintReceived in the same transaction as the complaint.
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/db/migrations.h"
+#include "common/events/event_sink.h"
+#include "common/metrics/metrics.h"
+#include "common/server/server.h"
+#include "complaints/intake/v1/intake.grpc.pb.h"
+
+namespace tousu::db {
+// The service's migrations, compiled in by tousu_embed_migrations (services/intake).
+const std::vector<MigrationFile>& intake_migrations();
+}  // namespace tousu::db
+
+namespace tousu::intake {
+
+inline constexpr char kGrpcServiceName[] = "complaints.intake.v1.IntakeService";
+
+class IntakeService final : public ::complaints::intake::v1::IntakeService::CallbackService {
+ public:
+  // `rt` must outlive the service; register with rt.AddService before rt.Start().
+  explicit IntakeService(server::ServiceRuntime& rt);
+
+  // Registers the handlers of the routing events intake shows on the timeline (before Start;
+  // the caller also calls rt.ServeEventSink()).
+  void RegisterEventHandlers(events::EventSinkService& sink);
+
+  grpc::ServerUnaryReactor* SubmitComplaint(
+      grpc::CallbackServerContext* ctx,
+      const ::complaints::intake::v1::SubmitComplaintRequest* request,
+      ::complaints::intake::v1::SubmitComplaintResponse* response) override;
+  grpc::ServerUnaryReactor* GetComplaint(
+      grpc::CallbackServerContext* ctx,
+      const ::complaints::intake::v1::GetComplaintRequest* request,
+      ::complaints::intake::v1::GetComplaintResponse* response) override;
+  grpc::ServerUnaryReactor* ListComplaints(
+      grpc::CallbackServerContext* ctx,
+      const ::complaints::intake::v1::ListComplaintsRequest* request,
+      ::complaints::intake::v1::ListComplaintsResponse* response) override;
+
+  // The work behind each RPC, synchronous (what the reactors run on the executor).
+  absl::Status Submit(const ::complaints::intake::v1::SubmitComplaintRequest& request,
+                      ::complaints::intake::v1::SubmitComplaintResponse* response);
+  absl::Status Get(const ::complaints::intake::v1::GetComplaintRequest& request,
+                   ::complaints::intake::v1::GetComplaintResponse* response);
+  absl::Status List(const ::complaints::intake::v1::ListComplaintsRequest& request,
+                    ::complaints::intake::v1::ListComplaintsResponse* response);
+
+ private:
+  // Applies one routing event in the inbox transaction `tx`.
+  absl::Status ApplyRoutingEvent(db::Transaction& tx, const ::complaints::common::v1::Event& event);
+  // The stored submission under `request_id` as this call's answer: a replay when its content is
+  // the same, FAILED_PRECONDITION when it differs.
+  absl::Status AnswerReplay(const std::string& number, const std::string& stored_hash,
+                            const std::string& hash,
+                            ::complaints::intake::v1::SubmitComplaintResponse* response);
+  absl::Status Load(const std::string& number, ::complaints::intake::v1::Complaint* out);
+
+  server::ServiceRuntime& rt_;
+  metrics::CachedCounter received_;
+  metrics::CachedCounter replays_;
+  metrics::CachedCounter validation_failures_;
+  metrics::CachedCounter skipped_events_;
+};
+
+}  // namespace tousu::intake

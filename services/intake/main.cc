@@ -1,0 +1,27 @@
+// The intake service: assembles the shared runtime, the intake API and its routing-event sink.
+
+#include "common/config/config.h"
+#include "common/log/log.h"
+#include "common/server/server.h"
+#include "services/intake/intake_service.h"
+
+int main(int argc, char** argv) {
+  using namespace tousu;
+  server::BlockTerminationSignals();
+  auto cfg = config::Config::FromProcess("INTAKE", argc, argv);
+  auto rt = server::ServiceRuntime::Create({.name = "intake",
+                                            .env_name = "INTAKE",
+                                            .grpc_services = {intake::kGrpcServiceName},
+                                            .migrations = &db::intake_migrations()},
+                                           cfg);
+  if (!rt.ok()) {
+    log::Error("configuration", {{"error", rt.status().ToString()}});
+    return 2;
+  }
+  auto& runtime = **rt;
+  intake::IntakeService service(runtime);
+  service.RegisterEventHandlers(runtime.event_sink());
+  runtime.ServeEventSink();
+  runtime.AddService(&service);
+  return runtime.RunUntilSignal();
+}

@@ -1,0 +1,74 @@
+#pragma once
+// Intake's SQL (migrations/0001_complaints.sql), prepared statements only. Functions taking a
+// Transaction run inside the caller's transaction and throw sql::SQLException like any statement
+// (RunInTransaction maps it); NextSequence runs transactions of its own.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/pool.h"
+#include "common/db/transaction.h"
+#include "complaints/intake/v1/intake.pb.h"
+#include "services/intake/domain/listing.h"
+#include "services/intake/domain/progress.h"
+
+namespace tousu::intake::repository {
+
+// The next counter value of `month` ("202611"), from a row shared by every replica. It runs in
+// short transactions of its own and commits at once, so the hot row is locked for one UPDATE,
+// not for a whole submission. A submission that fails afterwards leaves a gap: numbers never
+// repeat, but they may skip.
+absl::StatusOr<int64_t> NextSequence(db::ConnectionPool& pool, const std::string& month);
+
+struct NewComplaint {
+  std::string number;
+  std::string request_id;
+  std::string input_hash;
+  std::string phone_key;
+  const iv1::ComplaintInput* input = nullptr;
+  absl::Time received_at;
+};
+
+// Inserts the complaint (status RECEIVED, category = the staff's) and returns its row id. A
+// request_id already stored throws a duplicate-key error (1062), also when another submission
+// with it commits while this one waits on the key.
+uint64_t InsertComplaint(db::Transaction& tx, const NewComplaint& complaint);
+void InsertTimeline(db::Transaction& tx, uint64_t complaint_id, const TimelineRecord& entry,
+                    const std::string& source_event_id);
+
+// The submission stored under a request id.
+struct StoredRequest {
+  std::string number;
+  std::string input_hash;
+};
+std::optional<StoredRequest> FindByRequestId(db::Transaction& tx, const std::string& request_id);
+
+// The whole customer-facing record with its timeline (in the order the entries were added), or
+// nullopt.
+std::optional<iv1::Complaint> LoadComplaint(db::Transaction& tx, const std::string& number);
+
+// Up to page_size + 1 summaries (the extra one only tells that another page exists), newest
+// first, each with its row id for the page token.
+struct ListedComplaint {
+  uint64_t id = 0;
+  iv1::ComplaintSummary summary;
+};
+std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& query);
+
+// The complaint `number`, locked for update, or nullopt if intake never issued it.
+struct LockedComplaint {
+  uint64_t id = 0;
+  iv1::ComplaintStatus status = iv1::COMPLAINT_STATUS_UNSPECIFIED;
+};
+std::optional<LockedComplaint> LockByNumber(db::Transaction& tx, const std::string& number);
+
+// Writes what a routing event changed: status `status`, the fields `progress` sets, updated_at
+// `now`, and its timeline entry.
+void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const Progress& progress,
+                   iv1::ComplaintStatus status, absl::Time now, const std::string& event_id);
+
+}  // namespace tousu::intake::repository
