@@ -1,0 +1,945 @@
+// tousuctl: argument parsing, enum names, tables with Chinese text, masking, JSON, and whole
+// command lines against in-process fake services on loopback.
+
+#include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "complaints/intake/v1/intake.grpc.pb.h"
+#include "complaints/routing/v1/routing.grpc.pb.h"
+#include "complaints/staff/v1/staff.grpc.pb.h"
+#include "tools/tousuctl/args.h"
+#include "tools/tousuctl/commands.h"
+#include "tools/tousuctl/enums.h"
+#include "tools/tousuctl/json.h"
+#include "tools/tousuctl/render.h"
+#include "tools/tousuctl/table.h"
+#include "tools/tousuctl/time_text.h"
+
+namespace tousu::ctl {
+namespace {
+
+namespace cv1 = complaints::common::v1;
+namespace iv1 = complaints::intake::v1;
+namespace rv1 = complaints::routing::v1;
+namespace sv1 = complaints::staff::v1;
+
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Column (in display columns) at which `needle` starts in `line`.
+size_t ColumnOf(const std::string& line, const std::string& needle) {
+  const size_t at = line.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle << " not in " << line;
+  return DisplayWidth(line.substr(0, at));
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+absl::Time At(const char* rfc3339) {
+  absl::Time t;
+  std::string err;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err)) << err;
+  return t;
+}
+
+// --- Arguments ----------------------------------------------------------------------------------
+
+const std::vector<FlagSpec> kSpecs = {
+    {.name = "department", .value_name = "DEPT"},
+    {.name = "assist", .value_name = "DEPT", .repeatable = true},
+    {.name = "json"},
+    {.name = "active"},
+    {.name = "page-size", .value_name = "N"},
+    {.name = "help"},
+};
+
+TEST(ArgsTest, ValuesBooleansAndPositionalsMix) {
+  auto p = ParseFlags({"TS-202611-000001", "--department", "engineering", "--json",
+                       "--active=false", "--page-size=20", "extra"},
+                      kSpecs);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p->positional, ElementsAre("TS-202611-000001", "extra"));
+  EXPECT_EQ(p->Get("department"), "engineering");
+  EXPECT_EQ(*p->Bool("json"), std::optional<bool>(true));
+  EXPECT_EQ(*p->Bool("active"), std::optional<bool>(false));
+  EXPECT_EQ(*p->Int("page-size", 1, 200), std::optional<int>(20));
+  EXPECT_FALSE(p->Has("assist"));
+  EXPECT_EQ(*p->Bool("help"), std::nullopt);
+}
+
+TEST(ArgsTest, DoubleDashEndsFlagsAndDashIsAnArgument) {
+  auto p = ParseFlags({"-", "--", "--json", "-x"}, kSpecs);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p->positional, ElementsAre("-", "--json", "-x"));
+  EXPECT_FALSE(p->Has("json"));
+}
+
+TEST(ArgsTest, RepeatableFlagsCollectAndSplitAtCommas) {
+  auto p = ParseFlags({"--assist", "sales, handover", "--assist=property-management"}, kSpecs);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p->List("assist"), ElementsAre("sales", "handover", "property-management"));
+}
+
+TEST(ArgsTest, ValueMayStartWithDashWhenGivenWithEquals) {
+  auto p = ParseFlags({"--department=--odd"}, kSpecs);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->Get("department"), "--odd");
+}
+
+TEST(ArgsTest, ShortHelp) {
+  auto p = ParseFlags({"-h"}, kSpecs);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->Has("help"));
+}
+
+TEST(ArgsTest, Errors) {
+  EXPECT_THAT(ParseFlags({"--nope"}, kSpecs).status().message(), HasSubstr("unknown flag --nope"));
+  EXPECT_THAT(ParseFlags({"-j"}, kSpecs).status().message(), HasSubstr("unknown flag -j"));
+  EXPECT_THAT(ParseFlags({"--department"}, kSpecs).status().message(),
+              HasSubstr("--department needs a value"));
+  EXPECT_THAT(ParseFlags({"--department", "--json"}, kSpecs).status().message(),
+              HasSubstr("--department needs a value"));
+  EXPECT_THAT(ParseFlags({"--department", "a", "--department=b"}, kSpecs).status().message(),
+              HasSubstr("--department given more than once"));
+  auto p = ParseFlags({"--active=maybe", "--page-size", "0"}, kSpecs);
+  ASSERT_TRUE(p.ok());
+  EXPECT_THAT(p->Bool("active").status().message(), HasSubstr("--active: expected true or false"));
+  EXPECT_THAT(p->Int("page-size", 1, 200).status().message(),
+              HasSubstr("--page-size: expected a whole number from 1 to 200"));
+}
+
+// --- Enum names ---------------------------------------------------------------------------------
+
+TEST(EnumsTest, CommandLineNamesFromTheProtos) {
+  EXPECT_EQ(EnumName(cv1::CATEGORY_PRODUCT_QUALITY), "product-quality");
+  EXPECT_EQ(EnumName(cv1::CATEGORY_PROPERTY_SERVICE), "property-service");
+  EXPECT_EQ(EnumName(cv1::CHANNEL_WALK_IN), "walk-in");
+  EXPECT_EQ(EnumName(cv1::JOURNEY_STAGE_PRE_SALE), "pre-sale");
+  EXPECT_EQ(EnumName(cv1::SEVERITY_CRITICAL), "critical");
+  EXPECT_EQ(EnumName(iv1::COMPLAINT_STATUS_WITH_SUPERVISOR), "with-supervisor");
+  EXPECT_EQ(EnumName(iv1::TIMELINE_EVENT_TYPE_ASSIGNMENT_REJECTED), "assignment-rejected");
+  EXPECT_EQ(EnumName(sv1::STAFF_ROLE_CALLBACK_AGENT), "callback-agent");
+  EXPECT_EQ(EnumName(sv1::DEPARTMENT_KIND_ENGINEERING_QUALITY), "engineering-quality");
+  EXPECT_EQ(EnumName(rv1::ASSIGNMENT_STATE_ACKNOWLEDGED), "acknowledged");
+  EXPECT_EQ(EnumName(cv1::CATEGORY_UNSPECIFIED), "-");
+  // A newer server's value is shown neutrally, never an error.
+  EXPECT_EQ(EnumName(static_cast<cv1::Channel>(42)), "other(42)");
+  EXPECT_THAT(EnumNames<cv1::Channel>(), ElementsAre("hotline", "web", "app", "walk-in", "email"));
+  EXPECT_THAT(EnumNames<cv1::JourneyStage>(),
+              ElementsAre("pre-sale", "sale", "handover", "property-service"));
+}
+
+TEST(EnumsTest, EveryNameParsesBack) {
+  auto round_trip = [](const google::protobuf::EnumDescriptor* d) {
+    for (int i = 0; i < d->value_count(); ++i) {
+      const int number = d->value(i)->number();
+      if (number == 0) continue;
+      const std::string name = EnumName(d, number);
+      auto parsed = ParseEnum(d, name, "--x");
+      ASSERT_TRUE(parsed.ok()) << d->full_name() << " " << name << ": " << parsed.status();
+      EXPECT_EQ(*parsed, number) << name;
+      EXPECT_EQ(*ParseEnum(d, d->value(i)->name(), "--x"), number);  // the proto name too
+    }
+  };
+  round_trip(cv1::Category_descriptor());
+  round_trip(cv1::Channel_descriptor());
+  round_trip(cv1::JourneyStage_descriptor());
+  round_trip(cv1::Severity_descriptor());
+  round_trip(iv1::ComplaintStatus_descriptor());
+  round_trip(sv1::StaffRole_descriptor());
+  round_trip(sv1::DepartmentKind_descriptor());
+}
+
+TEST(EnumsTest, ForgivingSpellingsAndLeadingWords) {
+  EXPECT_EQ(*ParseEnumAs<cv1::Channel>("WALK_IN", "--channel"), cv1::CHANNEL_WALK_IN);
+  EXPECT_EQ(*ParseEnumAs<cv1::Channel>("walkin", "--channel"), cv1::CHANNEL_WALK_IN);
+  EXPECT_EQ(*ParseEnumAs<cv1::Channel>("Walk-In", "--channel"), cv1::CHANNEL_WALK_IN);
+  EXPECT_EQ(*ParseEnumAs<cv1::JourneyStage>("property", "--stage"),
+            cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
+  EXPECT_EQ(*ParseEnumAs<cv1::Category>("sales", "--category"), cv1::CATEGORY_SALES_SERVICE);
+  EXPECT_EQ(*ParseEnumAs<sv1::StaffRole>("callback", "--role"), sv1::STAFF_ROLE_CALLBACK_AGENT);
+}
+
+TEST(EnumsTest, UnknownUnspecifiedAndAmbiguousAreRejectedNamingTheFlag) {
+  auto bad = ParseEnumAs<cv1::Severity>("huge", "--severity");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), AllOf(HasSubstr("--severity"), HasSubstr("\"huge\""),
+                                            HasSubstr("low, medium, high, critical")));
+  EXPECT_FALSE(ParseEnumAs<cv1::Severity>("unspecified", "--severity").ok());
+  EXPECT_FALSE(ParseEnumAs<cv1::Severity>("SEVERITY_UNSPECIFIED", "--severity").ok());
+  EXPECT_FALSE(ParseEnumAs<cv1::Severity>("", "--severity").ok());
+  // "pre" and "sale" are different stages: a prefix must be whole words of exactly one name.
+  EXPECT_EQ(*ParseEnumAs<cv1::JourneyStage>("sale", "--stage"), cv1::JOURNEY_STAGE_SALE);
+  EXPECT_FALSE(ParseEnumAs<cv1::JourneyStage>("pr", "--stage").ok());
+}
+
+// --- Tables -------------------------------------------------------------------------------------
+
+TEST(TableTest, DisplayWidthCountsCjkAsTwoColumns) {
+  EXPECT_EQ(DisplayWidth("abc"), 3u);
+  EXPECT_EQ(DisplayWidth("墙体开裂"), 8u);
+  EXPECT_EQ(DisplayWidth("3栋 1502"), 8u);
+  EXPECT_EQ(DisplayWidth("阳光花园，"), 10u);       // fullwidth comma
+  EXPECT_EQ(DisplayWidth("ＡＢ"), 4u);              // fullwidth Latin
+  EXPECT_EQ(DisplayWidth("陽光花園"), 8u);          // Traditional
+  EXPECT_EQ(DisplayWidth("e\xCC\x81"), 1u);         // e + combining acute
+  EXPECT_EQ(DisplayWidth("\xF0\x9F\x98\x80"), 2u);  // emoji
+  EXPECT_EQ(DisplayWidth("한국"), 4u);              // hangul
+  EXPECT_EQ(DisplayWidth("\xFF"), 1u);              // invalid byte: one U+FFFD
+}
+
+TEST(TableTest, ChineseCellsLineUp) {
+  Table t({"NUMBER", "PROJECT", "UNIT", "STATUS"});
+  t.AddRow({"TS-202611-000001", "阳光花园", "3栋 1502", "routed"});
+  t.AddRow({"TS-202611-000002", "Sunny Garden Phase II", "A-1", "received"});
+  t.AddRow({"TS-202611-000003", "翠湖", "", "acknowledged"});
+  const auto lines = Lines(t.Render());
+  ASSERT_EQ(lines.size(), 4u);
+  const size_t unit_col = ColumnOf(lines[0], "UNIT");
+  const size_t status_col = ColumnOf(lines[0], "STATUS");
+  EXPECT_EQ(ColumnOf(lines[1], "3栋"), unit_col);
+  EXPECT_EQ(ColumnOf(lines[2], "A-1"), unit_col);
+  EXPECT_EQ(ColumnOf(lines[3], "- "), unit_col);  // an empty cell shows as "-"
+  EXPECT_EQ(ColumnOf(lines[1], "routed"), status_col);
+  EXPECT_EQ(ColumnOf(lines[2], "received"), status_col);
+  EXPECT_EQ(ColumnOf(lines[3], "acknowledged"), status_col);
+  // The widest project decides the column: two spaces after it.
+  EXPECT_EQ(unit_col, ColumnOf(lines[0], "PROJECT") + DisplayWidth("Sunny Garden Phase II") + 2);
+  for (const auto& line : lines) EXPECT_NE(line.back(), ' ') << line;
+}
+
+TEST(TableTest, RightAlignedNumbers) {
+  Table t({"#", "ACTION"});
+  t.AlignRight(0);
+  t.AddRow({"1", "routed"});
+  t.AddRow({"10", "acknowledged"});
+  EXPECT_EQ(t.Render(), " #  ACTION\n 1  routed\n10  acknowledged\n");
+}
+
+TEST(TableTest, TruncatesByColumnsWithoutSplittingCharacters) {
+  EXPECT_EQ(Truncate("墙体开裂渗水", 12), "墙体开裂渗水");
+  EXPECT_EQ(Truncate("墙体开裂渗水", 8), "墙体...");    // 5 columns for text: 开 would need 6
+  EXPECT_EQ(Truncate("墙体开裂渗水", 9), "墙体开...");  // exactly 9
+  EXPECT_EQ(Truncate("abcdefghij", 6), "abc...");
+  Table t({"DESCRIPTION", "X"});
+  t.MaxWidth(0, 10);
+  t.AddRow({"卫生间墙体开裂，雨天渗水", "y"});
+  const auto lines = Lines(t.Render());
+  EXPECT_THAT(lines[1], HasSubstr("卫生间...    y"));  // 9 columns, padded to the header's 11
+  EXPECT_EQ(ColumnOf(lines[1], "y"), ColumnOf(lines[0], "X"));
+}
+
+TEST(TableTest, TerminalControlsNeverReachTheOutput) {
+  EXPECT_EQ(SanitizeLine("a\tb\nc"), "a b c");
+  EXPECT_EQ(SanitizeLine("\x1b[31mred"), "\xEF\xBF\xBD[31mred");
+  EXPECT_EQ(SanitizeLine("ok\xC2\x9B"
+                         "2J"),
+            "ok\xEF\xBF\xBD"
+            "2J");                                              // C1 CSI
+  EXPECT_EQ(SanitizeLine("x\xE2\x80\xAEy"), "x\xEF\xBF\xBDy");  // bidi override
+  EXPECT_EQ(SanitizeLine("bad\xFF"), "bad\xEF\xBF\xBD");
+  EXPECT_EQ(SanitizeText("一\r\n二\r三\n"), "一\n二\n三\n");
+}
+
+TEST(TableTest, DetailsIndentContinuationLines) {
+  Details d;
+  d.Add("Number", "TS-202611-000001");
+  d.Add("Description", "墙体开裂，\n雨天渗水");
+  d.Add("Owner", "");
+  EXPECT_EQ(d.Render(),
+            "Number       TS-202611-000001\n"
+            "Description  墙体开裂，\n"
+            "             雨天渗水\n"
+            "Owner        -\n");
+}
+
+// --- Times --------------------------------------------------------------------------------------
+
+TEST(TimeTextTest, ParsesWhatPeopleType) {
+  const absl::Time now = At("2026-11-26T07:00:00Z");
+  EXPECT_EQ(*ParseInstant("now", "--occurred-at", now), now);
+  EXPECT_EQ(*ParseInstant("NOW", "--occurred-at", now), now);
+  EXPECT_EQ(*ParseInstant("2026-11-20T06:30:00Z", "--from", now), At("2026-11-20T06:30:00Z"));
+  EXPECT_EQ(*ParseInstant("2026-11-20T14:30:00+08:00", "--from", now), At("2026-11-20T06:30:00Z"));
+  EXPECT_EQ(*ParseInstant("2026-11-20T06:30:00.25Z", "--from", now), At("2026-11-20T06:30:00.25Z"));
+  EXPECT_EQ(*ParseInstant("2026-11-20 14:30", "--from", now), At("2026-11-20T06:30:00Z"));
+  EXPECT_EQ(*ParseInstant("2026-11-20T14:30:05", "--from", now), At("2026-11-20T06:30:05Z"));
+  EXPECT_EQ(*ParseInstant("2026-11-20", "--from", now), At("2026-11-19T16:00:00Z"));
+  auto bad = ParseInstant("yesterday", "--occurred-at", now);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), AllOf(HasSubstr("--occurred-at"), HasSubstr("yesterday")));
+  EXPECT_FALSE(ParseInstant("2026-13-01", "--from", now).ok());
+}
+
+TEST(TimeTextTest, FormatsInBeijingTime) {
+  EXPECT_EQ(FormatBeijing(ToProto(At("2026-11-26T07:04:59Z"))), "2026-11-26 15:04");
+  EXPECT_EQ(FormatBeijing(ToProto(At("2026-12-31T16:30:00Z"))), "2027-01-01 00:30");
+  EXPECT_EQ(FormatBeijing(google::protobuf::Timestamp(), false), "");
+  EXPECT_EQ(FromProto(ToProto(At("2026-11-20T06:30:00.123456Z"))),
+            At("2026-11-20T06:30:00.123456Z"));
+}
+
+TEST(TimeTextTest, RemainingAndTimeouts) {
+  EXPECT_EQ(FormatRemaining(absl::Minutes(42)), "42m");
+  EXPECT_EQ(FormatRemaining(absl::Minutes(185)), "3h05m");
+  EXPECT_EQ(FormatRemaining(absl::Hours(52)), "2d04h");
+  EXPECT_EQ(FormatRemaining(-absl::Minutes(7)), "overdue 7m");
+  EXPECT_EQ(*ParseTimeout("5s"), absl::Seconds(5));
+  EXPECT_EQ(*ParseTimeout("1500ms"), absl::Milliseconds(1500));
+  EXPECT_EQ(*ParseTimeout("2.5"), absl::Milliseconds(2500));
+  EXPECT_FALSE(ParseTimeout("0s").ok());
+  EXPECT_FALSE(ParseTimeout("-1s").ok());
+  EXPECT_FALSE(ParseTimeout("2h").ok());
+  EXPECT_THAT(ParseTimeout("soon").status().message(), HasSubstr("--timeout"));
+}
+
+// --- Records, masking, JSON ---------------------------------------------------------------------
+
+iv1::Complaint SampleComplaint() {
+  iv1::Complaint c;
+  c.set_number("TS-202611-000123");
+  c.set_status(iv1::COMPLAINT_STATUS_ROUTED);
+  c.set_category(cv1::CATEGORY_PRODUCT_QUALITY);
+  c.set_department_id("engineering");
+  *c.mutable_ack_due() = ToProto(At("2026-11-26T08:04:00Z"));
+  *c.mutable_received_at() = ToProto(At("2026-11-26T07:04:00Z"));
+  *c.mutable_updated_at() = ToProto(At("2026-11-26T07:04:01Z"));
+  iv1::ComplaintInput* in = c.mutable_input();
+  in->set_customer_name("张三");
+  in->set_customer_phone("13800138000");
+  in->set_customer_email("zhang.san@example.com");
+  in->set_project("阳光花园");
+  in->set_building("3栋");
+  in->set_unit("1502");
+  in->set_description("卫生间墙体开裂，\n雨天渗水");
+  *in->mutable_occurred_at() = ToProto(At("2026-11-20T06:30:00Z"));
+  in->set_severity(cv1::SEVERITY_HIGH);
+  in->set_expected_resolution("上门检测并修复");
+  in->set_channel(cv1::CHANNEL_HOTLINE);
+  in->set_journey_stage(cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
+  in->set_recorded_by_staff_id("S0006");
+  auto* e = c.add_timeline();
+  *e->mutable_at() = ToProto(At("2026-11-26T07:04:00Z"));
+  e->set_type(iv1::TIMELINE_EVENT_TYPE_RECEIVED);
+  e->set_summary("已受理");
+  e->set_actor_id("S0006");
+  e = c.add_timeline();
+  *e->mutable_at() = ToProto(At("2026-11-26T07:04:01Z"));
+  e->set_type(iv1::TIMELINE_EVENT_TYPE_ROUTED);
+  e->set_summary("已分派至责任部门，须于 2026-11-26 16:04（北京时间）前确认受理");
+  e->set_department_id("engineering");
+  return c;
+}
+
+TEST(RenderTest, ComplaintRecordAndTimeline) {
+  const std::string text = RenderComplaint(SampleComplaint(), At("2026-11-26T07:22:00Z"));
+  EXPECT_THAT(text, HasSubstr("Number          TS-202611-000123\n"));
+  EXPECT_THAT(text, HasSubstr("Status          routed\n"));
+  EXPECT_THAT(text, HasSubstr("Ack due         2026-11-26 16:04 (42m left)\n"));
+  EXPECT_THAT(text, HasSubstr("Occurred        2026-11-20 14:30\n"));
+  EXPECT_THAT(text, HasSubstr("Description     卫生间墙体开裂，\n                雨天渗水\n"));
+  EXPECT_THAT(text, HasSubstr("Stage           property-service\n"));
+  const auto lines = Lines(text.substr(text.find("Timeline")));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(ColumnOf(lines[2], "已受理"), ColumnOf(lines[1], "SUMMARY"));
+  EXPECT_EQ(ColumnOf(lines[3], "已分派"), ColumnOf(lines[1], "SUMMARY"));
+  EXPECT_THAT(lines[2], HasSubstr("2026-11-26 15:04  received"));
+}
+
+TEST(RenderTest, PersonalDataIsMaskedUnlessShown) {
+  iv1::Complaint c = SampleComplaint();
+  const std::string clear = RenderComplaint(c, absl::Now());
+  EXPECT_THAT(clear, AllOf(HasSubstr("13800138000"), HasSubstr("张三")));
+  MaskComplaintInput(c.mutable_input());
+  const std::string masked = RenderComplaint(c, absl::Now());
+  EXPECT_THAT(masked,
+              AllOf(HasSubstr("Phone           138****8000\n"), HasSubstr("Customer        张*\n"),
+                    HasSubstr("Email           z***@example.com\n")));
+  EXPECT_THAT(masked, AllOf(Not(HasSubstr("13800138000")), Not(HasSubstr("张三")),
+                            Not(HasSubstr("zhang.san"))));
+  // Landlines too.
+  c.mutable_input()->set_customer_phone("010-12345678");
+  MaskComplaintInput(c.mutable_input());
+  EXPECT_EQ(c.input().customer_phone(), "010****5678");
+
+  sv1::Staff s;
+  s.set_id("S0021");
+  s.set_name("马丽");
+  s.set_phone("13800000021");
+  s.set_email("ma.li@staff.example.com");
+  MaskStaff(&s);
+  EXPECT_EQ(s.phone(), "138****0021");
+  EXPECT_EQ(s.email(), "m***@staff.example.com");
+  EXPECT_EQ(s.name(), "马丽");
+}
+
+TEST(RenderTest, QueueShowsTimeLeftAndOverdue) {
+  rv1::ListDepartmentQueueResponse q;
+  auto* a = q.add_assignments();
+  a->set_number("TS-202611-000001");
+  a->set_category(cv1::CATEGORY_PRODUCT_QUALITY);
+  a->set_severity(cv1::SEVERITY_HIGH);
+  *a->mutable_routed_at() = ToProto(At("2026-11-26T06:00:00Z"));
+  *a->mutable_ack_due() = ToProto(At("2026-11-26T07:00:00Z"));
+  a = q.add_assignments();
+  a->set_number("TS-202611-000002");
+  *a->mutable_ack_due() = ToProto(At("2026-11-26T07:50:00Z"));
+  q.mutable_page()->set_next_page_token("abc");
+  const std::string text = RenderDepartmentQueue(q, At("2026-11-26T07:05:00Z"));
+  EXPECT_THAT(text, HasSubstr("overdue 5m"));
+  EXPECT_THAT(text, HasSubstr("45m"));
+  EXPECT_THAT(text, HasSubstr("--page-token abc"));
+  EXPECT_EQ(RenderDepartmentQueue(rv1::ListDepartmentQueueResponse(), absl::Now()),
+            "Nothing waiting for acknowledgement.\n");
+}
+
+TEST(RenderTest, AssignmentWithHops) {
+  rv1::Assignment a;
+  a.set_number("TS-202611-000001");
+  a.set_state(rv1::ASSIGNMENT_STATE_ACKNOWLEDGED);
+  a.set_category(cv1::CATEGORY_PRODUCT_QUALITY);
+  a.set_category_source("classifier");
+  a.set_confidence(0.873);
+  a.set_department_id("engineering");
+  a.set_owner_staff_id("S0021");
+  *a.mutable_acknowledged_at() = ToProto(At("2026-11-26T07:30:00Z"));
+  a.set_acknowledged_on_time(true);
+  auto* h = a.add_hops();
+  h->set_hop(1);
+  h->set_action("sent_to_supervisor");
+  h->set_reason("low_confidence");
+  h = a.add_hops();
+  h->set_hop(2);
+  h->set_action("assigned_by_supervisor");
+  h->set_department_id("engineering");
+  h->set_staff_id("S0001");
+  const std::string text = RenderAssignment(a, absl::Now());
+  EXPECT_THAT(text, HasSubstr("product-quality (classifier, confidence 0.87)"));
+  EXPECT_THAT(text, HasSubstr("2026-11-26 15:30 (on time)"));
+  EXPECT_THAT(text, HasSubstr("sent-to-supervisor"));
+  EXPECT_THAT(text, HasSubstr("assigned-by-supervisor  engineering"));
+}
+
+TEST(JsonTest, TextFieldsAreTextNotBase64) {
+  iv1::GetComplaintResponse r;
+  *r.mutable_complaint() = SampleComplaint();
+  const std::string json = ToJson(r);
+  EXPECT_THAT(json, HasSubstr("\"project\": \"阳光花园\""));
+  EXPECT_THAT(json, HasSubstr("\"description\": \"卫生间墙体开裂，\\n雨天渗水\""));
+  EXPECT_THAT(json, HasSubstr("\"customerName\": \"张三\""));
+  EXPECT_THAT(json, HasSubstr("\"category\": \"CATEGORY_PRODUCT_QUALITY\""));
+  EXPECT_THAT(json, HasSubstr("\"receivedAt\": \"2026-11-26T07:04:00Z\""));
+  EXPECT_THAT(json, HasSubstr("\"ownerStaffId\": \"\""));  // defaults printed
+  EXPECT_THAT(json, Not(HasSubstr("solutionDue")));        // unset message left out
+  // It is JSON.
+  google::protobuf::Value parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) << json;
+  EXPECT_EQ(parsed.struct_value()
+                .fields()
+                .at("complaint")
+                .struct_value()
+                .fields()
+                .at("number")
+                .string_value(),
+            "TS-202611-000123");
+}
+
+TEST(JsonTest, SameAsProtobufsOwnPrinterWhereNoBytesAreInvolved) {
+  rv1::GetAssignmentResponse r;
+  rv1::Assignment* a = r.mutable_assignment();
+  a->set_number("TS-202611-000001");
+  a->set_state(rv1::ASSIGNMENT_STATE_ROUTED);
+  a->set_confidence(0.87);
+  a->set_bounces(2);
+  a->add_assisting_department_ids("sales");
+  *a->mutable_ack_due() = ToProto(At("2026-11-26T08:04:00.5Z"));
+  a->set_category(static_cast<cv1::Category>(42));  // unknown to this build: its number
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string theirs;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(r, &theirs, options).ok());
+  google::protobuf::Value a_ours;
+  google::protobuf::Value a_theirs;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ToJson(r), &a_ours).ok()) << ToJson(r);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(theirs, &a_theirs).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a_ours, a_theirs))
+      << ToJson(r) << "\n"
+      << theirs;
+}
+
+TEST(JsonTest, ControlCharactersAreEscaped) {
+  EXPECT_EQ(JsonQuote("a\"b\\c\x1b[0m\t"), "\"a\\\"b\\\\c\\u001b[0m\\t\"");
+  EXPECT_EQ(JsonQuote("\xC2\x9B"), "\"\\u009b\"");
+  EXPECT_EQ(JsonQuote("ok\xFF"), "\"ok\xEF\xBF\xBD\"");
+  EXPECT_EQ(JsonQuote("墙"), "\"墙\"");
+}
+
+// --- Whole command lines ------------------------------------------------------------------------
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class FakeIntake final : public iv1::IntakeService::Service {
+ public:
+  grpc::Status SubmitComplaint(grpc::ServerContext* ctx, const iv1::SubmitComplaintRequest* req,
+                               iv1::SubmitComplaintResponse* resp) override {
+    std::lock_guard lock(mu);
+    Note(ctx);
+    submitted.push_back(*req);
+    iv1::Complaint* c = resp->mutable_complaint();
+    c->set_number("TS-202611-000001");
+    *c->mutable_input() = req->complaint();
+    c->set_status(iv1::COMPLAINT_STATUS_RECEIVED);
+    resp->set_replayed(submitted.size() > 1);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetComplaint(grpc::ServerContext* ctx, const iv1::GetComplaintRequest* req,
+                            iv1::GetComplaintResponse* resp) override {
+    std::lock_guard lock(mu);
+    Note(ctx);
+    if (req->number() == "TS-202611-000001") {
+      *resp->mutable_complaint() = SampleComplaint();
+      return grpc::Status::OK;
+    }
+    if (req->number() == "TS-202611-000777") {
+      absl::SleepFor(absl::Seconds(1));
+      return grpc::Status::OK;
+    }
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "number: no complaint " + req->number());
+  }
+  grpc::Status ListComplaints(grpc::ServerContext* ctx, const iv1::ListComplaintsRequest* req,
+                              iv1::ListComplaintsResponse* resp) override {
+    std::lock_guard lock(mu);
+    Note(ctx);
+    listed.push_back(*req);
+    auto* s = resp->add_complaints();
+    s->set_project("阳光花园");
+    if (req->page().page_token().empty()) {
+      s->set_number("TS-202611-000002");
+      resp->mutable_page()->set_next_page_token("p2");
+    } else {
+      s->set_number("TS-202611-000001");
+    }
+    return grpc::Status::OK;
+  }
+
+  void Note(grpc::ServerContext* ctx) {
+    deadlines.push_back(ctx->deadline());
+    auto it = ctx->client_metadata().find("x-request-id");
+    request_ids.push_back(it == ctx->client_metadata().end()
+                              ? std::string()
+                              : std::string(it->second.data(), it->second.size()));
+  }
+
+  std::mutex mu;
+  std::vector<iv1::SubmitComplaintRequest> submitted;
+  std::vector<iv1::ListComplaintsRequest> listed;
+  std::vector<std::chrono::system_clock::time_point> deadlines;
+  std::vector<std::string> request_ids;
+};
+
+class FakeRouting final : public rv1::RoutingService::Service {
+ public:
+  grpc::Status ClassifyComplaint(grpc::ServerContext*, const rv1::ClassifyComplaintRequest* req,
+                                 rv1::ClassifyComplaintResponse* resp) override {
+    std::lock_guard lock(mu);
+    classified.push_back(req->text());
+    resp->set_category(cv1::CATEGORY_PRODUCT_QUALITY);
+    resp->set_confidence(0.91);
+    auto* o = resp->add_others();
+    o->set_category(cv1::CATEGORY_PROPERTY_SERVICE);
+    o->set_probability(0.06);
+    return grpc::Status::OK;
+  }
+  grpc::Status AcknowledgeAssignment(grpc::ServerContext*,
+                                     const rv1::AcknowledgeAssignmentRequest* req,
+                                     rv1::AcknowledgeAssignmentResponse* resp) override {
+    std::lock_guard lock(mu);
+    acks.push_back(*req);
+    if (req->owner_staff_id() == "S0099") {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "owner_staff_id: S0099 is not active staff of engineering");
+    }
+    rv1::Assignment* a = resp->mutable_assignment();
+    a->set_number(req->number());
+    a->set_state(rv1::ASSIGNMENT_STATE_ACKNOWLEDGED);
+    a->set_department_id(req->department_id());
+    a->set_owner_staff_id(req->owner_staff_id());
+    a->set_acknowledged_on_time(true);
+    return grpc::Status::OK;
+  }
+  grpc::Status AssignBySupervisor(grpc::ServerContext*, const rv1::AssignBySupervisorRequest* req,
+                                  rv1::AssignBySupervisorResponse* resp) override {
+    std::lock_guard lock(mu);
+    assigns.push_back(*req);
+    resp->mutable_assignment()->set_number(req->number());
+    resp->mutable_assignment()->set_department_id(req->lead_department_id());
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  std::vector<std::string> classified;
+  std::vector<rv1::AcknowledgeAssignmentRequest> acks;
+  std::vector<rv1::AssignBySupervisorRequest> assigns;
+};
+
+class FakeStaff final : public sv1::StaffService::Service {
+ public:
+  grpc::Status ListStaff(grpc::ServerContext*, const sv1::ListStaffRequest* req,
+                         sv1::ListStaffResponse* resp) override {
+    std::lock_guard lock(mu);
+    listed.push_back(*req);
+    auto* s = resp->add_staff();
+    s->set_id("S0021");
+    s->set_name("马丽");
+    s->set_phone("13800000021");
+    s->set_role(sv1::STAFF_ROLE_HANDLER);
+    s->set_department_id("engineering");
+    s->set_active(true);
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  std::vector<sv1::ListStaffRequest> listed;
+};
+
+class CommandLineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&intake_);
+    builder.RegisterService(&routing_);
+    builder.RegisterService(&staff_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    address_ = absl::StrCat("127.0.0.1:", port_);
+    env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
+      auto it = vars_.find(name);
+      if (it == vars_.end()) return std::nullopt;
+      return it->second;
+    };
+    env_.now = [] { return At("2026-11-26T07:22:00Z"); };
+    env_.new_request_id = [] { return std::string("rid-1"); };
+    env_.in = &stdin_;
+    // Every service at the fake, through the environment (as a shell would set it).
+    vars_["TOUSU_CTL_INTAKE_ADDR"] = address_;
+    vars_["TOUSU_CTL_ROUTING_ADDR"] = address_;
+    vars_["TOUSU_CTL_STAFF_ADDR"] = address_;
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+
+  Result RunCli(const std::vector<std::string>& args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    Result r;
+    r.code = ctl::Run(args, out, err, env_);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  }
+
+  std::vector<std::string> SubmitArgs() {
+    return {"submit",
+            "--name",
+            "张三",
+            "--phone",
+            "13800138000",
+            "--project",
+            "阳光花园",
+            "--building",
+            "3栋",
+            "--unit",
+            "1502",
+            "--description",
+            "卫生间墙体开裂，雨天渗水",
+            "--occurred-at",
+            "2026-11-20 14:30",
+            "--severity",
+            "high",
+            "--expected",
+            "上门检测并修复",
+            "--channel",
+            "hotline",
+            "--stage",
+            "property",
+            "--recorded-by",
+            "s0006"};
+  }
+
+  FakeIntake intake_;
+  FakeRouting routing_;
+  FakeStaff staff_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::string address_;
+  std::map<std::string, std::string> vars_;
+  std::istringstream stdin_;
+  Environment env_;
+};
+
+TEST_F(CommandLineTest, SubmitSendsEveryFieldAndPrintsTheRequestId) {
+  Result r = RunCli(SubmitArgs());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("request id: rid-1"));
+  EXPECT_THAT(r.out, HasSubstr("Recorded TS-202611-000001 (request id rid-1)."));
+  EXPECT_THAT(r.out, HasSubstr("138****8000"));
+  EXPECT_THAT(r.out, Not(HasSubstr("13800138000")));
+  ASSERT_EQ(intake_.submitted.size(), 1u);
+  const iv1::SubmitComplaintRequest& req = intake_.submitted[0];
+  EXPECT_EQ(req.request_id(), "rid-1");
+  EXPECT_EQ(intake_.request_ids[0], "rid-1");  // also the call's request id, for the logs
+  const iv1::ComplaintInput& in = req.complaint();
+  EXPECT_EQ(in.customer_name(), "张三");
+  EXPECT_EQ(in.customer_phone(), "13800138000");
+  EXPECT_EQ(in.customer_email(), "");
+  EXPECT_EQ(in.project(), "阳光花园");
+  EXPECT_EQ(in.building(), "3栋");
+  EXPECT_EQ(in.unit(), "1502");
+  EXPECT_EQ(in.description(), "卫生间墙体开裂，雨天渗水");
+  EXPECT_EQ(FromProto(in.occurred_at()), At("2026-11-20T06:30:00Z"));
+  EXPECT_EQ(in.severity(), cv1::SEVERITY_HIGH);
+  EXPECT_EQ(in.expected_resolution(), "上门检测并修复");
+  EXPECT_EQ(in.channel(), cv1::CHANNEL_HOTLINE);
+  EXPECT_EQ(in.journey_stage(), cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
+  EXPECT_EQ(in.recorded_by_staff_id(), "S0006");
+  EXPECT_EQ(in.staff_category(), cv1::CATEGORY_UNSPECIFIED);
+  // Every call carries a deadline: now + --timeout (5s by default). The server sees it as a
+  // timeout relative to its own clock, so allow some slack either way.
+  const auto left = intake_.deadlines[0] - std::chrono::system_clock::now();
+  EXPECT_GT(left, std::chrono::seconds(3));
+  EXPECT_LT(left, std::chrono::seconds(6));
+}
+
+TEST_F(CommandLineTest, SubmitRetryReusesTheRequestId) {
+  ASSERT_EQ(RunCli(SubmitArgs()).code, 0);
+  auto args = SubmitArgs();
+  args.insert(args.end(),
+              {"--request-id", "rid-1", "--category", "product-quality", "--description", "-"});
+  args.erase(args.begin() + 11, args.begin() + 13);  // the first --description
+  stdin_.str("卫生间墙体开裂，雨天渗水\n");
+  Result r = RunCli(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("request id:")));  // given, not made
+  EXPECT_THAT(r.out, HasSubstr("Already recorded as TS-202611-000001"));
+  ASSERT_EQ(intake_.submitted.size(), 2u);
+  EXPECT_EQ(intake_.submitted[1].request_id(), "rid-1");
+  EXPECT_EQ(intake_.submitted[1].complaint().description(), "卫生间墙体开裂，雨天渗水");
+  EXPECT_EQ(intake_.submitted[1].complaint().staff_category(), cv1::CATEGORY_PRODUCT_QUALITY);
+}
+
+TEST_F(CommandLineTest, SubmitJsonIsTheResponseWithTextAndMaskedPhone) {
+  auto args = SubmitArgs();
+  args.push_back("--json");
+  Result r = RunCli(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"customerPhone\": \"138****8000\""));
+  EXPECT_THAT(r.out, HasSubstr("\"project\": \"阳光花园\""));
+  EXPECT_THAT(r.out, HasSubstr("\"replayed\": false"));
+  google::protobuf::Value parsed;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &parsed).ok()) << r.out;
+
+  args.push_back("--show-personal-data");
+  r = RunCli(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"customerPhone\": \"13800138000\""));
+}
+
+TEST_F(CommandLineTest, SubmitWithoutRequiredFlagsIsAUsageError) {
+  Result r = RunCli({"submit", "--name", "张三", "--phone", "13800138000"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err,
+              AllOf(HasSubstr("--project"), HasSubstr("--description"), HasSubstr("--occurred-at"),
+                    HasSubstr("--severity"), HasSubstr("--channel"), HasSubstr("--stage"),
+                    HasSubstr("tousuctl submit --help")));
+  EXPECT_TRUE(intake_.submitted.empty());
+  auto args = SubmitArgs();
+  args[16] = "huge";  // --severity
+  r = RunCli(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--severity: unknown value \"huge\""));
+  args = SubmitArgs();
+  args[14] = "last week";  // --occurred-at
+  r = RunCli(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--occurred-at"));
+  EXPECT_TRUE(intake_.submitted.empty());
+}
+
+TEST_F(CommandLineTest, GetShowsTheRecordAndFailuresGiveTheCode) {
+  Result r = RunCli({"get", "ts-202611-000001"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(
+      r.out, AllOf(HasSubstr("TS-202611-000123"), HasSubstr("Timeline"), HasSubstr("138****8000")));
+  r = RunCli({"get", "TS-202611-000999"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("tousuctl: get: NOT_FOUND: number: no complaint TS-202611-000999"));
+}
+
+TEST_F(CommandLineTest, TimeoutGivesDeadlineExceeded) {
+  Result r = RunCli({"get", "TS-202611-000777", "--timeout", "200ms"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("DEADLINE_EXCEEDED"), HasSubstr("--timeout")));
+}
+
+TEST_F(CommandLineTest, UnreachableServiceIsUnavailableAndNamesTheAddress) {
+  // A port nothing listens on: the flag wins over the environment.
+  Result r = RunCli({"--intake", "127.0.0.1:1", "get", "TS-202611-000001", "--timeout", "3s"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("UNAVAILABLE"), HasSubstr("127.0.0.1:1"),
+                           HasSubstr("TOUSU_CTL_INTAKE_ADDR")));
+}
+
+TEST_F(CommandLineTest, ListFollowsEveryPageWithAll) {
+  Result r = RunCli({"list", "--project", "阳光花园", "--status", "routed", "--from", "2026-11-01",
+                     "--page-size", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("TS-202611-000002"), HasSubstr("--page-token p2")));
+  EXPECT_THAT(r.out, Not(HasSubstr("TS-202611-000001")));
+  ASSERT_EQ(intake_.listed.size(), 1u);
+  EXPECT_EQ(intake_.listed[0].project(), "阳光花园");
+  EXPECT_EQ(intake_.listed[0].status(), iv1::COMPLAINT_STATUS_ROUTED);
+  EXPECT_EQ(FromProto(intake_.listed[0].received_from()), At("2026-10-31T16:00:00Z"));
+  EXPECT_FALSE(intake_.listed[0].has_received_to());
+  EXPECT_EQ(intake_.listed[0].page().page_size(), 1);
+
+  r = RunCli({"list", "--all", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("TS-202611-000002"), HasSubstr("TS-202611-000001"),
+                           HasSubstr("\"nextPageToken\": \"\"")));
+  ASSERT_EQ(intake_.listed.size(), 3u);
+  EXPECT_EQ(intake_.listed[2].page().page_token(), "p2");
+}
+
+TEST_F(CommandLineTest, ClassifyThenAck) {
+  Result r = RunCli({"classify", "卫生间墙体开裂，", "雨天渗水"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(routing_.classified, ElementsAre("卫生间墙体开裂， 雨天渗水"));
+  EXPECT_THAT(r.out, AllOf(HasSubstr("product-quality"), HasSubstr("0.91"), HasSubstr("suggested"),
+                           HasSubstr("property-service"), HasSubstr("0.06")));
+
+  r = RunCli({"ack", "TS-202611-000001", "--department", "Engineering", "--owner", "s0021"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Acknowledged TS-202611-000001 for engineering, owner S0021"));
+  ASSERT_EQ(routing_.acks.size(), 1u);
+  EXPECT_EQ(routing_.acks[0].department_id(), "engineering");
+  EXPECT_EQ(routing_.acks[0].owner_staff_id(), "S0021");
+
+  r = RunCli({"ack", "TS-202611-000001", "--department", "engineering", "--owner", "S0099"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION: owner_staff_id: S0099 is not active staff"));
+
+  r = RunCli({"ack", "TS-202611-000001", "--owner", "S0021"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("ack needs --department"));
+  r = RunCli({"ack", "--department", "engineering", "--owner", "S0021"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("ack takes NUMBER"));
+}
+
+TEST_F(CommandLineTest, AssignTakesAssistingDepartments) {
+  Result r = RunCli({"assign", "TS-202611-000001", "--supervisor", "S0001", "--lead", "engineering",
+                     "--assist", "sales,handover", "--complex"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(routing_.assigns.size(), 1u);
+  EXPECT_THAT(routing_.assigns[0].assisting_department_ids(), ElementsAre("sales", "handover"));
+  EXPECT_TRUE(routing_.assigns[0].complex());
+}
+
+TEST_F(CommandLineTest, StaffListFiltersAndMasks) {
+  Result r =
+      RunCli({"staff", "list", "--department", "engineering", "--role", "handler", "--active"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(staff_.listed.size(), 1u);
+  EXPECT_EQ(staff_.listed[0].role(), sv1::STAFF_ROLE_HANDLER);
+  EXPECT_TRUE(staff_.listed[0].has_active());
+  EXPECT_TRUE(staff_.listed[0].active());
+  EXPECT_THAT(r.out, AllOf(HasSubstr("马丽"), HasSubstr("138****0021"), HasSubstr("handler")));
+  r = RunCli({"staff", "list", "--show-personal-data"});
+  EXPECT_THAT(r.out, HasSubstr("13800000021"));
+  EXPECT_FALSE(staff_.listed[1].has_active());
+}
+
+TEST(CommandLineUsageTest, HelpAndBadUsage) {
+  Environment env;
+  env.now = [] { return absl::Now(); };
+  env.new_request_id = [] { return std::string("x"); };
+  auto run = [&](const std::vector<std::string>& args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    Result r;
+    r.code = ctl::Run(args, out, err, env);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  };
+  Result r = run({"help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* verb :
+       {"submit", "get NUMBER", "list", "classify TEXT", "rules", "rule-set", "assignment NUMBER",
+        "queue", "ack NUMBER", "reject NUMBER", "supervisor-queue", "assign NUMBER", "staff list",
+        "staff get ID", "departments", "TOUSU_CTL_INTAKE_ADDR", "127.0.0.1:7106"}) {
+    EXPECT_THAT(r.out, HasSubstr(verb));
+  }
+  EXPECT_EQ(run({"--help"}).code, 0);
+  r = run({"ack", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Usage: tousuctl ack NUMBER --department DEPT --owner "
+                                     "STAFF_ID [flags]"),
+                           HasSubstr("(required)")));
+  EXPECT_EQ(run({"help", "staff", "get"}).code, 0);
+  EXPECT_EQ(run({"staff", "--help"}).code, 0);
+  r = run({"submit", "-h"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("--severity LEVEL"));
+  EXPECT_THAT(r.out, HasSubstr("low, medium, high, critical"));
+
+  EXPECT_EQ(run({}).code, 2);
+  r = run({"frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown verb \"frobnicate\""));
+  EXPECT_EQ(run({"staff"}).code, 2);
+  EXPECT_EQ(run({"rules", "extra"}).code, 2);
+  EXPECT_EQ(run({"get", "TS-1", "--bogus"}).code, 2);
+  EXPECT_EQ(run({"get", "TS-1", "--timeout", "never"}).code, 2);
+  EXPECT_EQ(run({"queue", "--department", "x", "--page-size", "500"}).code, 2);
+  EXPECT_EQ(run({"list", "--status", "lost"}).code, 2);
+  EXPECT_EQ(run({"list", "--to", "someday"}).code, 2);
+}
+
+TEST(RequestIdTest, FreshUuids) {
+  const std::string a = NewRequestId();
+  EXPECT_THAT(a, ::testing::MatchesRegex(
+                     "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+  EXPECT_NE(a, NewRequestId());
+}
+
+}  // namespace
+}  // namespace tousu::ctl
