@@ -12,7 +12,8 @@ function(tousu_embed_migrations target symbol dir)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} "-DFILES=${sql_files}"
             -P "${PROJECT_SOURCE_DIR}/cmake/embed_migrations.cmake"
     DEPENDS ${sql_files} "${PROJECT_SOURCE_DIR}/cmake/embed_migrations.cmake"
-    COMMENT "Embedding migrations of ${dir}")
+    COMMENT "Embedding migrations of ${dir}"
+    VERBATIM)  # keeps the ';'-separated file list one argument
   target_sources(${target} PRIVATE "${out}")
 endfunction()
 

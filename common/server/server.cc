@@ -92,10 +92,6 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
   auto queue = cfg.IntOr("QUEUE", 256);
   if (!queue.ok()) return queue.status();
 
-  for (const auto& flag : cfg.UnusedFlags()) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown flag --", flag));
-  }
-
   rt->registry_ = std::make_shared<prometheus::Registry>();
   rt->pool_ = std::make_unique<db::ConnectionPool>(rt->db_options_);
   // Migrations may run long DDL; health checks must answer fast. Each has its own connection.

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   if (!interval.ok()) return Fail(interval.status());
   settings.escalation_interval = *interval;
 
+  if (auto s = cfg.CheckArgs(); !s.ok()) return Fail(s);  // after every key was read
+
   auto examples = routing::LoadLabelledExamples(*examples_path);
   if (!examples.ok()) return Fail(examples.status());
   auto classifier = routing::Classifier::Train(*examples);

@@ -83,6 +83,10 @@ int main(int argc, char** argv) {
     log::Error("configuration", {{"error", (rt.ok() ? handler_delay.status() : rt.status()).ToString()}});
     return 2;
   }
+  if (auto s = cfg.CheckArgs(); !s.ok()) {
+    log::Error("configuration", {{"error", s.ToString()}});
+    return 2;
+  }
   auto& runtime = **rt;
 
   metrics::CachedCounter concurrent(runtime.registry(), "tousu_probe_concurrent_deliveries_total",
