@@ -1,0 +1,854 @@
+#include "services/case-handling/case_handling_service.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/log/log.h"
+#include "common/time/proto_time.h"
+#include "common/validation/text.h"
+#include "complaints/casehandling/v1/events.pb.h"
+#include "complaints/followup/v1/events.pb.h"
+#include "complaints/routing/v1/events.pb.h"
+
+namespace tousu::casehandling {
+
+namespace cv1 = complaints::common::v1;
+namespace rv1 = complaints::routing::v1;
+namespace fv1 = complaints::followup::v1;
+using server::RunUnary;
+
+namespace {
+
+constexpr int kMaxPage = 200;
+constexpr int kMaxAttachments = 20;
+constexpr int kMaxPlannedActions = 20;
+constexpr size_t kMaxStaffId = 32;
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) { time::ToProto(t, out); }
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    if (auto _s = (expr); !_s.ok()) return _s; \
+  } while (0)
+
+absl::Status CheckNumber(const std::string& number) {
+  return validation::CheckComplaintNumber("number", number);
+}
+
+absl::Status CheckStaff(std::string_view field, const std::string& id, bool required = true) {
+  return validation::CheckIdentifier(field, id, kMaxStaffId, required);
+}
+
+// Text the customer or staff typed: required unless said otherwise, newlines allowed.
+absl::Status CheckBody(std::string_view field, const std::string& value, size_t max_chars,
+                       size_t min_chars = 1, bool required = true) {
+  RETURN_IF_ERROR(validation::CheckText(
+      field, value, {.required = required, .max_chars = max_chars, .allow_newlines = true}));
+  if (!value.empty() && validation::Utf8Length(value).value_or(0) < min_chars) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ": must be at least ", min_chars, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsMediaTypeChar(char c) {
+  return absl::ascii_isalnum(c) || std::string_view("!#$&^_.+-").find(c) != std::string_view::npos;
+}
+
+absl::Status CheckAttachments(const google::protobuf::RepeatedPtrField<chv1::Attachment>& list) {
+  if (list.size() > kMaxAttachments) return absl::InvalidArgumentError("attachments: at most 20");
+  for (int i = 0; i < list.size(); ++i) {
+    const auto& a = list[i];
+    const std::string at = absl::StrCat("attachments[", i, "]");
+    const bool scheme = absl::StartsWith(a.uri(), "https://") || absl::StartsWith(a.uri(), "s3://");
+    const bool printable = std::all_of(a.uri().begin(), a.uri().end(), [](char c) {
+      return c > ' ' && c < 0x7f;
+    });  // no spaces, ASCII only
+    if (!scheme || !printable || a.uri().size() > 2048 || a.uri().size() < 9) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          at, ".uri: must be an https:// or s3:// URI of at most 2048 characters, without spaces"));
+    }
+    const size_t slash = a.media_type().find('/');
+    const bool media_ok = a.media_type().size() <= 127 && slash != std::string::npos && slash > 0 &&
+                          slash + 1 < a.media_type().size() &&
+                          std::all_of(a.media_type().begin(), a.media_type().end(),
+                                      [](char c) { return c == '/' || IsMediaTypeChar(c); }) &&
+                          a.media_type().find('/', slash + 1) == std::string::npos;
+    if (!media_ok)
+      return absl::InvalidArgumentError(absl::StrCat(at, ".media_type: must be like image/jpeg"));
+    const bool sha_ok =
+        a.sha256().size() == 64 && std::all_of(a.sha256().begin(), a.sha256().end(), [](char c) {
+          return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+        });
+    if (!sha_ok)
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, ".sha256: must be 64 lowercase hex digits"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckChannel(std::string_view field, chv1::ContactChannel channel) {
+  if (channel == chv1::CONTACT_CHANNEL_UNSPECIFIED || !chv1::ContactChannel_IsValid(channel)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ": required, one of phone, sms, app, email, visit"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTimestamp(std::string_view field, bool has,
+                            const google::protobuf::Timestamp& ts) {
+  if (!has) return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": required"));
+  if (!time::IsValidTimestamp(ts) || !time::IsStorable(time::FromProto(ts))) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": not a valid time"));
+  }
+  return absl::OkStatus();
+}
+
+const char* ChannelName(chv1::ContactChannel c) {
+  switch (c) {
+    case chv1::CONTACT_CHANNEL_PHONE:
+      return "phone";
+    case chv1::CONTACT_CHANNEL_SMS:
+      return "sms";
+    case chv1::CONTACT_CHANNEL_APP:
+      return "app";
+    case chv1::CONTACT_CHANNEL_EMAIL:
+      return "email";
+    case chv1::CONTACT_CHANNEL_VISIT:
+      return "visit";
+    default:
+      return "";
+  }
+}
+
+const char* KindName(chv1::InvestigationKind k) {
+  switch (k) {
+    case chv1::INVESTIGATION_KIND_SITE_VISIT:
+      return "site_visit";
+    case chv1::INVESTIGATION_KIND_DOCUMENT_REVIEW:
+      return "document_review";
+    case chv1::INVESTIGATION_KIND_INTERVIEW:
+      return "interview";
+    case chv1::INVESTIGATION_KIND_EVIDENCE:
+      return "evidence";
+    default:
+      return "";
+  }
+}
+
+// The time an event reports, else the envelope's, else now.
+absl::Time EventTime(bool has, const google::protobuf::Timestamp& ts, const cv1::Event& event,
+                     absl::Time now) {
+  if (has && time::IsValidTimestamp(ts) && time::IsStorable(time::FromProto(ts)))
+    return time::FromProto(ts);
+  if (event.has_occurred_at() && time::IsValidTimestamp(event.occurred_at())) {
+    return time::FromProto(event.occurred_at());
+  }
+  return now;
+}
+
+// An event that can never apply is logged and acknowledged, so it does not block the relay.
+absl::Status Skip(const cv1::Event& event, std::string_view why) {
+  log::Warn("event skipped",
+            {{"event_type", event.event_type()}, {"event_id", event.event_id()}, {"why", why}});
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+CaseHandlingService::CaseHandlingService(server::ServiceRuntime& rt, CaseHandlingSettings settings)
+    : rt_(rt),
+      settings_(settings),
+      rules_(rt.clock(), *rt.calendar(), settings.rules),
+      cases_open_(
+          rt.registry(), "tousu_case_handling_cases_open",
+          "Cases still with their department (investigating, awaiting a decision or implementing).",
+          {"department"}),
+      solutions_(rt.registry(), "tousu_case_handling_solutions_total",
+                 "Solutions proposed, on time (by the deadline in force) or late (an SLA breach).",
+                 {"timeliness"}),
+      extensions_(rt.registry(), "tousu_case_handling_extensions_total",
+                  "Solution deadlines of complex cases extended.", {}),
+      reopens_(rt.registry(), "tousu_case_handling_reopens_total",
+               "Cases reopened as a new cycle after an unsatisfied callback.", {}),
+      deadlines_missed_(rt.registry(), "tousu_case_handling_deadlines_missed_total",
+                        "Solution deadlines that passed without a proposal (SLA breaches).", {}),
+      provisional_deadlines_(
+          rt.registry(), "tousu_case_handling_provisional_deadlines_total",
+          "Solution deadlines computed in a year whose holiday schedule is not published.", {}) {
+  for (const char* t : {"on_time", "late"}) solutions_.With({t});
+  extensions_.With({});
+  reopens_.With({});
+  deadlines_missed_.With({});
+  provisional_deadlines_.With({});
+}
+
+CaseHandlingService::~CaseHandlingService() { StopTimers(); }
+
+void CaseHandlingService::RegisterEventHandlers() {
+  auto& sink = rt_.event_sink();
+  sink.On("ComplaintAcknowledged", [this](db::Transaction& tx, const cv1::Event& e) {
+    return OnComplaintAcknowledged(tx, e);
+  });
+  sink.On("CustomerUnsatisfied", [this](db::Transaction& tx, const cv1::Event& e) {
+    return OnCustomerUnsatisfied(tx, e);
+  });
+  sink.On("ComplaintClosed",
+          [this](db::Transaction& tx, const cv1::Event& e) { return OnComplaintClosed(tx, e); });
+}
+
+void CaseHandlingService::NoteProvisional(db::Transaction& tx, const std::string& number,
+                                          const time::Deadline& due) {
+  if (!due.provisional) return;
+  tx.OnCommit([this, number, at = due.at] {
+    log::Warn("provisional solution deadline: the holiday schedule of its year is not published",
+              {{"number", number}, {"due", absl::FormatTime(at)}});
+    provisional_deadlines_.With({}).Increment();
+  });
+}
+
+absl::Status CaseHandlingService::OnComplaintAcknowledged(db::Transaction& tx,
+                                                          const cv1::Event& event) {
+  rv1::ComplaintAcknowledged ack;
+  if (!event.payload().UnpackTo(&ack)) return Skip(event, "payload is not a ComplaintAcknowledged");
+  if (!validation::CheckComplaintNumber("number", ack.number()).ok() ||
+      !validation::CheckIdentifier("department_id", ack.department_id()).ok() ||
+      !CheckStaff("owner_staff_id", ack.owner_staff_id()).ok()) {
+    return Skip(event, "malformed number, department or owner");
+  }
+  for (const auto& d : ack.assisting_department_ids()) {
+    if (!validation::CheckIdentifier("assisting_department_ids", d).ok())
+      return Skip(event, "malformed department");
+  }
+  // Business-level idempotency: a case opens once, whatever the event id.
+  if (LoadCase(tx, ack.number(), /*for_update=*/false).has_value()) return absl::OkStatus();
+
+  CaseRow row;
+  row.number = ack.number();
+  row.department_id = ack.department_id();
+  row.owner_staff_id = ack.owner_staff_id();
+  row.assisting_department_ids.assign(ack.assisting_department_ids().begin(),
+                                      ack.assisting_department_ids().end());
+  row.facts.category =
+      cv1::Category_IsValid(ack.category()) ? ack.category() : cv1::CATEGORY_UNSPECIFIED;
+  row.severity = cv1::Severity_IsValid(ack.severity()) ? ack.severity() : cv1::SEVERITY_UNSPECIFIED;
+  row.facts.complex = ack.complex();
+  row.acknowledged_at =
+      EventTime(ack.has_acknowledged_at(), ack.acknowledged_at(), event, rt_.clock().Now());
+  auto opening = rules_.Open(row.facts, row.acknowledged_at);
+  if (!opening.ok()) {
+    // The calendar does not cover the date: retried (the relay backs off) until the data is fixed.
+    log::Error("cannot compute the solution deadline",
+               {{"number", row.number}, {"error", opening.status().ToString()}});
+    return opening.status();
+  }
+  row.updated_at = opening->at;
+  // A concurrent first delivery under another event id holds the key: this one then changes
+  // nothing.
+  if (!InsertCase(tx, row)) return absl::OkStatus();
+
+  chv1::Cycle cycle;
+  cycle.set_cycle(1);
+  SetTime(row.acknowledged_at, cycle.mutable_opened_at());
+  cycle.set_opened_by("acknowledged");
+  InsertCycle(tx, row.number, cycle);
+  chv1::SolutionDeadline deadline;
+  deadline.set_cycle(1);
+  deadline.set_kind(chv1::DEADLINE_KIND_INITIAL);
+  SetTime(opening->solution_due.at, deadline.mutable_due());
+  deadline.set_provisional(opening->solution_due.provisional);
+  SetTime(opening->at, deadline.mutable_set_at());
+  InsertDeadline(tx, row.number, deadline);
+
+  chv1::CaseOpened ev;
+  ev.set_number(row.number);
+  ev.set_cycle(1);
+  ev.set_department_id(row.department_id);
+  ev.set_owner_staff_id(row.owner_staff_id);
+  for (const auto& d : row.assisting_department_ids) ev.add_assisting_department_ids(d);
+  ev.set_category(row.facts.category);
+  ev.set_severity(row.severity);
+  ev.set_complex(row.facts.complex);
+  SetTime(row.acknowledged_at, ev.mutable_opened_at());
+  SetTime(opening->solution_due.at, ev.mutable_solution_due());
+  ev.set_solution_due_provisional(opening->solution_due.provisional);
+  rt_.outbox().Append(tx, "CaseOpened", row.number, ev, event.request_id());
+  NoteProvisional(tx, row.number, opening->solution_due);
+  return absl::OkStatus();
+}
+
+absl::Status CaseHandlingService::OnCustomerUnsatisfied(db::Transaction& tx,
+                                                        const cv1::Event& event) {
+  fv1::CustomerUnsatisfied unsatisfied;
+  if (!event.payload().UnpackTo(&unsatisfied))
+    return Skip(event, "payload is not a CustomerUnsatisfied");
+  if (!validation::CheckComplaintNumber("number", unsatisfied.number()).ok())
+    return Skip(event, "malformed number");
+  auto row = LoadCase(tx, unsatisfied.number(), /*for_update=*/true);
+  if (!row) return Skip(event, "no case for this complaint");
+  // The callback of a cycle reopens that cycle only: a repeat (or a stale event) changes nothing.
+  if (unsatisfied.cycle() != row->facts.cycle || !IsAllowed(row->facts.state, Step::kReopen)) {
+    return absl::OkStatus();
+  }
+  const absl::Time reopened_at =
+      EventTime(unsatisfied.has_at(), unsatisfied.at(), event, rt_.clock().Now());
+  auto opening = rules_.Reopen(row->facts, reopened_at);
+  if (!opening.ok()) {
+    log::Error("cannot reopen the case",
+               {{"number", row->number}, {"error", opening.status().ToString()}});
+    return opening.status();
+  }
+  row->updated_at = opening->at;
+  UpdateCase(tx, *row);
+
+  chv1::Cycle cycle;
+  cycle.set_cycle(opening->cycle);
+  SetTime(reopened_at, cycle.mutable_opened_at());
+  cycle.set_opened_by("reopened");
+  cycle.set_reopen_satisfaction(unsatisfied.satisfaction());
+  InsertCycle(tx, row->number, cycle);
+  chv1::SolutionDeadline deadline;
+  deadline.set_cycle(opening->cycle);
+  deadline.set_kind(chv1::DEADLINE_KIND_INITIAL);
+  SetTime(opening->solution_due.at, deadline.mutable_due());
+  deadline.set_provisional(opening->solution_due.provisional);
+  SetTime(opening->at, deadline.mutable_set_at());
+  InsertDeadline(tx, row->number, deadline);
+
+  chv1::CaseReopened reopened;
+  reopened.set_number(row->number);
+  reopened.set_cycle(opening->cycle);
+  reopened.set_department_id(row->department_id);
+  reopened.set_owner_staff_id(row->owner_staff_id);
+  SetTime(reopened_at, reopened.mutable_reopened_at());
+  SetTime(opening->solution_due.at, reopened.mutable_solution_due());
+  rt_.outbox().Append(tx, "CaseReopened", row->number, reopened, event.request_id());
+
+  chv1::CaseOpened opened;
+  opened.set_number(row->number);
+  opened.set_cycle(opening->cycle);
+  opened.set_department_id(row->department_id);
+  opened.set_owner_staff_id(row->owner_staff_id);
+  for (const auto& d : row->assisting_department_ids) opened.add_assisting_department_ids(d);
+  opened.set_category(row->facts.category);
+  opened.set_severity(row->severity);
+  opened.set_complex(row->facts.complex);
+  SetTime(reopened_at, opened.mutable_opened_at());
+  SetTime(opening->solution_due.at, opened.mutable_solution_due());
+  opened.set_solution_due_provisional(opening->solution_due.provisional);
+  rt_.outbox().Append(tx, "CaseOpened", row->number, opened, event.request_id());
+  NoteProvisional(tx, row->number, opening->solution_due);
+  tx.OnCommit([this] { reopens_.With({}).Increment(); });
+  return absl::OkStatus();
+}
+
+absl::Status CaseHandlingService::OnComplaintClosed(db::Transaction& tx, const cv1::Event& event) {
+  fv1::ComplaintClosed closed;
+  if (!event.payload().UnpackTo(&closed)) return Skip(event, "payload is not a ComplaintClosed");
+  if (!validation::CheckComplaintNumber("number", closed.number()).ok())
+    return Skip(event, "malformed number");
+  auto row = LoadCase(tx, closed.number(), /*for_update=*/true);
+  if (!row) return Skip(event, "no case for this complaint");
+  if (row->facts.state == chv1::CASE_STATE_CLOSED) return absl::OkStatus();  // already closed
+  auto at = rules_.Close(row->facts);
+  if (!at.ok()) return Skip(event, std::string(at.status().message()));
+  row->closed_at = EventTime(closed.has_closed_at(), closed.closed_at(), event, *at);
+  row->updated_at = *at;
+  UpdateCase(tx, *row);
+  return absl::OkStatus();
+}
+
+absl::Status CaseHandlingService::WithLockedCase(const std::string& number, const CaseWork& work) {
+  return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+    auto row = LoadCase(tx, number, /*for_update=*/true);
+    if (!row) return absl::NotFoundError("no case for this complaint (yet)");
+    return work(tx, *row);
+  });
+}
+
+chv1::CustomerContact CaseHandlingService::LogContact(db::Transaction& tx, const CaseRow& row,
+                                                      const std::string& staff_id,
+                                                      chv1::ContactChannel channel,
+                                                      chv1::ContactPurpose purpose,
+                                                      const std::string& summary, absl::Time at) {
+  chv1::CustomerContact c;
+  c.set_cycle(row.facts.cycle);
+  c.set_staff_id(staff_id);
+  c.set_channel(channel);
+  c.set_purpose(purpose);
+  c.set_summary(summary);
+  SetTime(at, c.mutable_at());
+  c.set_id(InsertContact(tx, row.number, c));
+  chv1::CustomerContacted ev;
+  ev.set_number(row.number);
+  ev.set_cycle(row.facts.cycle);
+  ev.set_staff_id(staff_id);
+  ev.set_channel(ChannelName(channel));
+  ev.set_summary(summary);
+  SetTime(at, ev.mutable_at());
+  rt_.outbox().Append(tx, "CustomerContacted", row.number, ev);
+  return c;
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::GetCase(grpc::CallbackServerContext* ctx,
+                                                       const chv1::GetCaseRequest* req,
+                                                       chv1::GetCaseResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+      resp->Clear();  // a retried transaction starts over
+      auto row = LoadCase(tx, req->number(), /*for_update=*/false);
+      if (!row) return absl::NotFoundError("no case for this complaint (yet)");
+      ToProto(*row, resp->mutable_case_file());
+      LoadHistory(tx, req->number(), resp->mutable_case_file());
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::ListCases(grpc::CallbackServerContext* ctx,
+                                                         const chv1::ListCasesRequest* req,
+                                                         chv1::ListCasesResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(validation::CheckIdentifier("department_id", req->department_id(), 64, false));
+    RETURN_IF_ERROR(CheckStaff("owner_staff_id", req->owner_staff_id(), false));
+    if (!chv1::CaseState_IsValid(req->state()))
+      return absl::InvalidArgumentError("state: unknown value");
+    const auto& page = req->page();
+    if (page.page_size() < 0 || page.page_size() > kMaxPage) {
+      return absl::InvalidArgumentError("page.page_size: must be 0..200");
+    }
+    if (!page.page_token().empty()) {
+      RETURN_IF_ERROR(validation::CheckComplaintNumber("page.page_token", page.page_token()));
+    }
+    const int size = page.page_size() == 0 ? 50 : page.page_size();
+    const ListFilter filter{.department_id = req->department_id(),
+                            .owner_staff_id = req->owner_staff_id(),
+                            .state = req->state()};
+    return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+      resp->Clear();
+      auto rows = casehandling::ListCases(tx, filter, page.page_token(), size + 1);
+      for (int i = 0; i < static_cast<int>(rows.size()) && i < size; ++i)
+        ToProto(rows[i], resp->add_cases());
+      if (static_cast<int>(rows.size()) > size)
+        resp->mutable_page()->set_next_page_token(rows[size - 1].number);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::AddInvestigationEntry(
+    grpc::CallbackServerContext* ctx, const chv1::AddInvestigationEntryRequest* req,
+    chv1::AddInvestigationEntryResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    if (req->kind() == chv1::INVESTIGATION_KIND_UNSPECIFIED ||
+        !chv1::InvestigationKind_IsValid(req->kind())) {
+      return absl::InvalidArgumentError(
+          "kind: required, one of site_visit, document_review, interview, evidence");
+    }
+    RETURN_IF_ERROR(CheckStaff("author_staff_id", req->author_staff_id()));
+    RETURN_IF_ERROR(CheckBody("note", req->note(), 4000));
+    RETURN_IF_ERROR(CheckAttachments(req->attachments()));
+    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      auto at = rules_.Record(row.facts, Step::kAddInvestigationEntry);
+      if (!at.ok()) return at.status();
+      chv1::InvestigationEntry e;
+      e.set_cycle(row.facts.cycle);
+      e.set_kind(req->kind());
+      e.set_author_staff_id(req->author_staff_id());
+      e.set_note(req->note());
+      *e.mutable_attachments() = req->attachments();
+      SetTime(*at, e.mutable_at());
+      e.set_id(InsertInvestigationEntry(tx, row.number, e));
+      row.updated_at = *at;
+      UpdateCase(tx, row);
+      chv1::InvestigationEntryAdded ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_kind(KindName(req->kind()));
+      ev.set_author_staff_id(req->author_staff_id());
+      SetTime(*at, ev.mutable_at());
+      rt_.outbox().Append(tx, "InvestigationEntryAdded", row.number, ev);
+      *resp->mutable_entry() = std::move(e);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::AttachInspectionReport(
+    grpc::CallbackServerContext* ctx, const chv1::AttachInspectionReportRequest* req,
+    chv1::AttachInspectionReportResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckStaff("inspector_staff_id", req->inspector_staff_id()));
+    RETURN_IF_ERROR(CheckBody("cause", req->cause(), 2000));
+    if (req->severity() == cv1::SEVERITY_UNSPECIFIED || !cv1::Severity_IsValid(req->severity())) {
+      return absl::InvalidArgumentError("severity: required, one of low, medium, high, critical");
+    }
+    RETURN_IF_ERROR(CheckBody("findings", req->findings(), 4000));
+    RETURN_IF_ERROR(CheckBody("recommended_repair", req->recommended_repair(), 2000));
+    RETURN_IF_ERROR(CheckAttachments(req->attachments()));
+    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      auto at = rules_.Record(row.facts, Step::kAttachInspectionReport);
+      if (!at.ok()) return at.status();
+      chv1::InspectionReport r;
+      r.set_cycle(row.facts.cycle);
+      r.set_inspector_staff_id(req->inspector_staff_id());
+      r.set_cause(req->cause());
+      r.set_severity(req->severity());
+      r.set_findings(req->findings());
+      r.set_recommended_repair(req->recommended_repair());
+      *r.mutable_attachments() = req->attachments();
+      SetTime(*at, r.mutable_at());
+      r.set_id(InsertInspectionReport(tx, row.number, r));
+      row.updated_at = *at;
+      UpdateCase(tx, row);
+      chv1::InspectionReportAttached ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_inspector_staff_id(req->inspector_staff_id());
+      ev.set_severity(req->severity());
+      SetTime(*at, ev.mutable_at());
+      rt_.outbox().Append(tx, "InspectionReportAttached", row.number, ev);
+      *resp->mutable_report() = std::move(r);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::LogCustomerContact(
+    grpc::CallbackServerContext* ctx, const chv1::LogCustomerContactRequest* req,
+    chv1::LogCustomerContactResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
+    RETURN_IF_ERROR(CheckChannel("channel", req->channel()));
+    RETURN_IF_ERROR(CheckBody("summary", req->summary(), 1000));
+    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      auto at = rules_.Record(row.facts, Step::kLogCustomerContact);
+      if (!at.ok()) return at.status();
+      *resp->mutable_contact() = LogContact(tx, row, req->staff_id(), req->channel(),
+                                            chv1::CONTACT_PURPOSE_PROGRESS, req->summary(), *at);
+      row.updated_at = *at;
+      UpdateCase(tx, row);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::ProposeSolution(
+    grpc::CallbackServerContext* ctx, const chv1::ProposeSolutionRequest* req,
+    chv1::ProposeSolutionResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
+    RETURN_IF_ERROR(CheckBody("solution", req->solution(), 4000));
+    if (req->planned_actions_size() == 0 || req->planned_actions_size() > kMaxPlannedActions) {
+      return absl::InvalidArgumentError("planned_actions: 1..20 actions");
+    }
+    for (int i = 0; i < req->planned_actions_size(); ++i) {
+      // One line each: they are stored one per line.
+      RETURN_IF_ERROR(
+          validation::CheckText(absl::StrCat("planned_actions[", i, "]"), req->planned_actions(i),
+                                {.required = true, .max_chars = 500, .allow_newlines = false}));
+    }
+    RETURN_IF_ERROR(CheckTimestamp("planned_completion", req->has_planned_completion(),
+                                   req->planned_completion()));
+    const absl::Time planned = time::FromProto(req->planned_completion());
+    if (planned <= rules_.Now())
+      return absl::InvalidArgumentError("planned_completion: must be in the future");
+    bool on_time = false;
+    auto s = WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      auto p = rules_.Propose(row.facts);
+      if (!p.ok()) return p.status();
+      on_time = p->on_time;
+      chv1::Solution sol;
+      sol.set_cycle(row.facts.cycle);
+      sol.set_revision(p->revision);
+      sol.set_staff_id(req->staff_id());
+      sol.set_owner_staff_id(row.owner_staff_id);
+      sol.set_solution(req->solution());
+      *sol.mutable_planned_actions() = req->planned_actions();
+      *sol.mutable_planned_completion() = req->planned_completion();
+      SetTime(p->at, sol.mutable_proposed_at());
+      SetTime(p->due, sol.mutable_due());
+      sol.set_on_time(p->on_time);
+      InsertSolution(tx, row.number, sol);
+      row.updated_at = p->at;
+      UpdateCase(tx, row);
+      chv1::SolutionProposed ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_revision(p->revision);
+      ev.set_owner_staff_id(row.owner_staff_id);
+      ev.set_solution(req->solution());
+      *ev.mutable_planned_completion() = req->planned_completion();
+      SetTime(p->at, ev.mutable_proposed_at());
+      SetTime(p->due, ev.mutable_due());
+      ev.set_on_time(p->on_time);
+      rt_.outbox().Append(tx, "SolutionProposed", row.number, ev);
+      *resp->mutable_solution() = std::move(sol);
+      return absl::OkStatus();
+    });
+    if (s.ok()) solutions_.With({on_time ? "on_time" : "late"}).Increment();
+    return s;
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::ExtendSolutionDeadline(
+    grpc::CallbackServerContext* ctx, const chv1::ExtendSolutionDeadlineRequest* req,
+    chv1::ExtendSolutionDeadlineResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
+    RETURN_IF_ERROR(CheckBody("reason", req->reason(), 1000, 2));
+    RETURN_IF_ERROR(CheckTimestamp("new_due", req->has_new_due(), req->new_due()));
+    RETURN_IF_ERROR(CheckChannel("notice_channel", req->notice_channel()));
+    RETURN_IF_ERROR(CheckBody("customer_notice", req->customer_notice(), 1000));
+    auto s = WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      resp->Clear();
+      auto e = rules_.Extend(row.facts, time::FromProto(req->new_due()));
+      if (!e.ok()) return e.status();
+      chv1::SolutionDeadline d;
+      d.set_cycle(row.facts.cycle);
+      d.set_kind(chv1::DEADLINE_KIND_EXTENSION);
+      SetTime(e->new_due, d.mutable_due());
+      SetTime(e->at, d.mutable_set_at());
+      d.set_staff_id(req->staff_id());
+      d.set_reason(req->reason());
+      InsertDeadline(tx, row.number, d);
+      auto* previous = resp->mutable_previous();
+      previous->set_cycle(row.facts.cycle);
+      SetTime(e->previous_due, previous->mutable_due());
+      previous->set_provisional(e->previous_provisional);
+      *resp->mutable_notice() =
+          LogContact(tx, row, req->staff_id(), req->notice_channel(),
+                     chv1::CONTACT_PURPOSE_DEADLINE_EXTENSION, req->customer_notice(), e->at);
+      row.updated_at = e->at;
+      UpdateCase(tx, row);
+      chv1::SolutionDeadlineExtended ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_staff_id(req->staff_id());
+      ev.set_reason(req->reason());
+      SetTime(e->previous_due, ev.mutable_original_due());
+      SetTime(e->new_due, ev.mutable_new_due());
+      SetTime(e->at, ev.mutable_at());
+      rt_.outbox().Append(tx, "SolutionDeadlineExtended", row.number, ev);
+      *resp->mutable_deadline() = std::move(d);
+      return absl::OkStatus();
+    });
+    if (s.ok()) extensions_.With({}).Increment();
+    return s;
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
+    grpc::CallbackServerContext* ctx, const chv1::RecordCustomerDecisionRequest* req,
+    chv1::RecordCustomerDecisionResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    if (req->revision() < 0) return absl::InvalidArgumentError("revision: must not be negative");
+    if (req->decision() == chv1::CUSTOMER_DECISION_UNSPECIFIED ||
+        !chv1::CustomerDecision_IsValid(req->decision())) {
+      return absl::InvalidArgumentError("decision: required, accepted or rejected");
+    }
+    const bool accepted = req->decision() == chv1::CUSTOMER_DECISION_ACCEPTED;
+    RETURN_IF_ERROR(CheckBody("reason", req->reason(), 1000, 2, /*required=*/!accepted));
+    RETURN_IF_ERROR(
+        CheckStaff("recorded_by_staff_id", req->recorded_by_staff_id(), /*required=*/false));
+    auto s = WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      auto d = rules_.Decide(row.facts, req->revision(), accepted);
+      if (!d.ok()) return d.status();
+      chv1::Decision rec;
+      rec.set_cycle(row.facts.cycle);
+      rec.set_revision(d->revision);
+      rec.set_decision(req->decision());
+      rec.set_reason(req->reason());
+      rec.set_recorded_by_staff_id(req->recorded_by_staff_id());
+      SetTime(d->at, rec.mutable_at());
+      if (d->revised_due.has_value()) {
+        SetTime(d->revised_due->at, rec.mutable_revised_solution_due());
+        chv1::SolutionDeadline deadline;
+        deadline.set_cycle(row.facts.cycle);
+        deadline.set_kind(chv1::DEADLINE_KIND_REVISION);
+        SetTime(d->revised_due->at, deadline.mutable_due());
+        deadline.set_provisional(d->revised_due->provisional);
+        SetTime(d->at, deadline.mutable_set_at());
+        InsertDeadline(tx, row.number, deadline);
+        NoteProvisional(tx, row.number, *d->revised_due);
+      }
+      InsertDecision(tx, row.number, rec);
+      row.updated_at = d->at;
+      UpdateCase(tx, row);
+      chv1::CustomerDecisionRecorded ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_revision(d->revision);
+      ev.set_accepted(accepted);
+      ev.set_reason(req->reason());
+      SetTime(d->at, ev.mutable_at());
+      if (rec.has_revised_solution_due())
+        *ev.mutable_revised_solution_due() = rec.revised_solution_due();
+      rt_.outbox().Append(tx, "CustomerDecisionRecorded", row.number, ev);
+      *resp->mutable_decision() = std::move(rec);
+      return absl::OkStatus();
+    });
+    return s;
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::RecordImplementationProgress(
+    grpc::CallbackServerContext* ctx, const chv1::RecordImplementationProgressRequest* req,
+    chv1::RecordImplementationProgressResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
+    RETURN_IF_ERROR(CheckBody("note", req->note(), 2000));
+    if (req->plan_changed()) {
+      RETURN_IF_ERROR(CheckBody("customer_explanation", req->customer_explanation(), 1000));
+      RETURN_IF_ERROR(CheckChannel("explanation_channel", req->explanation_channel()));
+    } else if (!req->customer_explanation().empty() ||
+               req->explanation_channel() != chv1::CONTACT_CHANNEL_UNSPECIFIED) {
+      return absl::InvalidArgumentError("customer_explanation: only with plan_changed");
+    }
+    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      auto at = rules_.Record(row.facts, Step::kRecordImplementationProgress);
+      if (!at.ok()) return at.status();
+      chv1::ImplementationNote n;
+      n.set_cycle(row.facts.cycle);
+      n.set_staff_id(req->staff_id());
+      n.set_note(req->note());
+      n.set_plan_changed(req->plan_changed());
+      n.set_customer_explanation(req->customer_explanation());
+      SetTime(*at, n.mutable_at());
+      InsertImplementationNote(tx, row.number, n);
+      if (req->plan_changed()) {
+        // The customer is told why the plan changed (§6.3): a contact on their timeline.
+        LogContact(tx, row, req->staff_id(), req->explanation_channel(),
+                   chv1::CONTACT_PURPOSE_PLAN_CHANGE, req->customer_explanation(), *at);
+      }
+      row.updated_at = *at;
+      UpdateCase(tx, row);
+      chv1::ImplementationProgressRecorded ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_staff_id(req->staff_id());
+      ev.set_note(req->note());
+      ev.set_plan_changed(req->plan_changed());
+      SetTime(*at, ev.mutable_at());
+      rt_.outbox().Append(tx, "ImplementationProgressRecorded", row.number, ev);
+      *resp->mutable_note() = std::move(n);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* CaseHandlingService::ResolveCase(grpc::CallbackServerContext* ctx,
+                                                           const chv1::ResolveCaseRequest* req,
+                                                           chv1::ResolveCaseResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
+    RETURN_IF_ERROR(CheckBody("result", req->result(), 2000));
+    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+      resp->Clear();
+      auto at = rules_.Resolve(row.facts);
+      if (!at.ok()) return at.status();
+      chv1::Cycle cycle;
+      cycle.set_cycle(row.facts.cycle);
+      SetTime(*at, cycle.mutable_resolved_at());
+      cycle.set_resolved_by_staff_id(req->staff_id());
+      cycle.set_result(req->result());
+      ResolveCycle(tx, row.number, cycle);
+      row.updated_at = *at;
+      UpdateCase(tx, row);
+      chv1::CaseResolved ev;
+      ev.set_number(row.number);
+      ev.set_cycle(row.facts.cycle);
+      ev.set_department_id(row.department_id);
+      ev.set_owner_staff_id(row.owner_staff_id);
+      ev.set_result(req->result());
+      SetTime(*at, ev.mutable_resolved_at());
+      ev.set_category(row.facts.category);
+      rt_.outbox().Append(tx, "CaseResolved", row.number, ev);
+      ToProto(row, resp->mutable_case_file());
+      return absl::OkStatus();
+    });
+  });
+}
+
+absl::StatusOr<int> CaseHandlingService::MarkMissedDeadlines() {
+  int missed = 0;
+  std::map<std::string, int64_t> open;
+  auto s = db::RunInTransaction(rt_.pool(),
+                                [&](db::Transaction& tx) -> absl::Status {
+                                  missed = 0;
+                                  const absl::Time now = rules_.Now();
+                                  // SKIP LOCKED: another replica's pass (or a request holding a
+                                  // case) takes other rows, and the flag set below makes the next
+                                  // pass find nothing: each deadline is missed once.
+                                  for (const auto& number : ClaimOverdue(tx, now, 100)) {
+                                    auto row = LoadCase(tx, number, /*for_update=*/true);
+                                    if (!row || !rules_.MarkDeadlineMissed(row->facts, now))
+                                      continue;
+                                    row->updated_at = now;
+                                    UpdateCase(tx, *row);
+                                    MarkLatestDeadlineMissed(tx, number, row->facts.cycle, now);
+                                    chv1::SolutionDeadlineMissed ev;
+                                    ev.set_number(number);
+                                    ev.set_cycle(row->facts.cycle);
+                                    ev.set_department_id(row->department_id);
+                                    ev.set_owner_staff_id(row->owner_staff_id);
+                                    SetTime(row->facts.solution_due, ev.mutable_due());
+                                    SetTime(now, ev.mutable_detected_at());
+                                    rt_.outbox().Append(tx, "SolutionDeadlineMissed", number, ev);
+                                    ++missed;
+                                  }
+                                  open = CountOpenByDepartment(tx);
+                                  return absl::OkStatus();
+                                },
+                                {.read_committed = true});
+  if (!s.ok()) return s;
+  if (missed > 0) deadlines_missed_.With({}).Increment(missed);
+  std::lock_guard<std::mutex> lock(gauge_mu_);
+  for (const auto& [department, count] : open) gauge_departments_.insert(department);
+  for (const auto& department : gauge_departments_) {
+    auto it = open.find(department);
+    cases_open_.With({department}).Set(it == open.end() ? 0.0 : static_cast<double>(it->second));
+  }
+  return missed;
+}
+
+void CaseHandlingService::StartTimers() {
+  timer_ = std::thread([this] { TimerLoop(); });
+}
+
+void CaseHandlingService::StopTimers() {
+  {
+    std::lock_guard<std::mutex> lock(timer_mu_);
+    timer_stop_ = true;
+  }
+  timer_cv_.notify_all();
+  if (timer_.joinable()) timer_.join();
+}
+
+void CaseHandlingService::TimerLoop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(timer_mu_);
+      timer_cv_.wait_for(lock, absl::ToChronoMilliseconds(settings_.deadline_check_interval),
+                         [&] { return timer_stop_; });
+      if (timer_stop_) return;
+    }
+    if (!rt_.serving()) continue;  // migrations not applied yet, or the database is down
+    auto n = MarkMissedDeadlines();
+    if (!n.ok()) log::Warn("deadline pass failed", {{"error", n.status().ToString()}});
+  }
+}
+
+}  // namespace tousu::casehandling
