@@ -1,0 +1,118 @@
+#pragma once
+// SQL for follow-up's schema (migrations/0001_follow_up.sql). Functions run inside the caller's
+// transaction and throw sql::SQLException like any statement.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/db/transaction.h"
+#include "complaints/followup/v1/followup.pb.h"
+
+namespace tousu::followup {
+
+namespace fv1 = complaints::followup::v1;
+
+struct FollowUpRow {
+  std::string number;
+  fv1::FollowUpState state = fv1::FOLLOW_UP_STATE_UNSPECIFIED;
+  int cycle = 0;
+  std::string department_id;
+  std::string owner_staff_id;
+  std::string tracker_staff_id;
+  absl::Time opened_at = absl::InfinitePast();
+  std::optional<absl::Time> progress_anchor_at, last_informed_at, progress_due, closed_at;
+  bool progress_due_provisional = false;
+  bool progress_overdue = false;
+  absl::Time updated_at = absl::InfinitePast();
+};
+
+struct CallbackRow {
+  std::string number;
+  int cycle = 0;
+  fv1::CallbackStatus status = fv1::CALLBACK_STATUS_UNSPECIFIED;
+  std::string assigned_agent_staff_id;
+  absl::Time resolved_at = absl::InfinitePast();
+  absl::Time due = absl::InfinitePast();
+  bool due_provisional = false;
+  bool overdue = false;
+  std::optional<std::string> token_sha256;
+  std::optional<absl::Time> token_issued_at;
+  fv1::CallbackMethod method = fv1::CALLBACK_METHOD_UNSPECIFIED;
+  std::string recorded_by_staff_id;
+  std::optional<int> satisfaction;
+  std::string comments, suggestions;
+  std::optional<absl::Time> recorded_at;
+  std::optional<bool> on_time, unsatisfied;
+};
+
+struct ProgressRow {
+  int cycle = 0;
+  std::string source;  // "tracker" or "department"
+  std::string staff_id;
+  std::string summary;
+  std::optional<absl::Time> due;
+  absl::Time at = absl::InfinitePast();
+  bool on_time = true;
+};
+
+struct TaskRow {
+  fv1::TaskKind kind = fv1::TASK_KIND_UNSPECIFIED;
+  std::string number;
+  int cycle = 0;
+  absl::Time due = absl::InfinitePast();
+  bool due_provisional = false;
+  bool overdue = false;
+};
+
+// Where a page of tasks resumes: strictly after this (due, kind, number).
+struct TaskCursor {
+  absl::Time due;
+  int kind = 0;
+  std::string number;
+};
+
+std::optional<FollowUpRow> LoadFollowUp(db::Transaction& tx, const std::string& number,
+                                        bool for_update);
+// False when the complaint is already followed (a repeated or concurrent first event).
+bool InsertFollowUp(db::Transaction& tx, const FollowUpRow& row);
+void UpdateFollowUp(db::Transaction& tx, const FollowUpRow& row);
+
+void AddTrackerHistory(db::Transaction& tx, const std::string& number, const std::string& tracker,
+                       const std::string& how, const std::string& reason, absl::Time at);
+void AddProgressUpdate(db::Transaction& tx, const std::string& number, const ProgressRow& row);
+std::vector<ProgressRow> LoadProgressUpdates(db::Transaction& tx, const std::string& number);
+
+std::vector<CallbackRow> LoadCallbacks(db::Transaction& tx, const std::string& number);
+std::optional<CallbackRow> LoadCallback(db::Transaction& tx, const std::string& number, int cycle,
+                                        bool for_update);
+std::optional<CallbackRow> FindCallbackByToken(db::Transaction& tx,
+                                               const std::string& token_sha256);
+// False when the cycle already has its callback.
+bool InsertCallback(db::Transaction& tx, const CallbackRow& row);
+void UpdateCallback(db::Transaction& tx, const CallbackRow& row);
+// Scheduled callbacks of cycles before `cycle` become cancelled; returns how many.
+int CancelCallbacksBefore(db::Transaction& tx, const std::string& number, int cycle);
+
+// Cases not yet closed, per tracker.
+std::map<std::string, int64_t> OpenCasesByTracker(db::Transaction& tx);
+// Scheduled (unmade) callbacks, per assigned agent.
+std::map<std::string, int64_t> ScheduledCallbacksByAgent(db::Transaction& tx);
+int64_t CountNotClosed(db::Transaction& tx);
+
+// Open cases whose progress update is past due and not yet reported overdue, and scheduled
+// callbacks past due and not yet reported, locked for this transaction; rows another replica holds
+// are skipped.
+std::vector<std::string> ClaimOverdueProgress(db::Transaction& tx, absl::Time now, int limit);
+std::vector<std::pair<std::string, int>> ClaimOverdueCallbacks(db::Transaction& tx, absl::Time now,
+                                                               int limit);
+
+// The staff member's due tasks in (due, kind, number) order; kind UNSPECIFIED = both.
+std::vector<TaskRow> ListTasks(db::Transaction& tx, const std::string& staff_id, fv1::TaskKind kind,
+                               const std::optional<TaskCursor>& after, int limit);
+
+}  // namespace tousu::followup
