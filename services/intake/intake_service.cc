@@ -57,10 +57,14 @@ IntakeService::IntakeService(server::ServiceRuntime& rt)
       validation_failures_(rt.registry(), "tousu_intake_validation_failures_total",
                            "Submissions refused as invalid, by the first invalid field.",
                            {"field"}),
-      skipped_events_(rt.registry(), "tousu_intake_routing_events_skipped_total",
-                      "Routing events acknowledged without effect: malformed, or for a number"
-                      " intake never issued.",
-                      {"event_type", "reason"}) {
+      skipped_events_(rt.registry(), "tousu_intake_events_skipped_total",
+                      "Events of other services (routing, case handling, follow-up) acknowledged"
+                      " without effect, by event type and reason: \"malformed\" (unreadable"
+                      " payload, malformed number, id or cycle) or \"unknown_complaint\" (a"
+                      " number intake never issued).",
+                      {"event_type", "reason"}),
+      closed_(rt.registry(), "tousu_intake_complaints_closed_total",
+              "Complaints closed because the customer was satisfied (§7.2).", {}) {
   // Every series exists from the start, so rates and dashboards work before the first complaint.
   for (cv1::Channel channel : kChannels) {
     for (cv1::Category category : kCategories) {
@@ -68,13 +72,18 @@ IntakeService::IntakeService(server::ServiceRuntime& rt)
     }
   }
   replays_.With({});
+  closed_.With({});
+  for (const std::string& type : FollowedEventTypes()) {
+    for (const char* reason : {"malformed", "unknown_complaint"}) {
+      skipped_events_.With({type, reason});
+    }
+  }
 }
 
 void IntakeService::RegisterEventHandlers(events::EventSinkService& sink) {
-  for (const std::string& type : RoutingEventTypes()) {
-    sink.On(type, [this](db::Transaction& tx, const cv1::Event& event) {
-      return ApplyRoutingEvent(tx, event);
-    });
+  for (const std::string& type : FollowedEventTypes()) {
+    sink.On(type,
+            [this](db::Transaction& tx, const cv1::Event& event) { return ApplyEvent(tx, event); });
   }
 }
 
@@ -208,30 +217,47 @@ absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status IntakeService::ApplyRoutingEvent(db::Transaction& tx, const cv1::Event& event) {
+absl::Status IntakeService::ApplyEvent(db::Transaction& tx, const cv1::Event& event) {
   const absl::Time now = rt_.clock().Now();
-  absl::StatusOr<Progress> progress = ProgressFromRoutingEvent(event, now);
+  absl::StatusOr<Progress> progress = ProgressFromEvent(event, now);
   if (!progress.ok()) {
     // Retrying cannot fix a malformed event, and refusing it would hold back every later event
     // of the complaint: acknowledge it, loudly.
     skipped_events_.With({event.event_type(), "malformed"}).Increment();
-    log::Error("routing event cannot be applied; acknowledged without effect",
+    log::Error("event cannot be applied; acknowledged without effect",
                {{"event_id", event.event_id()},
                 {"event_type", event.event_type()},
+                {"producer", event.producer()},
                 {"error", std::string(progress.status().message())}});
     return absl::OkStatus();
   }
   std::optional<repo::LockedComplaint> complaint = repo::LockByNumber(tx, progress->number);
   if (!complaint) {
     skipped_events_.With({event.event_type(), "unknown_complaint"}).Increment();
-    log::Warn("routing event for a complaint intake does not know; acknowledged without effect",
+    log::Warn("event for a complaint intake does not know; acknowledged without effect",
               {{"event_id", event.event_id()},
                {"event_type", event.event_type()},
                {"number", progress->number}});
     return absl::OkStatus();
   }
-  repo::ApplyProgress(tx, *complaint, *progress, NextStatus(complaint->status, progress->status),
-                      now, event.event_id());
+  if (progress->text_repaired) {
+    // The text itself stays out of the log (it may quote the customer).
+    log::Warn("text for the customer repaired or shortened", {{"event_id", event.event_id()},
+                                                              {"event_type", event.event_type()},
+                                                              {"number", progress->number}});
+  }
+  const Outcome outcome = Settle(*progress, complaint->state);
+  if (outcome.late) {
+    log::Info("late event: timeline entry only", {{"event_id", event.event_id()},
+                                                  {"event_type", event.event_type()},
+                                                  {"number", progress->number}});
+  }
+  repo::ApplyProgress(tx, *complaint, *progress, outcome, now, event.event_id());
+  if (outcome.status == iv1::COMPLAINT_STATUS_CLOSED &&
+      complaint->state.status != iv1::COMPLAINT_STATUS_CLOSED) {
+    // Counted once the close is committed: a failed commit is retried by the relay.
+    tx.OnCommit([this] { closed_.With({}).Increment(); });
+  }
   return absl::OkStatus();
 }
 

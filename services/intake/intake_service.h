@@ -1,7 +1,8 @@
 #pragma once
-// complaints.intake.v1.IntakeService over gRPC, and intake's side of the routing events. This
-// class maps requests to the domain rules (domain/) and the SQL (repository/), runs each call on
-// the runtime's executor, and writes ComplaintReceived in the same transaction as the complaint.
+// complaints.intake.v1.IntakeService over gRPC, and intake's side of the routing, case-handling
+// and follow-up events. This class maps requests to the domain rules (domain/) and the SQL
+// (repository/), runs each call on the runtime's executor, and writes ComplaintReceived in the
+// same transaction as the complaint.
 
 #include <grpcpp/grpcpp.h>
 
@@ -29,8 +30,8 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   // `rt` must outlive the service; register with rt.AddService before rt.Start().
   explicit IntakeService(server::ServiceRuntime& rt);
 
-  // Registers the handlers of the routing events intake shows on the timeline (before Start;
-  // the caller also calls rt.ServeEventSink()).
+  // Registers the handlers of the events intake shows on the timeline: routing's, case
+  // handling's and follow-up's (before Start; the caller also calls rt.ServeEventSink()).
   void RegisterEventHandlers(events::EventSinkService& sink);
 
   grpc::ServerUnaryReactor* SubmitComplaint(
@@ -55,8 +56,8 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
                     ::complaints::intake::v1::ListComplaintsResponse* response);
 
  private:
-  // Applies one routing event in the inbox transaction `tx`.
-  absl::Status ApplyRoutingEvent(db::Transaction& tx, const ::complaints::common::v1::Event& event);
+  // Applies one event in the inbox transaction `tx`.
+  absl::Status ApplyEvent(db::Transaction& tx, const ::complaints::common::v1::Event& event);
   // The stored submission under `request_id` as this call's answer: a replay when its content is
   // the same, FAILED_PRECONDITION when it differs.
   absl::Status AnswerReplay(const std::string& number, const std::string& stored_hash,
@@ -69,6 +70,7 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   metrics::CachedCounter replays_;
   metrics::CachedCounter validation_failures_;
   metrics::CachedCounter skipped_events_;
+  metrics::CachedCounter closed_;
 };
 
 }  // namespace tousu::intake

@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
     log::Error("configuration", {{"error", rt.status().ToString()}});
     return 2;
   }
+  if (auto s = cfg.CheckArgs(); !s.ok()) {  // after every key was read
+    log::Error("configuration", {{"error", s.ToString()}});
+    return 2;
+  }
   auto& runtime = **rt;
   intake::IntakeService service(runtime);
   service.RegisterEventHandlers(runtime.event_sink());

@@ -1,5 +1,6 @@
 // Intake's rules (§4.2): what a valid complaint is, its number, the idempotency hash, list
-// filters and page tokens, and what routing events do to the customer-facing record.
+// filters and page tokens, and what routing events do to the customer-facing record (case
+// handling's and follow-up's events: intake_progress_test.cc).
 
 #include <gmock/gmock.h>
 #include <google/protobuf/unknown_field_set.h>
@@ -568,7 +569,7 @@ TEST(Progress, ARoutedComplaintAwaitsItsDepartmentsAcknowledgementByTheDueTime) 
   *m.mutable_routed_at() = ToProto(kNow);
   *m.mutable_ack_due() = ToProto(kNow + absl::Hours(1));
   m.set_hop(1);
-  auto p = ProgressFromRoutingEvent(Envelope(kComplaintRouted, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kComplaintRouted, m), kNow);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->number, "TS-202611-000123");
   EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_ROUTED);
@@ -588,7 +589,7 @@ TEST(Progress, ADeadlineNoDatabaseCouldHoldIsDroppedRatherThanBlockingTheRelay) 
   m.set_department_id("engineering");
   m.mutable_ack_due()->set_seconds(kMinTimestampSeconds);
   m.mutable_routed_at()->set_seconds(kMinTimestampSeconds);
-  auto p = ProgressFromRoutingEvent(Envelope(kComplaintRouted, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kComplaintRouted, m), kNow);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->ack_due_change, Progress::Due::kClear);
   EXPECT_EQ(p->entry.at, kNow);  // the envelope's time instead
@@ -600,7 +601,7 @@ TEST(Progress, ARoutingAfterAMisrouteSaysItWasRoutedAgain) {
   m.set_number("TS-202611-000123");
   m.set_department_id("sales");
   m.set_hop(2);
-  auto p = ProgressFromRoutingEvent(Envelope(kComplaintRouted, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kComplaintRouted, m), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_THAT(p->entry.summary, StartsWith("已重新分派"));
   EXPECT_EQ(p->entry.at, kNow);  // no routed_at: the envelope's time
@@ -610,7 +611,7 @@ TEST(Progress, AComplaintSentToASupervisorHasNoDepartmentUntilOneIsNamed) {
   rv1::ComplaintSentToSupervisor m;
   m.set_number("TS-202611-000123");
   m.set_reason("critical_severity");
-  auto p = ProgressFromRoutingEvent(Envelope(kComplaintSentToSupervisor, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kComplaintSentToSupervisor, m), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
   EXPECT_EQ(p->department_id, "");
@@ -624,7 +625,7 @@ TEST(Progress, ASupervisorsAssignmentRoutesToTheLeadDepartmentWithTheSupervisorA
   m.set_lead_department_id("engineering");
   m.add_assisting_department_ids("property");
   *m.mutable_ack_due() = ToProto(kNow + absl::Hours(1));
-  auto p = ProgressFromRoutingEvent(Envelope(kComplaintAssignedBySupervisor, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kComplaintAssignedBySupervisor, m), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_ROUTED);
   EXPECT_EQ(p->department_id, "engineering");
@@ -637,7 +638,7 @@ TEST(Progress, AnAcknowledgedComplaintNamesItsOwner) {
   m.set_number("TS-202611-000123");
   m.set_department_id("engineering");
   m.set_owner_staff_id("S0042");
-  auto p = ProgressFromRoutingEvent(Envelope(kComplaintAcknowledged, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kComplaintAcknowledged, m), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
   EXPECT_EQ(p->owner_staff_id, "S0042");
@@ -651,7 +652,7 @@ TEST(Progress, AMisroutedComplaintGoesBackToAwaitingRoutingWithoutShowingTheInte
   m.set_department_id("sales");
   m.set_staff_id("S0007");
   m.set_reason("不是我们部门的事");
-  auto p = ProgressFromRoutingEvent(Envelope(kAssignmentRejected, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kAssignmentRejected, m), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_RECEIVED);
   EXPECT_EQ(p->department_id, "");
@@ -662,7 +663,7 @@ TEST(Progress, AMissedAcknowledgementPutsTheComplaintWithTheSupervisor) {
   rv1::AcknowledgementOverdue m;
   m.set_number("TS-202611-000123");
   m.set_department_id("engineering");
-  auto p = ProgressFromRoutingEvent(Envelope(kAcknowledgementOverdue, m), kNow);
+  auto p = ProgressFromEvent(Envelope(kAcknowledgementOverdue, m), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
   EXPECT_EQ(p->entry.type, iv1::TIMELINE_EVENT_TYPE_ACKNOWLEDGEMENT_OVERDUE);
@@ -672,27 +673,45 @@ TEST(Progress, AMissedAcknowledgementPutsTheComplaintWithTheSupervisor) {
 TEST(Progress, AMalformedEventIsReportedNotApplied) {
   rv1::ComplaintRouted m;
   m.set_number("not-a-number");
-  EXPECT_EQ(ProgressFromRoutingEvent(Envelope(kComplaintRouted, m), kNow).status().code(),
+  EXPECT_EQ(ProgressFromEvent(Envelope(kComplaintRouted, m), kNow).status().code(),
             absl::StatusCode::kInvalidArgument);
   rv1::ComplaintAcknowledged wrong;
   wrong.set_number("TS-202611-000123");
-  EXPECT_EQ(ProgressFromRoutingEvent(Envelope(kComplaintRouted, wrong), kNow).status().code(),
+  EXPECT_EQ(ProgressFromEvent(Envelope(kComplaintRouted, wrong), kNow).status().code(),
             absl::StatusCode::kInvalidArgument);
   m.set_number("TS-202611-000123");
   m.set_department_id("has space");
-  EXPECT_EQ(ProgressFromRoutingEvent(Envelope(kComplaintRouted, m), kNow).status().code(),
+  EXPECT_EQ(ProgressFromEvent(Envelope(kComplaintRouted, m), kNow).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
+// The status a routing event proposing `proposed` leaves on a record in `current` (cycle 0: no
+// case opened yet, unless given).
+iv1::ComplaintStatus AfterRouting(iv1::ComplaintStatus current, iv1::ComplaintStatus proposed,
+                                  int32_t cycle = 0) {
+  Progress p;
+  p.source = Progress::Source::kRouting;
+  p.status = proposed;
+  RecordState record;
+  record.status = current;
+  record.cycle = cycle;
+  return Settle(p, record).status;
+}
+
 TEST(Progress, RoutingFollowsItsOwnOrderButNeverUndoesLaterHandling) {
-  EXPECT_EQ(NextStatus(iv1::COMPLAINT_STATUS_RECEIVED, iv1::COMPLAINT_STATUS_ROUTED),
+  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_RECEIVED, iv1::COMPLAINT_STATUS_ROUTED),
             iv1::COMPLAINT_STATUS_ROUTED);
-  EXPECT_EQ(NextStatus(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, iv1::COMPLAINT_STATUS_RECEIVED),
+  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, iv1::COMPLAINT_STATUS_RECEIVED),
             iv1::COMPLAINT_STATUS_RECEIVED);
-  EXPECT_EQ(NextStatus(iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED, iv1::COMPLAINT_STATUS_ACKNOWLEDGED),
-            iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED);
-  EXPECT_EQ(NextStatus(iv1::COMPLAINT_STATUS_CLOSED, iv1::COMPLAINT_STATUS_ROUTED),
+  EXPECT_EQ(
+      AfterRouting(iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED, iv1::COMPLAINT_STATUS_ACKNOWLEDGED),
+      iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED);
+  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_CLOSED, iv1::COMPLAINT_STATUS_ROUTED),
             iv1::COMPLAINT_STATUS_CLOSED);
+  // Once case handling has opened the case (and e.g. a rejected solution put it back to
+  // ACKNOWLEDGED), routing's late news does not move it.
+  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, iv1::COMPLAINT_STATUS_ROUTED, 1),
+            iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
 }
 
 TEST(Progress, TheFirstEntrySaysHowTheComplaintWasReceivedAndWhoRecordedIt) {

@@ -1,8 +1,25 @@
 #pragma once
-// The customer-facing status and timeline: the first entry of a new complaint, and what each
-// routing event (proto/complaints/routing/v1/events.proto) changes on the record. Pure: the
-// repository applies the result in the event's inbox transaction.
+// The customer-facing status and timeline: the first entry of a new complaint, and what each event
+// of the other services changes on the record:
+//   routing       (proto/complaints/routing/v1/events.proto)       §5: routed .. acknowledged;
+//   case handling (proto/complaints/casehandling/v1/events.proto)  §6: case opened .. resolved;
+//   follow-up     (proto/complaints/followup/v1/events.proto)      §7: tracker, callback, closed.
+// Pure: ProgressFromEvent reads an event, Settle decides what it does to a record as it stands, and
+// the repository writes the result in the event's inbox transaction.
+//
+// Ordering. Each producer's events reach intake in the order they were written, but events of
+// different producers may overtake one another (each relay retries on its own). So:
+//   - a producer's own events are followed as they come, including its deliberate steps back
+//     (routing's misroute → RECEIVED, a rejected solution → ACKNOWLEDGED);
+//   - routing's events no longer move anything once case handling has opened the case;
+//   - case handling's events of an earlier cycle than the record's change nothing but the timeline;
+//   - otherwise status only moves forward, except the reopen: a CaseOpened/CaseReopened of a new
+//     cycle moves a RESOLVED complaint back to ACKNOWLEDGED;
+//   - CLOSED is final.
+// Every event, late or not, adds its timeline entry: it happened.
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,15 +35,45 @@ namespace iv1 = ::complaints::intake::v1;
 namespace cv1 = ::complaints::common::v1;
 
 inline constexpr char kComplaintReceived[] = "ComplaintReceived";
+// Routing's events.
 inline constexpr char kComplaintRouted[] = "ComplaintRouted";
 inline constexpr char kComplaintSentToSupervisor[] = "ComplaintSentToSupervisor";
 inline constexpr char kComplaintAssignedBySupervisor[] = "ComplaintAssignedBySupervisor";
 inline constexpr char kComplaintAcknowledged[] = "ComplaintAcknowledged";
 inline constexpr char kAssignmentRejected[] = "AssignmentRejected";
 inline constexpr char kAcknowledgementOverdue[] = "AcknowledgementOverdue";
+// Case handling's events.
+inline constexpr char kCaseOpened[] = "CaseOpened";
+inline constexpr char kInvestigationEntryAdded[] = "InvestigationEntryAdded";
+inline constexpr char kInspectionReportAttached[] = "InspectionReportAttached";
+inline constexpr char kCustomerContacted[] = "CustomerContacted";
+inline constexpr char kSolutionProposed[] = "SolutionProposed";
+inline constexpr char kSolutionDeadlineExtended[] = "SolutionDeadlineExtended";
+inline constexpr char kSolutionDeadlineMissed[] = "SolutionDeadlineMissed";
+inline constexpr char kCustomerDecisionRecorded[] = "CustomerDecisionRecorded";
+inline constexpr char kImplementationProgressRecorded[] = "ImplementationProgressRecorded";
+inline constexpr char kCaseResolved[] = "CaseResolved";
+inline constexpr char kCaseReopened[] = "CaseReopened";
+// Follow-up's events.
+inline constexpr char kTrackerAssigned[] = "TrackerAssigned";
+inline constexpr char kProgressUpdateRecorded[] = "ProgressUpdateRecorded";
+inline constexpr char kProgressUpdateOverdue[] = "ProgressUpdateOverdue";
+inline constexpr char kCallbackScheduled[] = "CallbackScheduled";
+inline constexpr char kCallbackOverdue[] = "CallbackOverdue";
+inline constexpr char kCallbackRecorded[] = "CallbackRecorded";
+inline constexpr char kCustomerUnsatisfied[] = "CustomerUnsatisfied";
+inline constexpr char kComplaintClosed[] = "ComplaintClosed";
 
-// The routing event types intake shows on the timeline.
+// The event types intake shows on the timeline, by producer, and all of them.
 const std::vector<std::string>& RoutingEventTypes();
+const std::vector<std::string>& CaseHandlingEventTypes();
+const std::vector<std::string>& FollowUpEventTypes();
+const std::vector<std::string>& FollowedEventTypes();
+
+// Longest customer-meant text (a contact's message, a solution, a result) quoted in a timeline
+// summary, and kept on the record (solution, resolution), in characters.
+inline constexpr size_t kMaxQuotedChars = 200;
+inline constexpr size_t kMaxRecordTextChars = 4000;
 
 struct TimelineRecord {
   absl::Time at;
@@ -39,33 +86,92 @@ struct TimelineRecord {
 // The first timeline entry of a complaint received at `received_at`.
 TimelineRecord ReceivedEntry(const iv1::ComplaintInput& input, absl::Time received_at);
 
-// What one routing event changes on the record.
+// What one event changes on the record. Every optional field left empty (kKeep) keeps the
+// record's value.
 struct Progress {
+  enum class Source { kRouting, kCaseHandling, kFollowUp };
+  // How the proposed status is reached (see Settle).
+  enum class Move {
+    kFollow,   // routing: followed while the case is not opened yet
+    kOpen,     // CaseOpened / CaseReopened: a new cycle starts at ACKNOWLEDGED
+    kForward,  // only ever forward
+    kRevise,   // a rejected solution: SOLUTION_PROPOSED back to ACKNOWLEDGED
+  };
+  enum class Due { kKeep, kSet, kClear };
+
   std::string number;
-  // The status the event means; see NextStatus for when it is applied.
+  Source source = Source::kRouting;
+  // The handling cycle the event belongs to (>= 1); 0 when the event has none.
+  int32_t cycle = 0;
+  // The status the event means; UNSPECIFIED leaves it as it is. See Settle for when it applies.
   iv1::ComplaintStatus status = iv1::COMPLAINT_STATUS_UNSPECIFIED;
+  Move move = Move::kFollow;
   // UNSPECIFIED leaves the category as it is.
   cv1::Category category = cv1::CATEGORY_UNSPECIFIED;
   // nullopt leaves the field as it is; "" clears it.
   std::optional<std::string> department_id;
   std::optional<std::string> owner_staff_id;
-  enum class Due { kKeep, kSet, kClear };
   Due ack_due_change = Due::kKeep;
   absl::Time ack_due;
+  // kSet also sets solution_due_provisional.
+  Due solution_due_change = Due::kKeep;
+  absl::Time solution_due;
+  bool solution_due_provisional = false;
+  // kSet records `original_solution_due` only when none is recorded yet (the first deadline is
+  // the original one, however often it is extended).
+  Due original_solution_due_change = Due::kKeep;
+  absl::Time original_solution_due;
+  std::optional<std::string> solution;  // valid UTF-8, at most kMaxRecordTextChars
+  Due planned_completion_change = Due::kKeep;
+  absl::Time planned_completion;
+  std::optional<std::string> resolution;  // valid UTF-8, at most kMaxRecordTextChars
+  std::optional<std::string> tracker_staff_id;
+  // kSet also sets callback_due_provisional.
+  Due callback_due_change = Due::kKeep;
+  absl::Time callback_due;
+  bool callback_due_provisional = false;
+  // 1..5; 0 leaves it as it is.
+  int32_t satisfaction = 0;
+  std::optional<absl::Time> closed_at;
+
   TimelineRecord entry;
+  // For summaries that name the department in charge: builds entry.summary from the
+  // department's name (see Settle). Unset when entry.summary is already complete.
+  std::function<std::string(const std::string& department_name)> summary_for;
+  // True when text meant for the customer had to be repaired (invalid UTF-8 replaced, control
+  // characters dropped) or shortened: worth a log line, not a refusal.
+  bool text_repaired = false;
 };
 
-// Reads a routing event. INVALID_ARGUMENT when the payload is not the type's message, or its
-// number or ids are malformed (such an event can never apply: the caller logs and skips it).
-// An event without its own time takes the envelope's, or `now` when that is missing too.
-absl::StatusOr<Progress> ProgressFromRoutingEvent(const cv1::Event& event, absl::Time now);
+// Reads an event of any type intake follows. INVALID_ARGUMENT when the payload is not the type's
+// message, or its number, ids or cycle are malformed (such an event can never apply: the caller
+// logs and skips it). An event without its own time takes the envelope's, or `now` when that is
+// missing too. A time no DATETIME column could hold counts as missing.
+absl::StatusOr<Progress> ProgressFromEvent(const cv1::Event& event, absl::Time now);
 
-// The status after an event proposing `proposed` reaches a complaint in `current`. Routing's own
-// events arrive in order and are followed as they come (a misrouted complaint goes back to
-// RECEIVED), but once case handling has taken a complaint further (SOLUTION_PROPOSED and later,
-// events from another producer that may overtake routing's), a late routing event never moves it
-// back.
-iv1::ComplaintStatus NextStatus(iv1::ComplaintStatus current, iv1::ComplaintStatus proposed);
+// The record as an event finds it.
+struct RecordState {
+  iv1::ComplaintStatus status = iv1::COMPLAINT_STATUS_UNSPECIFIED;
+  int32_t cycle = 0;
+  std::string department_id;
+};
+
+// What an event does to a record in `record`'s state.
+struct Outcome {
+  iv1::ComplaintStatus status = iv1::COMPLAINT_STATUS_UNSPECIFIED;
+  int32_t cycle = 0;
+  // True for a late event (see the ordering rules at the top): only its timeline entry is added;
+  // status and fields stay as they are.
+  bool late = false;
+  // The timeline entry with its final summary (and the department in charge, for case
+  // handling's events that name none).
+  TimelineRecord entry;
+};
+Outcome Settle(const Progress& progress, const RecordState& record);
+
+// The Chinese name of a department id for the customer ("engineering" → "工程质量部"), or
+// "责任部门" for an id intake does not know.
+std::string DepartmentName(const std::string& department_id);
 
 // "2026-11-26 15:04（北京时间）".
 std::string CustomerTime(absl::Time t);

@@ -19,7 +19,9 @@ constexpr char kComplaintColumns[] =
     "id, number, customer_name, customer_phone, customer_email, project, building, unit,"
     " description, occurred_at, severity, expected_resolution, channel, journey_stage,"
     " recorded_by_staff_id, staff_category, status, category, department_id, owner_staff_id,"
-    " ack_due, solution_due, received_at, updated_at";
+    " ack_due, solution_due, received_at, updated_at, cycle, solution_due_provisional,"
+    " original_solution_due, solution, planned_completion, resolution, tracker_staff_id,"
+    " callback_due, callback_due_provisional, satisfaction, closed_at";
 
 std::string Str(sql::ResultSet& rs, int column) { return std::string(rs.getString(column)); }
 
@@ -53,6 +55,36 @@ void ReadComplaint(sql::ResultSet& rs, iv1::Complaint* c) {
   if (!rs.isNull(22)) *c->mutable_solution_due() = TimeAt(rs, 22);
   *c->mutable_received_at() = TimeAt(rs, 23);
   *c->mutable_updated_at() = TimeAt(rs, 24);
+  c->set_cycle(rs.getInt(25));
+  c->set_solution_due_provisional(rs.getInt(26) != 0);
+  if (!rs.isNull(27)) {
+    c->set_solution_due_extended(true);
+    *c->mutable_original_solution_due() = TimeAt(rs, 27);
+  }
+  c->set_solution(Str(rs, 28));
+  if (!rs.isNull(29)) *c->mutable_planned_completion() = TimeAt(rs, 29);
+  c->set_resolution(Str(rs, 30));
+  c->set_tracker_staff_id(Str(rs, 31));
+  if (!rs.isNull(32)) *c->mutable_callback_due() = TimeAt(rs, 32);
+  c->set_callback_due_provisional(rs.getInt(33) != 0);
+  c->set_satisfaction(rs.getInt(34));
+  if (!rs.isNull(35)) *c->mutable_closed_at() = TimeAt(rs, 35);
+}
+
+// Binds a Progress::Due change as two parameters: the mode (0 keep, 1 set, 2 clear) and the time
+// (NULL unless set).
+void BindDue(sql::PreparedStatement& st, int& n, Progress::Due change, absl::Time at) {
+  st.setInt(++n, change == Progress::Due::kKeep ? 0 : change == Progress::Due::kSet ? 1 : 2);
+  if (change == Progress::Due::kSet) {
+    st.setDateTime(++n, db::ToSqlDateTime(at));
+  } else {
+    st.setNull(++n, sql::DataType::TIMESTAMP);
+  }
+}
+
+void BindText(sql::PreparedStatement& st, int& n, const std::optional<std::string>& value) {
+  st.setBoolean(++n, value.has_value());
+  st.setString(++n, value.value_or(""));
 }
 
 }  // namespace
@@ -234,44 +266,87 @@ std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& q) {
 }
 
 std::optional<LockedComplaint> LockByNumber(db::Transaction& tx, const std::string& number) {
-  auto& select = tx.Prepare("SELECT id, status FROM complaints WHERE number = ? FOR UPDATE");
+  auto& select = tx.Prepare(
+      "SELECT id, status, cycle, department_id FROM complaints WHERE number = ? FOR UPDATE");
   select.setString(1, number);
   ResultSet rs(select.executeQuery());
   if (!rs->next()) return std::nullopt;
-  return LockedComplaint{rs->getUInt64(1), static_cast<iv1::ComplaintStatus>(rs->getInt(2))};
+  LockedComplaint locked;
+  locked.id = rs->getUInt64(1);
+  locked.state.status = static_cast<iv1::ComplaintStatus>(rs->getInt(2));
+  locked.state.cycle = rs->getInt(3);
+  locked.state.department_id = Str(*rs, 4);
+  return locked;
 }
 
 void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const Progress& p,
-                   iv1::ComplaintStatus status, absl::Time now, const std::string& event_id) {
-  // One statement shape for every event: a flag per optional field says whether to keep it.
+                   const Outcome& outcome, absl::Time now, const std::string& event_id) {
+  if (outcome.late) {
+    // A late event changes nothing but the timeline.
+    auto& touch = tx.Prepare("UPDATE complaints SET updated_at = ? WHERE id = ?");
+    touch.setDateTime(1, db::ToSqlDateTime(now));
+    touch.setUInt64(2, complaint.id);
+    touch.executeUpdate();
+    InsertTimeline(tx, complaint.id, outcome.entry, event_id);
+    return;
+  }
+  // One statement shape for every event: a flag per optional field says whether to keep it; a
+  // deadline's mode is 0 keep, 1 set, 2 clear.
   auto& update = tx.Prepare(
-      "UPDATE complaints SET status = ?,"
+      "UPDATE complaints SET status = ?, cycle = ?,"
       " category = IF(? = 0, category, ?),"
       " department_id = IF(?, ?, department_id),"
       " owner_staff_id = IF(?, ?, owner_staff_id),"
       " ack_due = CASE ? WHEN 0 THEN ack_due WHEN 1 THEN ? ELSE NULL END,"
+      " solution_due_provisional = CASE ? WHEN 0 THEN solution_due_provisional"
+      "   WHEN 1 THEN ? ELSE FALSE END,"
+      " solution_due = CASE ? WHEN 0 THEN solution_due WHEN 1 THEN ? ELSE NULL END,"
+      " original_solution_due = CASE ? WHEN 0 THEN original_solution_due"
+      "   WHEN 1 THEN COALESCE(original_solution_due, ?) ELSE NULL END,"
+      " solution = IF(?, ?, solution),"
+      " planned_completion = CASE ? WHEN 0 THEN planned_completion WHEN 1 THEN ? ELSE NULL END,"
+      " resolution = IF(?, ?, resolution),"
+      " tracker_staff_id = IF(?, ?, tracker_staff_id),"
+      " callback_due_provisional = CASE ? WHEN 0 THEN callback_due_provisional"
+      "   WHEN 1 THEN ? ELSE FALSE END,"
+      " callback_due = CASE ? WHEN 0 THEN callback_due WHEN 1 THEN ? ELSE NULL END,"
+      " satisfaction = IF(? = 0, satisfaction, ?),"
+      " closed_at = IF(?, COALESCE(closed_at, ?), closed_at),"
       " updated_at = ? WHERE id = ?");
+  const auto mode = [](Progress::Due d) {
+    return d == Progress::Due::kKeep ? 0 : d == Progress::Due::kSet ? 1 : 2;
+  };
   int n = 0;
-  update.setInt(++n, status);
+  update.setInt(++n, outcome.status);
+  update.setInt(++n, outcome.cycle);
   update.setInt(++n, p.category);
   update.setInt(++n, p.category);
-  update.setBoolean(++n, p.department_id.has_value());
-  update.setString(++n, p.department_id.value_or(""));
-  update.setBoolean(++n, p.owner_staff_id.has_value());
-  update.setString(++n, p.owner_staff_id.value_or(""));
-  const int due_mode = p.ack_due_change == Progress::Due::kKeep  ? 0
-                       : p.ack_due_change == Progress::Due::kSet ? 1
-                                                                 : 2;
-  update.setInt(++n, due_mode);
-  if (p.ack_due_change == Progress::Due::kSet) {
-    update.setDateTime(++n, db::ToSqlDateTime(p.ack_due));
+  BindText(update, n, p.department_id);
+  BindText(update, n, p.owner_staff_id);
+  BindDue(update, n, p.ack_due_change, p.ack_due);
+  update.setInt(++n, mode(p.solution_due_change));
+  update.setBoolean(++n, p.solution_due_provisional);
+  BindDue(update, n, p.solution_due_change, p.solution_due);
+  BindDue(update, n, p.original_solution_due_change, p.original_solution_due);
+  BindText(update, n, p.solution);
+  BindDue(update, n, p.planned_completion_change, p.planned_completion);
+  BindText(update, n, p.resolution);
+  BindText(update, n, p.tracker_staff_id);
+  update.setInt(++n, mode(p.callback_due_change));
+  update.setBoolean(++n, p.callback_due_provisional);
+  BindDue(update, n, p.callback_due_change, p.callback_due);
+  update.setInt(++n, p.satisfaction);
+  update.setInt(++n, p.satisfaction);
+  update.setBoolean(++n, p.closed_at.has_value());
+  if (p.closed_at) {
+    update.setDateTime(++n, db::ToSqlDateTime(*p.closed_at));
   } else {
     update.setNull(++n, sql::DataType::TIMESTAMP);
   }
   update.setDateTime(++n, db::ToSqlDateTime(now));
   update.setUInt64(++n, complaint.id);
   update.executeUpdate();
-  InsertTimeline(tx, complaint.id, p.entry, event_id);
+  InsertTimeline(tx, complaint.id, outcome.entry, event_id);
 }
 
 }  // namespace tousu::intake::repository

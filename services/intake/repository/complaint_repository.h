@@ -62,13 +62,13 @@ std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& query);
 // The complaint `number`, locked for update, or nullopt if intake never issued it.
 struct LockedComplaint {
   uint64_t id = 0;
-  iv1::ComplaintStatus status = iv1::COMPLAINT_STATUS_UNSPECIFIED;
+  RecordState state;
 };
 std::optional<LockedComplaint> LockByNumber(db::Transaction& tx, const std::string& number);
 
-// Writes what a routing event changed: status `status`, the fields `progress` sets, updated_at
-// `now`, and its timeline entry.
+// Writes what an event changed: `outcome`'s status and cycle and the fields `progress` sets (or,
+// for a late event, nothing but updated_at), updated_at `now`, and the timeline entry.
 void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const Progress& progress,
-                   iv1::ComplaintStatus status, absl::Time now, const std::string& event_id);
+                   const Outcome& outcome, absl::Time now, const std::string& event_id);
 
 }  // namespace tousu::intake::repository
