@@ -10,6 +10,7 @@
 #include "common/time/clock.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
+#include "tests/e2e/stack.h"
 #include "tests/support/test_env.h"
 
 namespace tousu {
@@ -18,72 +19,25 @@ namespace {
 namespace cv1 = complaints::common::v1;
 namespace iv1 = complaints::intake::v1;
 namespace rv1 = complaints::routing::v1;
-using testing::ChildProcess;
-using testing::ScratchDatabase;
-
-struct Service {
-  std::string name, prefix, binary;
-  int grpc_port = testing::FreePort();
-  int metrics_port = testing::FreePort();
-  std::unique_ptr<ScratchDatabase> db = std::make_unique<ScratchDatabase>();
-  std::unique_ptr<ChildProcess> process = nullptr;
-};
 
 class IntakeRoutingE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stack_ = new Stack();
+    stack_ = new e2e::Stack();
     stack_->Start();
   }
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
   }
-
-  struct Stack {
-    Service staff{"staff-assessment", "STAFF_ASSESSMENT", TOUSU_STAFF_SERVER};
-    Service intake{"intake", "INTAKE", TOUSU_INTAKE_SERVER};
-    Service routing{"routing", "ROUTING", TOUSU_ROUTING_SERVER};
-    std::string clock_file;
-
-    void Start() {
-      const std::string dir = ::testing::TempDir();
-      clock_file = dir + "/e2e_clock_" + intake.db->name();
-      time::OffsetFileClock::WriteOffset(clock_file, absl::ZeroDuration());
-      const std::string peers = absl::StrCat("intake=127.0.0.1:", intake.grpc_port, ",routing=127.0.0.1:",
-                                             routing.grpc_port, ",staff-assessment=127.0.0.1:", staff.grpc_port);
-      for (Service* s : {&staff, &intake, &routing}) {
-        auto env = testing::ServiceEnv(s->prefix, s->db->options(), s->grpc_port, s->metrics_port);
-        const std::string p = "TOUSU_" + s->prefix + "_";
-        env[p + "SUBSCRIPTIONS_FILE"] = std::string(TOUSU_SOURCE_DIR) + "/deploy/subscriptions.txt";
-        env[p + "PEERS"] = peers;
-        env[p + "CLOCK_OFFSET_FILE"] = clock_file;
-        env[p + "STAFF_ASSESSMENT_ADDR"] = absl::StrCat("127.0.0.1:", staff.grpc_port);
-        env[p + "CLASSIFIER_EXAMPLES"] = std::string(TOUSU_SOURCE_DIR) + "/deploy/routing/labelled-complaints.tsv";
-        env[p + "CALENDAR_FILE"] = std::string(TOUSU_SOURCE_DIR) + "/deploy/calendar/cn-business-calendar.txt";
-        env[p + "ESCALATION_INTERVAL"] = "200ms";
-        s->process = std::make_unique<ChildProcess>(s->binary, env, dir + "/e2e_" + s->name + ".log");
-      }
-      for (auto [s, health] : std::vector<std::pair<Service*, std::string>>{
-               {&staff, "complaints.staff.v1.StaffService"},
-               {&intake, "complaints.intake.v1.IntakeService"},
-               {&routing, "complaints.routing.v1.RoutingService"}}) {
-        ASSERT_TRUE(testing::WaitForHealth(s->grpc_port, health, 1, absl::Seconds(30)))
-            << s->name << " did not become SERVING; see " << dir << "/e2e_" << s->name << ".log";
-      }
-      // The reference data tools/run loads.
-      testing::LoadSqlFile(*staff.db, std::string(TOUSU_SOURCE_DIR) + "/deploy/seed/staff-assessment.sql");
-      testing::LoadSqlFile(*routing.db, std::string(TOUSU_SOURCE_DIR) + "/deploy/seed/routing.sql");
-    }
-  };
-  static Stack* stack_;
+  static e2e::Stack* stack_;
 
   void SetUp() override {
     ASSERT_NE(stack_, nullptr);
     intake_ = iv1::IntakeService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", stack_->intake.grpc_port), grpc::InsecureChannelCredentials()));
+        stack_->service("intake").address(), grpc::InsecureChannelCredentials()));
     routing_ = rv1::RoutingService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", stack_->routing.grpc_port), grpc::InsecureChannelCredentials()));
+        stack_->service("routing").address(), grpc::InsecureChannelCredentials()));
   }
 
   static iv1::SubmitComplaintRequest Complaint(const std::string& request_id, const std::string& phone,
@@ -149,7 +103,7 @@ class IntakeRoutingE2e : public ::testing::Test {
   std::unique_ptr<rv1::RoutingService::Stub> routing_;
 };
 
-IntakeRoutingE2e::Stack* IntakeRoutingE2e::stack_ = nullptr;
+e2e::Stack* IntakeRoutingE2e::stack_ = nullptr;
 
 constexpr char kLeak[] = "卫生间天花板漏水，墙面大面积渗水发霉，已经影响正常使用，请尽快派人维修";
 
@@ -240,11 +194,11 @@ TEST_F(IntakeRoutingE2e, AComplaintLeftUnacknowledgedEscalatesAfterTheHour) {
   const std::string number = submitted.complaint().number();
   WaitForStatus(number, iv1::COMPLAINT_STATUS_ROUTED);
   // Nobody acknowledges; an hour and a minute pass for every service.
-  ASSERT_TRUE(time::OffsetFileClock::WriteOffset(stack_->clock_file, absl::Minutes(61)));
+  stack_->SetClockOffset(absl::Minutes(61));
   auto c = WaitForStatus(number, iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
   EXPECT_EQ(Count(c, iv1::TIMELINE_EVENT_TYPE_ACKNOWLEDGEMENT_OVERDUE), 1);
-  ASSERT_TRUE(time::OffsetFileClock::WriteOffset(stack_->clock_file, absl::ZeroDuration()));
-  const std::string metrics = testing::HttpGet(stack_->routing.metrics_port, "/metrics");
+  stack_->SetClockOffset(absl::ZeroDuration());
+  const std::string metrics = testing::HttpGet(stack_->service("routing").metrics_port, "/metrics");
   EXPECT_GE(testing::MetricValue(metrics, "tousu_routing_escalations_total", {}), 1) << metrics;
 }
 
@@ -277,8 +231,8 @@ TEST_F(IntakeRoutingE2e, AnInvalidComplaintWritesNothing) {
   auto s = Submit(req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("customer_phone"), std::string::npos) << s.error_message();
-  EXPECT_EQ(stack_->intake.db->QueryScalar("SELECT COUNT(*) FROM complaints WHERE request_id = 'e2e-invalid-1'"), "0");
-  EXPECT_EQ(stack_->intake.db->QueryScalar(
+  EXPECT_EQ(stack_->service("intake").db->QueryScalar("SELECT COUNT(*) FROM complaints WHERE request_id = 'e2e-invalid-1'"), "0");
+  EXPECT_EQ(stack_->service("intake").db->QueryScalar(
                 "SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM complaints c WHERE c.number = o.aggregate_id)"),
             "0");
 }

@@ -17,9 +17,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "complaints/casehandling/v1/case.grpc.pb.h"
+#include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
@@ -34,7 +37,9 @@
 namespace tousu::ctl {
 namespace {
 
+namespace chv1 = complaints::casehandling::v1;
 namespace cv1 = complaints::common::v1;
+namespace fv1 = complaints::followup::v1;
 namespace iv1 = complaints::intake::v1;
 namespace rv1 = complaints::routing::v1;
 namespace sv1 = complaints::staff::v1;
@@ -168,6 +173,25 @@ TEST(EnumsTest, EveryNameParsesBack) {
   round_trip(iv1::ComplaintStatus_descriptor());
   round_trip(sv1::StaffRole_descriptor());
   round_trip(sv1::DepartmentKind_descriptor());
+  round_trip(chv1::CaseState_descriptor());
+  round_trip(chv1::InvestigationKind_descriptor());
+  round_trip(chv1::ContactChannel_descriptor());
+  round_trip(fv1::CallbackMethod_descriptor());
+  round_trip(fv1::TaskKind_descriptor());
+}
+
+TEST(EnumsTest, CaseAndFollowUpNames) {
+  EXPECT_EQ(EnumName(chv1::CASE_STATE_AWAITING_DECISION), "awaiting-decision");
+  EXPECT_EQ(EnumName(chv1::INVESTIGATION_KIND_SITE_VISIT), "site-visit");
+  EXPECT_EQ(EnumName(chv1::CONTACT_PURPOSE_DEADLINE_EXTENSION), "deadline-extension");
+  EXPECT_EQ(EnumName(fv1::FOLLOW_UP_STATE_AWAITING_CALLBACK), "awaiting-callback");
+  EXPECT_EQ(EnumName(fv1::TASK_KIND_PROGRESS_UPDATE), "progress-update");
+  EXPECT_EQ(EnumName(iv1::TIMELINE_EVENT_TYPE_CUSTOMER_UNSATISFIED), "customer-unsatisfied");
+  EXPECT_EQ(*ParseEnumAs<chv1::InvestigationKind>("site", "--kind"),
+            chv1::INVESTIGATION_KIND_SITE_VISIT);
+  EXPECT_EQ(*ParseEnumAs<chv1::CaseState>("awaiting", "--state"),
+            chv1::CASE_STATE_AWAITING_DECISION);
+  EXPECT_EQ(*ParseEnumAs<fv1::TaskKind>("callback", "--kind"), fv1::TASK_KIND_CALLBACK);
 }
 
 TEST(EnumsTest, ForgivingSpellingsAndLeadingWords) {
@@ -441,6 +465,227 @@ TEST(RenderTest, AssignmentWithHops) {
   EXPECT_THAT(text, HasSubstr("assigned-by-supervisor  engineering"));
 }
 
+TEST(RenderTest, ComplaintShowsCaseAndFollowUpFields) {
+  iv1::Complaint c = SampleComplaint();
+  const std::string before = RenderComplaint(c, At("2026-11-26T07:22:00Z"));
+  EXPECT_THAT(before, AllOf(Not(HasSubstr("Cycle")), Not(HasSubstr("Tracker")),
+                            Not(HasSubstr("Callback due"))));  // nothing yet to show
+  c.set_status(iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
+  c.set_cycle(2);
+  *c.mutable_solution_due() = ToProto(At("2026-12-04T10:00:00Z"));
+  c.set_solution_due_extended(true);
+  *c.mutable_original_solution_due() = ToProto(At("2026-11-30T09:30:00Z"));
+  c.set_solution("免费重做卫生间防水层");
+  c.set_tracker_staff_id("S0041");
+  const std::string text = RenderComplaint(c, At("2026-12-01T10:00:00Z"));
+  EXPECT_THAT(text, HasSubstr("Solution due    2026-12-04 18:00 (3d00h left) extended from "
+                              "2026-11-30 17:30\n"));
+  EXPECT_THAT(text, HasSubstr("Cycle           2 (reopened)\n"));
+  EXPECT_THAT(text, HasSubstr("Solution        免费重做卫生间防水层\n"));
+  EXPECT_THAT(text, HasSubstr("Tracker         S0041\n"));
+
+  c.set_status(iv1::COMPLAINT_STATUS_RESOLVED);
+  *c.mutable_callback_due() = ToProto(At("2026-12-03T10:00:00Z"));
+  c.set_callback_due_provisional(true);
+  c.set_resolution("防水层已重做");
+  EXPECT_THAT(RenderComplaint(c, At("2026-12-03T11:00:00Z")),
+              AllOf(HasSubstr("Callback due    2026-12-03 18:00 (provisional, overdue 1h00m)\n"),
+                    HasSubstr("Resolution      防水层已重做\n")));
+}
+
+chv1::Case SampleCase() {
+  chv1::Case k;
+  k.set_number("TS-202611-000123");
+  k.set_state(chv1::CASE_STATE_INVESTIGATING);
+  k.set_cycle(1);
+  k.set_department_id("engineering");
+  k.set_owner_staff_id("S0021");
+  k.add_assisting_department_ids("property-management");
+  k.set_category(cv1::CATEGORY_PRODUCT_QUALITY);
+  k.set_severity(cv1::SEVERITY_HIGH);
+  k.set_complex(true);
+  *k.mutable_solution_due() = ToProto(At("2026-11-30T09:30:00Z"));
+  k.set_solution_due_provisional(false);
+  *k.mutable_acknowledged_at() = ToProto(At("2026-11-26T07:30:00Z"));
+  auto* cy = k.add_cycles();
+  cy->set_cycle(1);
+  *cy->mutable_opened_at() = ToProto(At("2026-11-26T07:30:00Z"));
+  cy->set_opened_by("acknowledged");
+  auto* dl = k.add_deadlines();
+  dl->set_cycle(1);
+  dl->set_kind(chv1::DEADLINE_KIND_INITIAL);
+  *dl->mutable_due() = ToProto(At("2026-11-30T09:30:00Z"));
+  auto* e = k.add_investigation_entries();
+  e->set_id(7);
+  e->set_cycle(1);
+  e->set_kind(chv1::INVESTIGATION_KIND_SITE_VISIT);
+  e->set_author_staff_id("S0021");
+  e->set_note("现场查看：东墙两条裂缝");
+  *e->mutable_at() = ToProto(At("2026-11-27T02:00:00Z"));
+  auto* a = e->add_attachments();
+  a->set_uri("s3://tousu-evidence/TS-202611-000123/wall.jpg");
+  a->set_media_type("image/jpeg");
+  a->set_sha256(std::string(64, 'a'));
+  e = k.add_investigation_entries();
+  e->set_id(12);
+  e->set_cycle(1);
+  e->set_kind(chv1::INVESTIGATION_KIND_INTERVIEW);
+  e->set_author_staff_id("S0022");
+  e->set_note("Interviewed the site foreman");
+  auto* ct = k.add_contacts();
+  ct->set_id(3);
+  ct->set_cycle(1);
+  ct->set_channel(chv1::CONTACT_CHANNEL_PHONE);
+  ct->set_purpose(chv1::CONTACT_PURPOSE_PROGRESS);
+  ct->set_staff_id("S0021");
+  ct->set_summary("已告知客户：明日上门");
+  auto* sol = k.add_solutions();
+  sol->set_cycle(1);
+  sol->set_revision(1);
+  sol->set_staff_id("S0021");
+  sol->set_owner_staff_id("S0021");
+  sol->set_solution("免费重做防水层");
+  sol->add_planned_actions("拆除墙砖");
+  sol->add_planned_actions("重做防水, 闭水试验");
+  sol->set_on_time(true);
+  auto* d = k.add_decisions();
+  d->set_cycle(1);
+  d->set_revision(1);
+  d->set_decision(chv1::CUSTOMER_DECISION_REJECTED);
+  d->set_reason("希望更换整面墙砖");
+  *d->mutable_revised_solution_due() = ToProto(At("2026-12-02T09:30:00Z"));
+  return k;
+}
+
+TEST(RenderTest, CaseWithHistory) {
+  const std::string text = RenderCase(SampleCase(), At("2026-11-30T08:00:00Z"));
+  EXPECT_THAT(text, HasSubstr("State         investigating\n"));
+  EXPECT_THAT(text, HasSubstr("Solution due  2026-11-30 17:30 (1h30m left)\n"));
+  EXPECT_THAT(text, HasSubstr("Assisting     property-management\n"));
+  EXPECT_THAT(text, HasSubstr("Complex       yes\n"));
+  // Investigation: Chinese and Latin notes line up under NOTE; the attachment is listed.
+  const std::string inv = text.substr(text.find("\nInvestigation\n") + 1);
+  const auto lines = Lines(inv);
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(ColumnOf(lines[2], "现场查看"), ColumnOf(lines[1], "NOTE"));
+  EXPECT_EQ(ColumnOf(lines[3], "Interviewed"), ColumnOf(lines[1], "NOTE"));
+  EXPECT_THAT(lines[2], HasSubstr("site-visit"));
+  EXPECT_THAT(text, HasSubstr("entry 7  image/jpeg"));
+  EXPECT_THAT(text, HasSubstr("s3://tousu-evidence/TS-202611-000123/wall.jpg"));
+  EXPECT_THAT(text, HasSubstr("Contacts with the customer"));
+  EXPECT_THAT(text, HasSubstr("已告知客户：明日上门"));
+  EXPECT_THAT(text, HasSubstr("Actions      1. 拆除墙砖\n             2. 重做防水, 闭水试验\n"));
+  EXPECT_THAT(text, HasSubstr("rejected"));
+  EXPECT_THAT(text, HasSubstr("希望更换整面墙砖"));
+  EXPECT_THAT(text, Not(HasSubstr("Implementation\n")));  // empty sections are left out
+  // Past the deadline, the same case reads overdue.
+  chv1::Case late = SampleCase();
+  late.set_solution_deadline_missed(true);
+  EXPECT_THAT(RenderCase(late, At("2026-11-30T10:00:00Z")),
+              HasSubstr("Solution due  2026-11-30 17:30 (overdue 30m) MISSED\n"));
+}
+
+TEST(RenderTest, CaseListShowsTimeLeftOnlyWhileASolutionIsDue) {
+  chv1::ListCasesResponse r;
+  chv1::Case* k = r.add_cases();
+  *k = SampleCase();
+  k->clear_cycles();
+  k = r.add_cases();
+  k->set_number("TS-202611-000124");
+  k->set_state(chv1::CASE_STATE_INVESTIGATING);
+  k->set_department_id("工程部");
+  *k->mutable_solution_due() = ToProto(At("2026-11-30T07:00:00Z"));
+  k->set_solution_due_provisional(true);
+  k = r.add_cases();
+  k->set_number("TS-202611-000125");
+  k->set_state(chv1::CASE_STATE_IMPLEMENTING);
+  *k->mutable_solution_due() = ToProto(At("2026-11-20T07:00:00Z"));
+  r.mutable_page()->set_next_page_token("c2");
+  const std::string text = RenderCaseList(r, At("2026-11-30T08:00:00Z"));
+  const auto lines = Lines(text);
+  ASSERT_GE(lines.size(), 5u);
+  EXPECT_THAT(lines[1], AllOf(HasSubstr("2026-11-30 17:30"), HasSubstr("1h30m")));
+  EXPECT_THAT(lines[2], AllOf(HasSubstr("2026-11-30 15:00 *"), HasSubstr("overdue 1h00m")));
+  EXPECT_THAT(lines[3], AllOf(HasSubstr("implementing"), Not(HasSubstr("2026-11-20")),
+                              Not(HasSubstr("overdue"))));
+  EXPECT_EQ(ColumnOf(lines[2], "工程部"), ColumnOf(lines[0], "DEPARTMENT"));
+  EXPECT_EQ(ColumnOf(lines[1], "engineering"), ColumnOf(lines[0], "DEPARTMENT"));
+  EXPECT_THAT(text, AllOf(HasSubstr("* provisional"), HasSubstr("--page-token c2")));
+  EXPECT_EQ(RenderCaseList(chv1::ListCasesResponse(), absl::Now()), "No cases match.\n");
+}
+
+fv1::FollowUp SampleFollowUp() {
+  fv1::FollowUp f;
+  f.set_number("TS-202611-000123");
+  f.set_state(fv1::FOLLOW_UP_STATE_OPEN);
+  f.set_cycle(2);
+  f.set_department_id("engineering");
+  f.set_owner_staff_id("S0021");
+  f.set_tracker_staff_id("S0041");
+  *f.mutable_next_progress_due() = ToProto(At("2026-12-03T10:00:00Z"));
+  f.set_progress_overdue(true);
+  auto* cb = f.add_callbacks();
+  cb->set_cycle(1);
+  cb->set_status(fv1::CALLBACK_STATUS_RECORDED);
+  cb->set_assigned_agent_staff_id("S0051");
+  cb->set_method(fv1::CALLBACK_METHOD_PHONE);
+  cb->set_recorded_by_staff_id("S0051");
+  cb->set_satisfaction(2);
+  cb->set_unsatisfied(true);
+  cb->set_on_time(true);
+  *cb->mutable_recorded_at() = ToProto(At("2026-11-28T02:00:00Z"));
+  cb->set_comments("墙面仍有水渍");
+  auto* u = f.add_progress_updates();
+  u->set_cycle(2);
+  u->set_source("tracker");
+  u->set_staff_id("S0041");
+  u->set_summary("已告知客户：返工中");
+  u->set_on_time(true);
+  *u->mutable_at() = ToProto(At("2026-11-29T02:00:00Z"));
+  return f;
+}
+
+TEST(RenderTest, FollowUpWithCallbacksAndUpdates) {
+  const std::string text = RenderFollowUp(SampleFollowUp(), At("2026-12-03T11:30:00Z"));
+  EXPECT_THAT(text, HasSubstr("Cycle          2 (reopened)\n"));
+  EXPECT_THAT(text, HasSubstr("Tracker        S0041\n"));
+  EXPECT_THAT(text, HasSubstr("Next update    2026-12-03 18:00 (overdue 1h30m) OVERDUE\n"));
+  EXPECT_THAT(text, AllOf(HasSubstr("2/5 unsatisfied"), HasSubstr("墙面仍有水渍"),
+                          HasSubstr("2026-11-28 10:00 (on time)")));
+  const auto lines = Lines(text.substr(text.find("Progress updates")));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(ColumnOf(lines[2], "已告知客户"), ColumnOf(lines[1], "SUMMARY"));
+
+  fv1::FollowUp none = SampleFollowUp();
+  none.clear_tracker_staff_id();
+  EXPECT_THAT(RenderFollowUp(none, absl::Now()), HasSubstr("reassign-tracker"));
+}
+
+TEST(RenderTest, DueTasksSoonestFirstWithTimeLeft) {
+  fv1::ListDueTasksResponse r;
+  auto* t = r.add_tasks();
+  t->set_kind(fv1::TASK_KIND_CALLBACK);
+  t->set_number("TS-202611-000123");
+  t->set_cycle(1);
+  *t->mutable_due() = ToProto(At("2026-12-01T07:00:00Z"));
+  t->set_overdue(true);
+  t = r.add_tasks();
+  t->set_kind(fv1::TASK_KIND_PROGRESS_UPDATE);
+  t->set_number("TS-202611-000124");
+  t->set_cycle(2);
+  *t->mutable_due() = ToProto(At("2026-12-03T10:00:00Z"));
+  t->set_due_provisional(true);
+  const std::string text = RenderDueTasks(r, At("2026-12-01T08:00:00Z"));
+  const auto lines = Lines(text);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_THAT(lines[1], AllOf(HasSubstr("2026-12-01 15:00"), HasSubstr("overdue 1h00m"),
+                              HasSubstr("callback"), HasSubstr("TS-202611-000123")));
+  EXPECT_THAT(lines[2], AllOf(HasSubstr("2026-12-03 18:00 *"), HasSubstr("2d02h"),
+                              HasSubstr("progress-update")));
+  EXPECT_THAT(lines[3], HasSubstr("* provisional"));
+  EXPECT_EQ(RenderDueTasks(fv1::ListDueTasksResponse(), absl::Now()), "No tasks due.\n");
+}
+
 TEST(JsonTest, TextFieldsAreTextNotBase64) {
   iv1::GetComplaintResponse r;
   *r.mutable_complaint() = SampleComplaint();
@@ -451,7 +696,7 @@ TEST(JsonTest, TextFieldsAreTextNotBase64) {
   EXPECT_THAT(json, HasSubstr("\"category\": \"CATEGORY_PRODUCT_QUALITY\""));
   EXPECT_THAT(json, HasSubstr("\"receivedAt\": \"2026-11-26T07:04:00Z\""));
   EXPECT_THAT(json, HasSubstr("\"ownerStaffId\": \"\""));  // defaults printed
-  EXPECT_THAT(json, Not(HasSubstr("solutionDue")));        // unset message left out
+  EXPECT_THAT(json, Not(HasSubstr("\"solutionDue\"")));    // unset message left out
   // It is JSON.
   google::protobuf::Value parsed;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) << json;
@@ -627,6 +872,232 @@ class FakeStaff final : public sv1::StaffService::Service {
   std::vector<sv1::ListStaffRequest> listed;
 };
 
+class FakeCase final : public chv1::CaseService::Service {
+ public:
+  grpc::Status GetCase(grpc::ServerContext* ctx, const chv1::GetCaseRequest* req,
+                       chv1::GetCaseResponse* resp) override {
+    std::lock_guard lock(mu);
+    deadlines.push_back(ctx->deadline());
+    if (req->number() != "TS-202611-000123") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "number: no case " + req->number());
+    }
+    *resp->mutable_case_file() = SampleCase();
+    return grpc::Status::OK;
+  }
+  grpc::Status ListCases(grpc::ServerContext*, const chv1::ListCasesRequest* req,
+                         chv1::ListCasesResponse* resp) override {
+    std::lock_guard lock(mu);
+    listed.push_back(*req);
+    chv1::Case* k = resp->add_cases();
+    *k = SampleCase();
+    k->clear_cycles();
+    if (req->page().page_token().empty()) {
+      resp->mutable_page()->set_next_page_token("c2");
+    } else {
+      k->set_number("TS-202611-000124");
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status AddInvestigationEntry(grpc::ServerContext*,
+                                     const chv1::AddInvestigationEntryRequest* req,
+                                     chv1::AddInvestigationEntryResponse* resp) override {
+    std::lock_guard lock(mu);
+    investigations.push_back(*req);
+    chv1::InvestigationEntry* e = resp->mutable_entry();
+    e->set_id(17);
+    e->set_cycle(1);
+    e->set_kind(req->kind());
+    e->set_author_staff_id(req->author_staff_id());
+    e->set_note(req->note());
+    *e->mutable_attachments() = req->attachments();
+    return grpc::Status::OK;
+  }
+  grpc::Status AttachInspectionReport(grpc::ServerContext*,
+                                      const chv1::AttachInspectionReportRequest* req,
+                                      chv1::AttachInspectionReportResponse* resp) override {
+    std::lock_guard lock(mu);
+    inspections.push_back(*req);
+    resp->mutable_report()->set_id(4);
+    resp->mutable_report()->set_cause(req->cause());
+    resp->mutable_report()->set_findings(req->findings());
+    return grpc::Status::OK;
+  }
+  grpc::Status LogCustomerContact(grpc::ServerContext*, const chv1::LogCustomerContactRequest* req,
+                                  chv1::LogCustomerContactResponse* resp) override {
+    std::lock_guard lock(mu);
+    contacts.push_back(*req);
+    if (req->number() == "TS-202611-000503") {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "database is down");
+    }
+    resp->mutable_contact()->set_id(5);
+    resp->mutable_contact()->set_summary(req->summary());
+    resp->mutable_contact()->set_channel(req->channel());
+    return grpc::Status::OK;
+  }
+  grpc::Status ProposeSolution(grpc::ServerContext*, const chv1::ProposeSolutionRequest* req,
+                               chv1::ProposeSolutionResponse* resp) override {
+    std::lock_guard lock(mu);
+    proposals.push_back(*req);
+    chv1::Solution* s = resp->mutable_solution();
+    s->set_cycle(1);
+    s->set_revision(2);
+    s->set_staff_id(req->staff_id());
+    s->set_owner_staff_id("S0021");
+    s->set_solution(req->solution());
+    *s->mutable_planned_actions() = req->planned_actions();
+    *s->mutable_planned_completion() = req->planned_completion();
+    *s->mutable_due() = ToProto(At("2026-11-30T09:30:00Z"));
+    s->set_on_time(req->staff_id() != "S0022");
+    return grpc::Status::OK;
+  }
+  grpc::Status ExtendSolutionDeadline(grpc::ServerContext*,
+                                      const chv1::ExtendSolutionDeadlineRequest* req,
+                                      chv1::ExtendSolutionDeadlineResponse* resp) override {
+    std::lock_guard lock(mu);
+    extensions.push_back(*req);
+    *resp->mutable_deadline()->mutable_due() = req->new_due();
+    *resp->mutable_previous()->mutable_due() = ToProto(At("2026-11-30T09:30:00Z"));
+    resp->mutable_notice()->set_id(6);
+    resp->mutable_notice()->set_purpose(chv1::CONTACT_PURPOSE_DEADLINE_EXTENSION);
+    resp->mutable_notice()->set_summary(req->customer_notice());
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordCustomerDecision(grpc::ServerContext*,
+                                      const chv1::RecordCustomerDecisionRequest* req,
+                                      chv1::RecordCustomerDecisionResponse* resp) override {
+    std::lock_guard lock(mu);
+    decisions.push_back(*req);
+    if (req->revision() == 1) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "revision: solution 1 was replaced by solution 2");
+    }
+    chv1::Decision* d = resp->mutable_decision();
+    d->set_revision(2);
+    d->set_decision(req->decision());
+    d->set_reason(req->reason());
+    if (req->decision() == chv1::CUSTOMER_DECISION_REJECTED) {
+      *d->mutable_revised_solution_due() = ToProto(At("2026-12-02T09:30:00Z"));
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordImplementationProgress(
+      grpc::ServerContext*, const chv1::RecordImplementationProgressRequest* req,
+      chv1::RecordImplementationProgressResponse* resp) override {
+    std::lock_guard lock(mu);
+    progress.push_back(*req);
+    resp->mutable_note()->set_note(req->note());
+    resp->mutable_note()->set_plan_changed(req->plan_changed());
+    resp->mutable_note()->set_customer_explanation(req->customer_explanation());
+    return grpc::Status::OK;
+  }
+  grpc::Status ResolveCase(grpc::ServerContext*, const chv1::ResolveCaseRequest* req,
+                           chv1::ResolveCaseResponse* resp) override {
+    std::lock_guard lock(mu);
+    resolutions.push_back(*req);
+    chv1::Case* k = resp->mutable_case_file();
+    k->set_number(req->number());
+    k->set_state(chv1::CASE_STATE_RESOLVED);
+    k->set_cycle(1);
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  std::vector<std::chrono::system_clock::time_point> deadlines;
+  std::vector<chv1::ListCasesRequest> listed;
+  std::vector<chv1::AddInvestigationEntryRequest> investigations;
+  std::vector<chv1::AttachInspectionReportRequest> inspections;
+  std::vector<chv1::LogCustomerContactRequest> contacts;
+  std::vector<chv1::ProposeSolutionRequest> proposals;
+  std::vector<chv1::ExtendSolutionDeadlineRequest> extensions;
+  std::vector<chv1::RecordCustomerDecisionRequest> decisions;
+  std::vector<chv1::RecordImplementationProgressRequest> progress;
+  std::vector<chv1::ResolveCaseRequest> resolutions;
+};
+
+class FakeFollowUp final : public fv1::FollowUpService::Service {
+ public:
+  grpc::Status GetFollowUp(grpc::ServerContext* ctx, const fv1::GetFollowUpRequest* req,
+                           fv1::GetFollowUpResponse* resp) override {
+    std::lock_guard lock(mu);
+    deadlines.push_back(ctx->deadline());
+    *resp->mutable_follow_up() = SampleFollowUp();
+    resp->mutable_follow_up()->set_number(req->number());
+    return grpc::Status::OK;
+  }
+  grpc::Status ReassignTracker(grpc::ServerContext*, const fv1::ReassignTrackerRequest* req,
+                               fv1::ReassignTrackerResponse* resp) override {
+    std::lock_guard lock(mu);
+    reassigned.push_back(*req);
+    *resp->mutable_follow_up() = SampleFollowUp();
+    resp->mutable_follow_up()->set_tracker_staff_id(req->tracker_staff_id());
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordProgressUpdate(grpc::ServerContext*,
+                                    const fv1::RecordProgressUpdateRequest* req,
+                                    fv1::RecordProgressUpdateResponse* resp) override {
+    std::lock_guard lock(mu);
+    updates.push_back(*req);
+    resp->mutable_update()->set_on_time(true);
+    *resp->mutable_next_due() = ToProto(At("2026-12-01T07:22:00Z"));
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordCallback(grpc::ServerContext*, const fv1::RecordCallbackRequest* req,
+                              fv1::RecordCallbackResponse* resp) override {
+    std::lock_guard lock(mu);
+    callbacks.push_back(*req);
+    fv1::Callback* cb = resp->mutable_callback();
+    cb->set_cycle(1);
+    cb->set_status(fv1::CALLBACK_STATUS_RECORDED);
+    cb->set_method(req->method());
+    cb->set_satisfaction(req->satisfaction());
+    cb->set_comments(req->comments());
+    cb->set_recorded_by_staff_id(req->callback_agent_staff_id());
+    cb->set_unsatisfied(req->satisfaction() <= 2);
+    resp->set_state(cb->unsatisfied() ? fv1::FOLLOW_UP_STATE_REOPENING
+                                      : fv1::FOLLOW_UP_STATE_CLOSED);
+    return grpc::Status::OK;
+  }
+  grpc::Status IssueQuestionnaireLink(grpc::ServerContext*,
+                                      const fv1::IssueQuestionnaireLinkRequest* req,
+                                      fv1::IssueQuestionnaireLinkResponse* resp) override {
+    std::lock_guard lock(mu);
+    links.push_back(*req);
+    resp->set_token("tok_abcdefghijklmnopqrstuvwxyz0123456789ABCD");
+    resp->set_cycle(1);
+    *resp->mutable_due() = ToProto(At("2026-12-01T10:00:00Z"));
+    return grpc::Status::OK;
+  }
+  grpc::Status SubmitQuestionnaire(grpc::ServerContext*, const fv1::SubmitQuestionnaireRequest* req,
+                                   fv1::SubmitQuestionnaireResponse* resp) override {
+    std::lock_guard lock(mu);
+    submitted.push_back(*req);
+    resp->set_number("TS-202611-000123");
+    resp->set_cycle(1);
+    return grpc::Status::OK;
+  }
+  grpc::Status ListDueTasks(grpc::ServerContext*, const fv1::ListDueTasksRequest* req,
+                            fv1::ListDueTasksResponse* resp) override {
+    std::lock_guard lock(mu);
+    tasks.push_back(*req);
+    auto* t = resp->add_tasks();
+    t->set_kind(fv1::TASK_KIND_PROGRESS_UPDATE);
+    t->set_number("TS-202611-000123");
+    t->set_cycle(1);
+    *t->mutable_due() = ToProto(At("2026-11-26T07:00:00Z"));
+    t->set_overdue(true);
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  std::vector<std::chrono::system_clock::time_point> deadlines;
+  std::vector<fv1::ReassignTrackerRequest> reassigned;
+  std::vector<fv1::RecordProgressUpdateRequest> updates;
+  std::vector<fv1::RecordCallbackRequest> callbacks;
+  std::vector<fv1::IssueQuestionnaireLinkRequest> links;
+  std::vector<fv1::SubmitQuestionnaireRequest> submitted;
+  std::vector<fv1::ListDueTasksRequest> tasks;
+};
+
 class CommandLineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -635,6 +1106,8 @@ class CommandLineTest : public ::testing::Test {
     builder.RegisterService(&intake_);
     builder.RegisterService(&routing_);
     builder.RegisterService(&staff_);
+    builder.RegisterService(&case_);
+    builder.RegisterService(&followup_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     address_ = absl::StrCat("127.0.0.1:", port_);
@@ -650,6 +1123,8 @@ class CommandLineTest : public ::testing::Test {
     vars_["TOUSU_CTL_INTAKE_ADDR"] = address_;
     vars_["TOUSU_CTL_ROUTING_ADDR"] = address_;
     vars_["TOUSU_CTL_STAFF_ADDR"] = address_;
+    vars_["TOUSU_CTL_CASE_ADDR"] = address_;
+    vars_["TOUSU_CTL_FOLLOWUP_ADDR"] = address_;
   }
   void TearDown() override {
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
@@ -696,6 +1171,8 @@ class CommandLineTest : public ::testing::Test {
   FakeIntake intake_;
   FakeRouting routing_;
   FakeStaff staff_;
+  FakeCase case_;
+  FakeFollowUp followup_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;
@@ -887,6 +1364,313 @@ TEST_F(CommandLineTest, StaffListFiltersAndMasks) {
   EXPECT_FALSE(staff_.listed[1].has_active());
 }
 
+const std::string kSha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+TEST_F(CommandLineTest, CaseGetAndListCarryDeadlinesAndFilters) {
+  Result r = RunCli({"case", "get", "ts-202611-000123"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Solution due  2026-11-30 17:30 (4d02h left)"),
+                           HasSubstr("现场查看：东墙两条裂缝")));
+  const auto left = case_.deadlines[0] - std::chrono::system_clock::now();
+  EXPECT_GT(left, std::chrono::seconds(3));  // a deadline, as every call has
+  EXPECT_LT(left, std::chrono::seconds(6));
+  r = RunCli({"case", "get", "TS-202611-000999"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("tousuctl: case get: NOT_FOUND: number: no case TS-202611-000999"));
+
+  r = RunCli({"case", "list", "--department", "Engineering", "--owner", "s0021", "--state",
+              "investigating", "--all"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(case_.listed.size(), 2u);
+  EXPECT_EQ(case_.listed[0].department_id(), "engineering");
+  EXPECT_EQ(case_.listed[0].owner_staff_id(), "S0021");
+  EXPECT_EQ(case_.listed[0].state(), chv1::CASE_STATE_INVESTIGATING);
+  EXPECT_EQ(case_.listed[1].page().page_token(), "c2");
+  EXPECT_THAT(r.out, AllOf(HasSubstr("TS-202611-000123"), HasSubstr("TS-202611-000124"),
+                           HasSubstr("4d02h"), Not(HasSubstr("--page-token"))));
+  EXPECT_EQ(RunCli({"case", "list", "--state", "lost"}).code, 2);
+}
+
+TEST_F(CommandLineTest, InvestigateTakesRepeatedAttachments) {
+  Result r =
+      RunCli({"case", "investigate", "TS-202611-000123", "--kind", "site-visit", "--by", "s0021",
+              "--note", "现场查看：卫生间东墙两条裂缝，雨后渗水", "--attachment",
+              "s3://tousu-evidence/TS-202611-000123/wall.jpg,image/jpeg," + kSha, "--attachment",
+              "https://docs.example.com/a?x=1,2,application/pdf, " + std::string(64, 'A')});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(case_.investigations.size(), 1u);
+  const chv1::AddInvestigationEntryRequest& req = case_.investigations[0];
+  EXPECT_EQ(req.number(), "TS-202611-000123");
+  EXPECT_EQ(req.kind(), chv1::INVESTIGATION_KIND_SITE_VISIT);
+  EXPECT_EQ(req.author_staff_id(), "S0021");
+  EXPECT_EQ(req.note(), "现场查看：卫生间东墙两条裂缝，雨后渗水");
+  ASSERT_EQ(req.attachments_size(), 2);
+  EXPECT_EQ(req.attachments(0).uri(), "s3://tousu-evidence/TS-202611-000123/wall.jpg");
+  EXPECT_EQ(req.attachments(0).media_type(), "image/jpeg");
+  EXPECT_EQ(req.attachments(0).sha256(), kSha);
+  EXPECT_EQ(req.attachments(1).uri(), "https://docs.example.com/a?x=1,2");  // its comma kept
+  EXPECT_EQ(req.attachments(1).media_type(), "application/pdf");
+  EXPECT_EQ(req.attachments(1).sha256(), std::string(64, 'a'));  // lower case
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Logged investigation entry 17 on TS-202611-000123."),
+                           HasSubstr("Kind         site-visit"), HasSubstr(kSha)));
+
+  for (const std::string& bad :
+       std::vector<std::string>{"s3://x/y.jpg,image/jpeg", "s3://x/y.jpg,image/jpeg,abc",
+                                ",image/jpeg," + kSha, "s3://x/y.jpg,," + kSha}) {
+    r = RunCli({"case", "investigate", "TS-202611-000123", "--kind", "evidence", "--by", "S0021",
+                "--note", "照片", "--attachment", bad});
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_THAT(r.err, HasSubstr("--attachment")) << bad;
+  }
+  r = RunCli({"case", "investigate", "TS-202611-000123", "--kind", "walk", "--by", "S0021",
+              "--note", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--kind: unknown value \"walk\"; one of site-visit"));
+  EXPECT_EQ(case_.investigations.size(), 1u);
+}
+
+TEST_F(CommandLineTest, InspectReadsOneTextFromStandardInput) {
+  stdin_.str("东墙防水层断裂约40厘米，\n砂浆空鼓\n");
+  Result r =
+      RunCli({"case", "inspect", "TS-202611-000123", "--inspector", "S0031", "--severity", "high",
+              "--cause", "防水层施工缺陷", "--findings", "-", "--repair", "重做卫生间防水层"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(case_.inspections.size(), 1u);
+  EXPECT_EQ(case_.inspections[0].findings(), "东墙防水层断裂约40厘米，\n砂浆空鼓");
+  EXPECT_EQ(case_.inspections[0].severity(), cv1::SEVERITY_HIGH);
+  EXPECT_EQ(case_.inspections[0].recommended_repair(), "重做卫生间防水层");
+  EXPECT_THAT(r.out, HasSubstr("Findings     东墙防水层断裂约40厘米，\n             砂浆空鼓\n"));
+  r = RunCli({"case", "inspect", "TS-202611-000123", "--inspector", "S0031", "--severity", "high",
+              "--cause", "-", "--findings", "-", "--repair", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("standard input was already read"));
+  EXPECT_EQ(case_.inspections.size(), 1u);
+}
+
+TEST_F(CommandLineTest, ContactAndAnUnknownOutcome) {
+  Result r = RunCli({"case", "contact", "TS-202611-000123", "--by", "S0021", "--channel", "phone",
+                     "--summary", "已告知客户：明日上午工程师上门检测"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(case_.contacts[0].channel(), chv1::CONTACT_CHANNEL_PHONE);
+  EXPECT_EQ(case_.contacts[0].staff_id(), "S0021");
+  EXPECT_THAT(r.out, HasSubstr("Logged contact 5 with the customer of TS-202611-000123"));
+  // A write whose outcome is unknown says how to check before repeating it.
+  r = RunCli({"case", "contact", "TS-202611-000503", "--by", "S0021", "--channel", "sms",
+              "--summary", "x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("case contact: UNAVAILABLE: database is down"),
+                           HasSubstr("TOUSU_CTL_CASE_ADDR"),
+                           HasSubstr("check with 'tousuctl case get TS-202611-000503'")));
+}
+
+TEST_F(CommandLineTest, ProposeSendsActionsInOrderAndReportsLateness) {
+  Result r = RunCli({"case", "propose", "TS-202611-000123", "--by", "S0021", "--solution",
+                     "免费重做卫生间防水层并修补墙面", "--action", "12月1日 拆除墙砖", "--action",
+                     "12月2日 重做防水, 闭水试验48小时", "--action", "12月5日 恢复墙砖",
+                     "--complete-by", "2026-12-05 18:00"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(case_.proposals.size(), 1u);
+  const chv1::ProposeSolutionRequest& req = case_.proposals[0];
+  EXPECT_EQ(req.solution(), "免费重做卫生间防水层并修补墙面");
+  EXPECT_THAT(
+      req.planned_actions(),
+      ElementsAre("12月1日 拆除墙砖", "12月2日 重做防水, 闭水试验48小时", "12月5日 恢复墙砖"));
+  EXPECT_EQ(FromProto(req.planned_completion()), At("2026-12-05T10:00:00Z"));
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Proposed solution 2 of cycle 1 for TS-202611-000123"),
+                           Not(HasSubstr("LATE")),
+                           HasSubstr("Actions      1. 12月1日 拆除墙砖\n"
+                                     "             2. 12月2日 重做防水, 闭水试验48小时\n"),
+                           HasSubstr("Complete by  2026-12-05 18:00")));
+
+  r = RunCli({"case", "propose", "TS-202611-000123", "--by", "S0022", "--solution", "方案",
+              "--action", "修复", "--complete-by", "2026-12-05"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("LATE: proposed after the deadline 2026-11-30 17:30, an SLA breach "
+                               "counted against the owner S0021."));
+
+  r = RunCli({"case", "propose", "TS-202611-000123", "--by", "S0021", "--solution", "方案"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("case propose needs --action, --complete-by"));
+  r = RunCli({"case", "propose", "TS-202611-000123", "--by", "S0021", "--solution", "方案",
+              "--action", "修复", "--complete-by", "next week"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--complete-by"));
+  EXPECT_EQ(case_.proposals.size(), 2u);
+}
+
+TEST_F(CommandLineTest, ExtendLogsTheNotice) {
+  Result r = RunCli({"case", "extend", "TS-202611-000123", "--by", "S0021", "--until",
+                     "2026-12-04 18:00", "--reason", "需第三方检测机构出具报告", "--channel",
+                     "phone", "--notice", "因需第三方检测，解决方案将于12月4日前提供"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(case_.extensions.size(), 1u);
+  EXPECT_EQ(FromProto(case_.extensions[0].new_due()), At("2026-12-04T10:00:00Z"));
+  EXPECT_EQ(case_.extensions[0].notice_channel(), chv1::CONTACT_CHANNEL_PHONE);
+  EXPECT_EQ(case_.extensions[0].reason(), "需第三方检测机构出具报告");
+  EXPECT_THAT(r.out, AllOf(HasSubstr("from 2026-11-30 17:30 to 2026-12-04 18:00"),
+                           HasSubstr("logged as contact 6"), HasSubstr("deadline-extension")));
+}
+
+TEST_F(CommandLineTest, DecideAcceptsOrRejectsWithAReason) {
+  Result r = RunCli({"case", "decide", "TS-202611-000123", "--accept", "--recorded-by", "s0021"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(case_.decisions[0].decision(), chv1::CUSTOMER_DECISION_ACCEPTED);
+  EXPECT_EQ(case_.decisions[0].recorded_by_staff_id(), "S0021");
+  EXPECT_EQ(case_.decisions[0].revision(), 0);
+  EXPECT_THAT(r.out, HasSubstr("The customer accepted solution 2 of TS-202611-000123"));
+
+  r = RunCli({"case", "decide", "TS-202611-000123", "--reject", "--reason", "希望更换整面墙砖",
+              "--revision", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(case_.decisions[1].decision(), chv1::CUSTOMER_DECISION_REJECTED);
+  EXPECT_EQ(case_.decisions[1].reason(), "希望更换整面墙砖");
+  EXPECT_EQ(case_.decisions[1].revision(), 2);
+  EXPECT_EQ(case_.decisions[1].recorded_by_staff_id(), "");
+  EXPECT_THAT(r.out, AllOf(HasSubstr("a revised solution is due by 2026-12-02 17:30"),
+                           HasSubstr("(customer, in the app)")));
+
+  r = RunCli(
+      {"case", "decide", "TS-202611-000123", "--reject", "--reason", "x", "--revision", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION: revision: solution 1 was replaced"));
+
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--accept", "--reject", "--reason", "x"},
+                                             {},
+                                             {"--reject"},
+                                             {"--accept", "--reason", "x"},
+                                             {"--accept", "--revision", "0"}}) {
+    std::vector<std::string> args = {"case", "decide", "TS-202611-000123"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    r = RunCli(args);
+    EXPECT_EQ(r.code, 2) << absl::StrJoin(bad, " ");
+  }
+  EXPECT_EQ(case_.decisions.size(), 3u);
+}
+
+TEST_F(CommandLineTest, ProgressWithAChangedPlanNeedsTheExplanation) {
+  Result r = RunCli({"case", "progress", "TS-202611-000123", "--by", "S0021", "--note",
+                     "墙砖已拆除，防水层施工中"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(case_.progress[0].plan_changed());
+  EXPECT_EQ(case_.progress[0].explanation_channel(), chv1::CONTACT_CHANNEL_UNSPECIFIED);
+  r = RunCli({"case", "progress", "TS-202611-000123", "--by", "S0021", "--note", "闭水试验延长",
+              "--plan-changed", "--channel", "app", "--explanation", "完工推迟一天至12月6日"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(case_.progress[1].plan_changed());
+  EXPECT_EQ(case_.progress[1].customer_explanation(), "完工推迟一天至12月6日");
+  EXPECT_EQ(case_.progress[1].explanation_channel(), chv1::CONTACT_CHANNEL_APP);
+  EXPECT_THAT(r.out, HasSubstr("plan changed; the explanation was logged as a contact"));
+  r = RunCli({"case", "progress", "TS-202611-000123", "--by", "S0021", "--note", "x",
+              "--plan-changed", "--channel", "app"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--plan-changed needs --explanation"));
+  r = RunCli({"case", "progress", "TS-202611-000123", "--by", "S0021", "--note", "x",
+              "--explanation", "y"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(case_.progress.size(), 2u);
+}
+
+TEST_F(CommandLineTest, ResolveThenFollowUp) {
+  Result r = RunCli({"case", "resolve", "TS-202611-000123", "--by", "S0021", "--result",
+                     "防水层已重做，闭水试验合格"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(case_.resolutions[0].result(), "防水层已重做，闭水试验合格");
+  EXPECT_THAT(r.out, HasSubstr("Resolved TS-202611-000123 (cycle 1)"));
+
+  r = RunCli({"follow-up", "get", "TS-202611-000123"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Tracker        S0041"), HasSubstr("墙面仍有水渍")));
+  EXPECT_FALSE(followup_.deadlines.empty());
+  // "followup" is accepted for "follow-up".
+  EXPECT_EQ(RunCli({"followup", "get", "TS-202611-000123", "--json"}).code, 0);
+
+  r = RunCli({"follow-up", "reassign-tracker", "TS-202611-000123", "--tracker", "s0042", "--reason",
+              "原跟进人员休假"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(followup_.reassigned[0].tracker_staff_id(), "S0042");
+  EXPECT_EQ(followup_.reassigned[0].reason(), "原跟进人员休假");
+  EXPECT_THAT(r.out, HasSubstr("TS-202611-000123 is tracked by S0042."));
+
+  r = RunCli({"follow-up", "progress-update", "TS-202611-000123", "--tracker", "S0042", "--summary",
+              "已电话告知客户：返工进行中"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(followup_.updates[0].summary(), "已电话告知客户：返工进行中");
+  EXPECT_THAT(r.out, HasSubstr("(on time).\nThe next one is due 2026-12-01 15:22 (5d00h left)."));
+}
+
+TEST_F(CommandLineTest, CallbackClosesOrReopens) {
+  Result r = RunCli({"follow-up", "callback", "TS-202611-000123", "--agent", "S0051", "--method",
+                     "phone", "--satisfaction", "4", "--comments", "维修及时", "--suggestions",
+                     "希望提前告知上门时间"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fv1::RecordCallbackRequest& req = followup_.callbacks[0];
+  EXPECT_EQ(req.method(), fv1::CALLBACK_METHOD_PHONE);
+  EXPECT_EQ(req.satisfaction(), 4);
+  EXPECT_EQ(req.cycle(), 0);
+  EXPECT_EQ(req.comments(), "维修及时");
+  EXPECT_EQ(req.suggestions(), "希望提前告知上门时间");
+  EXPECT_THAT(r.out, AllOf(HasSubstr("satisfaction 4/5; the customer is satisfied and the "
+                                     "complaint is closed."),
+                           HasSubstr("Comments      维修及时")));
+
+  r = RunCli({"follow-up", "callback", "TS-202611-000123", "--agent", "S0051", "--method",
+              "questionnaire", "--satisfaction", "2", "--cycle", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(followup_.callbacks[1].cycle(), 1);
+  EXPECT_THAT(r.out, HasSubstr("the customer is not satisfied: the case goes back"));
+
+  r = RunCli({"follow-up", "callback", "TS-202611-000123", "--agent", "S0051", "--method", "phone",
+              "--satisfaction", "6"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--satisfaction: expected a whole number from 1 to 5"));
+  EXPECT_EQ(followup_.callbacks.size(), 2u);
+}
+
+TEST_F(CommandLineTest, QuestionnaireLinkAndAnswer) {
+  Result r = RunCli({"follow-up", "questionnaire-link", "TS-202611-000123", "--agent", "S0051"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(followup_.links[0].issued_by_staff_id(), "S0051");
+  EXPECT_THAT(r.out,
+              AllOf(HasSubstr("\n  tok_abcdefghijklmnopqrstuvwxyz0123456789ABCD\n"),
+                    HasSubstr("callback due 2026-12-01 18:00"), HasSubstr("shown only this once")));
+
+  stdin_.str("tok_abcdefghijklmnopqrstuvwxyz0123456789ABCD\n");
+  r = RunCli(
+      {"follow-up", "questionnaire-submit", "-", "--satisfaction", "5", "--comments", "非常满意"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(followup_.submitted[0].token(), "tok_abcdefghijklmnopqrstuvwxyz0123456789ABCD");
+  EXPECT_EQ(followup_.submitted[0].comments(), "非常满意");
+  EXPECT_THAT(r.out, HasSubstr("answer for TS-202611-000123 (cycle 1): satisfaction 5/5"));
+  EXPECT_EQ(RunCli({"follow-up", "questionnaire-submit", "--satisfaction", "5"}).code, 2);
+}
+
+TEST_F(CommandLineTest, TasksOfAStaffMember) {
+  Result r = RunCli({"follow-up", "tasks", "s0041", "--kind", "progress-update"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(followup_.tasks[0].staff_id(), "S0041");
+  EXPECT_EQ(followup_.tasks[0].kind(), fv1::TASK_KIND_PROGRESS_UPDATE);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("2026-11-26 15:00"), HasSubstr("overdue 22m"),
+                           HasSubstr("progress-update")));
+  EXPECT_EQ(RunCli({"follow-up", "tasks"}).code, 2);
+}
+
+TEST_F(CommandLineTest, CaseAndFollowUpAddressesFromFlags) {
+  Result r =
+      RunCli({"case", "get", "TS-202611-000123", "--case", "127.0.0.1:1", "--timeout", "3s"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("case-handling service running at 127.0.0.1:1"),
+                           HasSubstr("TOUSU_CTL_CASE_ADDR")));
+  r = RunCli(
+      {"--followup", "127.0.0.1:1", "follow-up", "get", "TS-202611-000123", "--timeout", "3s"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("follow-up service running at 127.0.0.1:1"),
+                           HasSubstr("TOUSU_CTL_FOLLOWUP_ADDR")));
+  // The other address does not matter to a verb.
+  r = RunCli({"--followup", "127.0.0.1:1", "case", "get", "TS-202611-000123"});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
 TEST(CommandLineUsageTest, HelpAndBadUsage) {
   Environment env;
   env.now = [] { return absl::Now(); };
@@ -902,10 +1686,44 @@ TEST(CommandLineUsageTest, HelpAndBadUsage) {
   };
   Result r = run({"help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* verb :
-       {"submit", "get NUMBER", "list", "classify TEXT", "rules", "rule-set", "assignment NUMBER",
-        "queue", "ack NUMBER", "reject NUMBER", "supervisor-queue", "assign NUMBER", "staff list",
-        "staff get ID", "departments", "TOUSU_CTL_INTAKE_ADDR", "127.0.0.1:7106"}) {
+  for (const char* verb : {"submit",
+                           "get NUMBER",
+                           "list",
+                           "classify TEXT",
+                           "rules",
+                           "rule-set",
+                           "assignment NUMBER",
+                           "queue",
+                           "ack NUMBER",
+                           "reject NUMBER",
+                           "supervisor-queue",
+                           "assign NUMBER",
+                           "staff list",
+                           "staff get ID",
+                           "departments",
+                           "TOUSU_CTL_INTAKE_ADDR",
+                           "127.0.0.1:7106",
+                           "case get NUMBER",
+                           "case list",
+                           "case investigate NUMBER",
+                           "case inspect NUMBER",
+                           "case contact NUMBER",
+                           "case propose NUMBER",
+                           "case extend NUMBER",
+                           "case decide NUMBER",
+                           "case progress NUMBER",
+                           "case resolve NUMBER",
+                           "follow-up get NUMBER",
+                           "follow-up reassign-tracker NUMBER",
+                           "follow-up progress-update NUMBER",
+                           "follow-up callback NUMBER",
+                           "follow-up questionnaire-link NUMBER",
+                           "follow-up questionnaire-submit TOKEN",
+                           "follow-up tasks STAFF_ID",
+                           "TOUSU_CTL_CASE_ADDR",
+                           "127.0.0.1:7103",
+                           "TOUSU_CTL_FOLLOWUP_ADDR",
+                           "127.0.0.1:7104"}) {
     EXPECT_THAT(r.out, HasSubstr(verb));
   }
   EXPECT_EQ(run({"--help"}).code, 0);
@@ -926,6 +1744,38 @@ TEST(CommandLineUsageTest, HelpAndBadUsage) {
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("unknown verb \"frobnicate\""));
   EXPECT_EQ(run({"staff"}).code, 2);
+  // The new groups: a list of their verbs, and every verb explained with an example.
+  r = run({"case", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("case propose NUMBER"), HasSubstr("case resolve NUMBER")));
+  r = run({"follow-up"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err,
+              AllOf(HasSubstr("follow-up needs a second word"), HasSubstr("follow-up tasks")));
+  r = run({"case", "frob"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown verb \"case frob\""));
+  for (const char* verb : {"get", "list", "investigate", "inspect", "contact", "propose", "extend",
+                           "decide", "progress", "resolve"}) {
+    r = run({"case", verb, "--help"});
+    EXPECT_EQ(r.code, 0) << verb;
+    EXPECT_THAT(r.out, AllOf(HasSubstr(absl::StrCat("Usage: tousuctl case ", verb)),
+                             HasSubstr(absl::StrCat("  tousuctl case ", verb, " "))))
+        << verb;
+  }
+  for (const char* verb : {"get", "reassign-tracker", "progress-update", "callback",
+                           "questionnaire-link", "questionnaire-submit", "tasks"}) {
+    r = run({"help", "followup", verb});
+    EXPECT_EQ(r.code, 0) << verb;
+    EXPECT_THAT(r.out, HasSubstr(absl::StrCat("  tousuctl follow-up ", verb, " "))) << verb;
+  }
+  r = run({"case", "propose", "-h"});
+  EXPECT_THAT(r.out, HasSubstr("Usage: tousuctl case propose NUMBER --by STAFF_ID --solution TEXT "
+                               "--action TEXT --complete-by TIME"));
+  // Every help line fits in 100 columns.
+  for (const std::string& line : Lines(run({"help"}).out)) {
+    EXPECT_LE(DisplayWidth(line), 100u) << line;
+  }
   EXPECT_EQ(run({"rules", "extra"}).code, 2);
   EXPECT_EQ(run({"get", "TS-1", "--bogus"}).code, 2);
   EXPECT_EQ(run({"get", "TS-1", "--timeout", "never"}).code, 2);

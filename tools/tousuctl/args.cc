@@ -36,6 +36,12 @@ std::vector<std::string> ParsedArgs::List(std::string_view flag) const {
   return out;
 }
 
+std::vector<std::string> ParsedArgs::Values(std::string_view flag) const {
+  auto it = values_.find(flag);
+  if (it == values_.end()) return {};
+  return it->second;
+}
+
 absl::StatusOr<std::optional<bool>> ParsedArgs::Bool(std::string_view flag) const {
   auto v = Get(flag);
   if (!v.has_value()) return std::nullopt;

@@ -35,6 +35,8 @@ class ParsedArgs {
   std::string GetOr(std::string_view flag, std::string_view fallback) const;
   // Every value of a repeatable flag, each also split at commas ("--assist a,b --assist c").
   std::vector<std::string> List(std::string_view flag) const;
+  // Every value of a repeatable flag as given, in order, not split (text that may hold commas).
+  std::vector<std::string> Values(std::string_view flag) const;
   // A boolean flag: nullopt when absent; true for "--flag", else the value given to "--flag=".
   // INVALID_ARGUMENT for a value other than true/false/yes/no/1/0.
   absl::StatusOr<std::optional<bool>> Bool(std::string_view flag) const;

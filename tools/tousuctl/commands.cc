@@ -16,6 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/client/channel.h"
+#include "complaints/casehandling/v1/case.grpc.pb.h"
+#include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
@@ -30,7 +32,9 @@
 namespace tousu::ctl {
 namespace {
 
+namespace chv1 = complaints::casehandling::v1;
 namespace cv1 = complaints::common::v1;
+namespace fv1 = complaints::followup::v1;
 namespace iv1 = complaints::intake::v1;
 namespace rv1 = complaints::routing::v1;
 namespace sv1 = complaints::staff::v1;
@@ -38,6 +42,8 @@ namespace sv1 = complaints::staff::v1;
 // The local stack's addresses (deploy/stack.conf).
 constexpr char kDefaultIntake[] = "127.0.0.1:7101";
 constexpr char kDefaultRouting[] = "127.0.0.1:7102";
+constexpr char kDefaultCase[] = "127.0.0.1:7103";
+constexpr char kDefaultFollowUp[] = "127.0.0.1:7104";
 constexpr char kDefaultStaff[] = "127.0.0.1:7106";
 constexpr size_t kAny = std::numeric_limits<size_t>::max();
 // --all stops after this many pages (200 per page at most): a guard against a server that
@@ -48,6 +54,8 @@ struct Options {
   std::string intake;
   std::string routing;
   std::string staff;
+  std::string case_handling;
+  std::string followup;
   absl::Duration timeout = absl::Seconds(5);
   bool json = false;
   bool show_personal_data = false;
@@ -60,6 +68,8 @@ struct Call {
   std::ostream& err;
   const Environment& env;
   std::string verb;
+  // A "-" value already took standard input (it can be read once).
+  bool stdin_taken = false;
 };
 
 using Handler = int (*)(Call&);
@@ -89,6 +99,14 @@ std::vector<FlagSpec> GlobalFlags() {
        .value_name = "HOST:PORT",
        .help = absl::StrCat("routing service (env TOUSU_CTL_ROUTING_ADDR, default ",
                             kDefaultRouting, ")")},
+      {.name = "case",
+       .value_name = "HOST:PORT",
+       .help = absl::StrCat("case-handling service (env TOUSU_CTL_CASE_ADDR, default ",
+                            kDefaultCase, ")")},
+      {.name = "followup",
+       .value_name = "HOST:PORT",
+       .help = absl::StrCat("follow-up service (env TOUSU_CTL_FOLLOWUP_ADDR, default ",
+                            kDefaultFollowUp, ")")},
       {.name = "staff",
        .value_name = "HOST:PORT",
        .help = absl::StrCat("staff-assessment service (env TOUSU_CTL_STAFF_ADDR, default ",
@@ -186,6 +204,17 @@ std::unique_ptr<sv1::StaffService::Stub> StaffStub(const Call& c) {
                                     {"GetDepartment", "ListDepartments", "GetStaff", "ListStaff"});
 }
 
+std::unique_ptr<chv1::CaseService::Stub> CaseStub(const Call& c) {
+  // Every write here appends to the case's history: a blind retry could log a step twice.
+  return Connect<chv1::CaseService>(c.options.case_handling, {"GetCase", "ListCases"});
+}
+
+std::unique_ptr<fv1::FollowUpService::Stub> FollowUpStub(const Call& c) {
+  // Reassigning to the current tracker changes nothing, so ReassignTracker is safe to repeat.
+  return Connect<fv1::FollowUpService>(c.options.followup,
+                                       {"GetFollowUp", "ListDueTasks", "ReassignTracker"});
+}
+
 int IntakeFailed(const Call& c, const grpc::Status& s) {
   return CallFailed(c, "intake", c.options.intake, "intake", s);
 }
@@ -194,6 +223,24 @@ int RoutingFailed(const Call& c, const grpc::Status& s) {
 }
 int StaffFailed(const Call& c, const grpc::Status& s) {
   return CallFailed(c, "staff-assessment", c.options.staff, "staff", s);
+}
+int CaseFailed(const Call& c, const grpc::Status& s) {
+  return CallFailed(c, "case-handling", c.options.case_handling, "case", s);
+}
+int FollowUpFailed(const Call& c, const grpc::Status& s) {
+  return CallFailed(c, "follow-up", c.options.followup, "followup", s);
+}
+
+// A write that is not safe to repeat failed in a way that leaves its outcome unknown: say how to
+// find out before trying again.
+int WriteFailed(const Call& c, const grpc::Status& s,
+                int (*failed)(const Call&, const grpc::Status&), std::string_view check) {
+  failed(c, s);
+  if (Retryable(s.error_code())) {
+    c.err << "  It may or may not have been recorded: check with '" << check
+          << "' before running it again.\n";
+  }
+  return kExitCallFailed;
 }
 
 // Prints `message` as JSON, or as the table `render` makes.
@@ -214,6 +261,54 @@ absl::StatusOr<std::string> TextValue(const Call& c, const std::string& value) {
   std::string text((std::istreambuf_iterator<char>(*c.env.in)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
+}
+
+// The text of a flag ("" when absent); "-" reads standard input, which only one flag (or argument)
+// of a command may do.
+absl::StatusOr<std::string> TextFlag(Call& c, std::string_view flag) {
+  const std::string value = c.args.GetOr(flag, "");
+  if (value != "-") return value;
+  if (c.stdin_taken) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", ToAbsl(flag), " -: standard input was already read for another value"));
+  }
+  c.stdin_taken = true;
+  return TextValue(c, value);
+}
+
+// "URI,TYPE,SHA256": split at the last two commas (a URI may hold commas itself).
+absl::StatusOr<chv1::Attachment> ParseAttachment(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--attachment \"", ToAbsl(text), "\": ", ToAbsl(why), "; expected URI,MEDIA_TYPE,SHA256"));
+  };
+  const size_t last = text.rfind(',');
+  if (last == std::string_view::npos || last == 0) return bad("missing its parts");
+  const size_t middle = text.rfind(',', last - 1);
+  if (middle == std::string_view::npos) return bad("missing its parts");
+  chv1::Attachment a;
+  a.set_uri(std::string(absl::StripAsciiWhitespace(ToAbsl(text.substr(0, middle)))));
+  a.set_media_type(
+      std::string(absl::StripAsciiWhitespace(ToAbsl(text.substr(middle + 1, last - middle - 1)))));
+  a.set_sha256(absl::AsciiStrToLower(absl::StripAsciiWhitespace(ToAbsl(text.substr(last + 1)))));
+  if (a.uri().empty()) return bad("the URI is empty");
+  if (a.media_type().empty()) return bad("the media type is empty");
+  if (a.sha256().size() != 64 || !std::all_of(a.sha256().begin(), a.sha256().end(), [](char ch) {
+        return absl::ascii_isxdigit(static_cast<unsigned char>(ch));
+      })) {
+    return bad("the SHA-256 must be 64 hex digits");
+  }
+  return a;
+}
+
+absl::Status ReadAttachments(const Call& c,
+                             google::protobuf::RepeatedPtrField<chv1::Attachment>* out) {
+  for (const std::string& v : c.args.Values("attachment")) {
+    auto a = ParseAttachment(v);
+    if (!a.ok()) return a.status();
+    *out->Add() = *std::move(a);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ReadPage(const Call& c, cv1::PageRequest* page) {
@@ -564,6 +659,460 @@ int RunDepartments(Call& c) {
   return Emit(c, response, [&] { return RenderDepartments(response); });
 }
 
+// --- Case handling ------------------------------------------------------------------------------
+
+std::string CaseCheck(const std::string& number) {
+  return absl::StrCat("tousuctl case get ", number);
+}
+std::string FollowUpCheck(const std::string& number) {
+  return absl::StrCat("tousuctl follow-up get ", number);
+}
+
+int RunCaseGet(Call& c) {
+  chv1::GetCaseRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  chv1::GetCaseResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s = Invoke(c, *stub, &chv1::CaseService::Stub::GetCase, request, &response);
+  if (!s.ok()) return CaseFailed(c, s);
+  return Emit(c, response, [&] { return RenderCase(response.case_file(), c.env.now()); });
+}
+
+int RunCaseList(Call& c) {
+  chv1::ListCasesRequest request;
+  request.set_department_id(Lower(c.args.GetOr("department", "")));
+  request.set_owner_staff_id(Upper(c.args.GetOr("owner", "")));
+  if (auto v = c.args.Get("state"); v.has_value()) {
+    auto state = ParseEnumAs<chv1::CaseState>(*v, "--state");
+    if (!state.ok()) return UsageError(c, state.status());
+    request.set_state(*state);
+  }
+  if (auto st = ReadPage(c, request.mutable_page()); !st.ok()) return UsageError(c, st);
+  auto stub = CaseStub(c);
+  chv1::ListCasesResponse response;
+  grpc::Status s = FetchPages(c, request, &response, [&](const auto& req, auto* resp) {
+    return Invoke(c, *stub, &chv1::CaseService::Stub::ListCases, req, resp);
+  });
+  if (!s.ok()) return CaseFailed(c, s);
+  return Emit(c, response, [&] { return RenderCaseList(response, c.env.now()); });
+}
+
+int RunInvestigate(Call& c) {
+  chv1::AddInvestigationEntryRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  auto kind = ParseEnumAs<chv1::InvestigationKind>(c.args.GetOr("kind", ""), "--kind");
+  if (!kind.ok()) return UsageError(c, kind.status());
+  request.set_kind(*kind);
+  request.set_author_staff_id(Upper(c.args.GetOr("by", "")));
+  auto note = TextFlag(c, "note");
+  if (!note.ok()) return UsageError(c, note.status());
+  request.set_note(*note);
+  if (auto st = ReadAttachments(c, request.mutable_attachments()); !st.ok()) {
+    return UsageError(c, st);
+  }
+  chv1::AddInvestigationEntryResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &chv1::CaseService::Stub::AddInvestigationEntry, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    return absl::StrCat("Logged investigation entry ", response.entry().id(), " on ",
+                        request.number(), ".\n\n", RenderInvestigationEntry(response.entry()));
+  });
+}
+
+int RunInspect(Call& c) {
+  chv1::AttachInspectionReportRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_inspector_staff_id(Upper(c.args.GetOr("inspector", "")));
+  auto severity = ParseEnumAs<cv1::Severity>(c.args.GetOr("severity", ""), "--severity");
+  if (!severity.ok()) return UsageError(c, severity.status());
+  request.set_severity(*severity);
+  auto cause = TextFlag(c, "cause");
+  if (!cause.ok()) return UsageError(c, cause.status());
+  request.set_cause(*cause);
+  auto findings = TextFlag(c, "findings");
+  if (!findings.ok()) return UsageError(c, findings.status());
+  request.set_findings(*findings);
+  auto repair = TextFlag(c, "repair");
+  if (!repair.ok()) return UsageError(c, repair.status());
+  request.set_recommended_repair(*repair);
+  if (auto st = ReadAttachments(c, request.mutable_attachments()); !st.ok()) {
+    return UsageError(c, st);
+  }
+  chv1::AttachInspectionReportResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &chv1::CaseService::Stub::AttachInspectionReport, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    return absl::StrCat("Attached inspection report ", response.report().id(), " to ",
+                        request.number(), ".\n\n", RenderInspectionReport(response.report()));
+  });
+}
+
+int RunContact(Call& c) {
+  chv1::LogCustomerContactRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_staff_id(Upper(c.args.GetOr("by", "")));
+  auto channel = ParseEnumAs<chv1::ContactChannel>(c.args.GetOr("channel", ""), "--channel");
+  if (!channel.ok()) return UsageError(c, channel.status());
+  request.set_channel(*channel);
+  auto summary = TextFlag(c, "summary");
+  if (!summary.ok()) return UsageError(c, summary.status());
+  request.set_summary(*summary);
+  chv1::LogCustomerContactResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &chv1::CaseService::Stub::LogCustomerContact, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    return absl::StrCat("Logged contact ", response.contact().id(), " with the customer of ",
+                        request.number(), " (it shows on the customer's timeline).\n\n",
+                        RenderContact(response.contact()));
+  });
+}
+
+int RunPropose(Call& c) {
+  chv1::ProposeSolutionRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_staff_id(Upper(c.args.GetOr("by", "")));
+  auto solution = TextFlag(c, "solution");
+  if (!solution.ok()) return UsageError(c, solution.status());
+  request.set_solution(*solution);
+  for (const std::string& action : c.args.Values("action")) {
+    if (absl::StripAsciiWhitespace(action).empty()) {
+      return UsageError(c, absl::InvalidArgumentError("--action: an action cannot be empty"));
+    }
+    request.add_planned_actions(action);
+  }
+  auto complete = ParseInstant(c.args.GetOr("complete-by", ""), "--complete-by", c.env.now());
+  if (!complete.ok()) return UsageError(c, complete.status());
+  *request.mutable_planned_completion() = ToProto(*complete);
+  chv1::ProposeSolutionResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s = Invoke(c, *stub, &chv1::CaseService::Stub::ProposeSolution, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    const chv1::Solution& sol = response.solution();
+    std::string head = absl::StrCat(
+        "Proposed solution ", sol.revision(), " of cycle ", sol.cycle(), " for ", request.number(),
+        "; it awaits the customer's decision ('tousuctl case decide').");
+    if (!sol.on_time()) {
+      absl::StrAppend(&head, "\nLATE: proposed after the deadline ",
+                      FormatBeijing(sol.due(), sol.has_due()),
+                      ", an SLA breach counted against the owner ", sol.owner_staff_id(), ".");
+    }
+    return absl::StrCat(head, "\n\n", RenderSolution(sol));
+  });
+}
+
+int RunExtend(Call& c) {
+  chv1::ExtendSolutionDeadlineRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_staff_id(Upper(c.args.GetOr("by", "")));
+  auto reason = TextFlag(c, "reason");
+  if (!reason.ok()) return UsageError(c, reason.status());
+  request.set_reason(*reason);
+  auto until = ParseInstant(c.args.GetOr("until", ""), "--until", c.env.now());
+  if (!until.ok()) return UsageError(c, until.status());
+  *request.mutable_new_due() = ToProto(*until);
+  auto channel = ParseEnumAs<chv1::ContactChannel>(c.args.GetOr("channel", ""), "--channel");
+  if (!channel.ok()) return UsageError(c, channel.status());
+  request.set_notice_channel(*channel);
+  auto notice = TextFlag(c, "notice");
+  if (!notice.ok()) return UsageError(c, notice.status());
+  request.set_customer_notice(*notice);
+  chv1::ExtendSolutionDeadlineResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &chv1::CaseService::Stub::ExtendSolutionDeadline, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    const chv1::SolutionDeadline& d = response.deadline();
+    const chv1::SolutionDeadline& p = response.previous();
+    return absl::StrCat("Extended the solution deadline of ", request.number(), " from ",
+                        FormatBeijing(p.due(), p.has_due()), " to ",
+                        FormatBeijing(d.due(), d.has_due()),
+                        d.provisional() ? " (provisional)" : "", " (Beijing time).\n",
+                        "The notice to the customer was logged as contact ", response.notice().id(),
+                        ".\n\n", RenderContact(response.notice()));
+  });
+}
+
+int RunDecide(Call& c) {
+  auto accept = c.args.Bool("accept");
+  if (!accept.ok()) return UsageError(c, accept.status());
+  auto reject = c.args.Bool("reject");
+  if (!reject.ok()) return UsageError(c, reject.status());
+  const bool accepted = accept->value_or(false);
+  const bool rejected = reject->value_or(false);
+  if (accepted == rejected) {
+    return UsageError(
+        c, absl::InvalidArgumentError("decide needs exactly one of --accept and --reject"));
+  }
+  if (rejected && !c.args.Has("reason")) {
+    return UsageError(c, absl::InvalidArgumentError("--reject needs --reason (the customer's)"));
+  }
+  if (accepted && c.args.Has("reason")) {
+    return UsageError(c, absl::InvalidArgumentError("--reason goes with --reject, not --accept"));
+  }
+  chv1::RecordCustomerDecisionRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_decision(accepted ? chv1::CUSTOMER_DECISION_ACCEPTED
+                                : chv1::CUSTOMER_DECISION_REJECTED);
+  auto reason = TextFlag(c, "reason");
+  if (!reason.ok()) return UsageError(c, reason.status());
+  request.set_reason(*reason);
+  auto revision = c.args.Int("revision", 1, std::numeric_limits<int32_t>::max());
+  if (!revision.ok()) return UsageError(c, revision.status());
+  request.set_revision(revision->value_or(0));
+  request.set_recorded_by_staff_id(Upper(c.args.GetOr("recorded-by", "")));
+  chv1::RecordCustomerDecisionResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &chv1::CaseService::Stub::RecordCustomerDecision, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    const chv1::Decision& d = response.decision();
+    std::string head =
+        d.decision() == chv1::CUSTOMER_DECISION_ACCEPTED
+            ? absl::StrCat("The customer accepted solution ", d.revision(), " of ",
+                           request.number(), ": implementation starts ('tousuctl case progress').")
+            : absl::StrCat("The customer rejected solution ", d.revision(), " of ",
+                           request.number(), ": a revised solution is due",
+                           d.has_revised_solution_due()
+                               ? absl::StrCat(" by ", FormatBeijing(d.revised_solution_due()))
+                               : "",
+                           ".");
+    return absl::StrCat(head, "\n\n", RenderDecision(d, c.env.now()));
+  });
+}
+
+int RunProgress(Call& c) {
+  auto changed = c.args.Bool("plan-changed");
+  if (!changed.ok()) return UsageError(c, changed.status());
+  const bool plan_changed = changed->value_or(false);
+  if (plan_changed && (!c.args.Has("explanation") || !c.args.Has("channel"))) {
+    return UsageError(c, absl::InvalidArgumentError(
+                             "--plan-changed needs --explanation (what the customer was told) "
+                             "and --channel (how)"));
+  }
+  if (!plan_changed && (c.args.Has("explanation") || c.args.Has("channel"))) {
+    return UsageError(
+        c, absl::InvalidArgumentError("--explanation and --channel go with --plan-changed"));
+  }
+  chv1::RecordImplementationProgressRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_staff_id(Upper(c.args.GetOr("by", "")));
+  auto note = TextFlag(c, "note");
+  if (!note.ok()) return UsageError(c, note.status());
+  request.set_note(*note);
+  request.set_plan_changed(plan_changed);
+  if (plan_changed) {
+    auto explanation = TextFlag(c, "explanation");
+    if (!explanation.ok()) return UsageError(c, explanation.status());
+    request.set_customer_explanation(*explanation);
+    auto channel = ParseEnumAs<chv1::ContactChannel>(c.args.GetOr("channel", ""), "--channel");
+    if (!channel.ok()) return UsageError(c, channel.status());
+    request.set_explanation_channel(*channel);
+  }
+  chv1::RecordImplementationProgressResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &chv1::CaseService::Stub::RecordImplementationProgress, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    return absl::StrCat(
+        "Logged implementation progress on ", request.number(),
+        plan_changed ? " (plan changed; the explanation was logged as a contact)" : "", ".\n\n",
+        RenderImplementationNote(response.note()));
+  });
+}
+
+int RunResolve(Call& c) {
+  chv1::ResolveCaseRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_staff_id(Upper(c.args.GetOr("by", "")));
+  auto result = TextFlag(c, "result");
+  if (!result.ok()) return UsageError(c, result.status());
+  request.set_result(*result);
+  chv1::ResolveCaseResponse response;
+  auto stub = CaseStub(c);
+  grpc::Status s = Invoke(c, *stub, &chv1::CaseService::Stub::ResolveCase, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, CaseFailed, CaseCheck(request.number()));
+  return Emit(c, response, [&] {
+    return absl::StrCat("Resolved ", response.case_file().number(), " (cycle ",
+                        response.case_file().cycle(),
+                        "); follow-up schedules the callback ('tousuctl follow-up get').\n\n",
+                        RenderCase(response.case_file(), c.env.now()));
+  });
+}
+
+// --- Follow-up ----------------------------------------------------------------------------------
+
+int RunFollowUpGet(Call& c) {
+  fv1::GetFollowUpRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  fv1::GetFollowUpResponse response;
+  auto stub = FollowUpStub(c);
+  grpc::Status s = Invoke(c, *stub, &fv1::FollowUpService::Stub::GetFollowUp, request, &response);
+  if (!s.ok()) return FollowUpFailed(c, s);
+  return Emit(c, response, [&] { return RenderFollowUp(response.follow_up(), c.env.now()); });
+}
+
+int RunReassignTracker(Call& c) {
+  fv1::ReassignTrackerRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_tracker_staff_id(Upper(c.args.GetOr("tracker", "")));
+  auto reason = TextFlag(c, "reason");
+  if (!reason.ok()) return UsageError(c, reason.status());
+  request.set_reason(*reason);
+  fv1::ReassignTrackerResponse response;
+  auto stub = FollowUpStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &fv1::FollowUpService::Stub::ReassignTracker, request, &response);
+  if (!s.ok()) return FollowUpFailed(c, s);
+  return Emit(c, response, [&] {
+    return absl::StrCat(response.follow_up().number(), " is tracked by ",
+                        response.follow_up().tracker_staff_id(), ".\n\n",
+                        RenderFollowUp(response.follow_up(), c.env.now()));
+  });
+}
+
+int RunProgressUpdate(Call& c) {
+  fv1::RecordProgressUpdateRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_tracker_staff_id(Upper(c.args.GetOr("tracker", "")));
+  auto summary = TextFlag(c, "summary");
+  if (!summary.ok()) return UsageError(c, summary.status());
+  request.set_summary(*summary);
+  fv1::RecordProgressUpdateResponse response;
+  auto stub = FollowUpStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &fv1::FollowUpService::Stub::RecordProgressUpdate, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, FollowUpFailed, FollowUpCheck(request.number()));
+  return Emit(c, response, [&] {
+    const fv1::ProgressUpdate& u = response.update();
+    std::string out = absl::StrCat("Recorded a progress update to the customer of ",
+                                   request.number(), u.on_time() ? " (on time)" : " (late)", ".");
+    if (response.has_next_due()) {
+      const absl::Duration left = FromProto(response.next_due()) - c.env.now();
+      absl::StrAppend(&out, "\nThe next one is due ", FormatBeijing(response.next_due()), " (",
+                      response.next_due_provisional() ? "provisional, " : "", FormatRemaining(left),
+                      left < absl::ZeroDuration() ? "" : " left", ").");
+    }
+    return absl::StrCat(out, "\n");
+  });
+}
+
+int RunCallback(Call& c) {
+  auto satisfaction = c.args.Int("satisfaction", 1, 5);
+  if (!satisfaction.ok()) return UsageError(c, satisfaction.status());
+  auto cycle = c.args.Int("cycle", 1, std::numeric_limits<int32_t>::max());
+  if (!cycle.ok()) return UsageError(c, cycle.status());
+  fv1::RecordCallbackRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_cycle(cycle->value_or(0));
+  request.set_callback_agent_staff_id(Upper(c.args.GetOr("agent", "")));
+  auto method = ParseEnumAs<fv1::CallbackMethod>(c.args.GetOr("method", ""), "--method");
+  if (!method.ok()) return UsageError(c, method.status());
+  request.set_method(*method);
+  request.set_satisfaction(satisfaction->value_or(0));
+  auto comments = TextFlag(c, "comments");
+  if (!comments.ok()) return UsageError(c, comments.status());
+  request.set_comments(*comments);
+  auto suggestions = TextFlag(c, "suggestions");
+  if (!suggestions.ok()) return UsageError(c, suggestions.status());
+  request.set_suggestions(*suggestions);
+  fv1::RecordCallbackResponse response;
+  auto stub = FollowUpStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &fv1::FollowUpService::Stub::RecordCallback, request, &response);
+  if (!s.ok()) return WriteFailed(c, s, FollowUpFailed, FollowUpCheck(request.number()));
+  return Emit(c, response, [&] {
+    const fv1::Callback& cb = response.callback();
+    std::string head = absl::StrCat("Recorded the callback of ", request.number(), " (cycle ",
+                                    cb.cycle(), "): satisfaction ", cb.satisfaction(), "/5; ");
+    if (response.state() == fv1::FOLLOW_UP_STATE_CLOSED) {
+      absl::StrAppend(&head, "the customer is satisfied and the complaint is closed.");
+    } else if (response.state() == fv1::FOLLOW_UP_STATE_REOPENING) {
+      absl::StrAppend(&head,
+                      "the customer is not satisfied: the case goes back to its "
+                      "department for a new cycle.");
+    } else {
+      absl::StrAppend(&head, "follow-up is now ", EnumName(response.state()), ".");
+    }
+    return absl::StrCat(head, "\n\n", RenderCallback(cb, c.env.now()));
+  });
+}
+
+int RunQuestionnaireLink(Call& c) {
+  fv1::IssueQuestionnaireLinkRequest request;
+  request.set_number(Upper(c.args.positional[0]));
+  request.set_issued_by_staff_id(Upper(c.args.GetOr("agent", "")));
+  fv1::IssueQuestionnaireLinkResponse response;
+  auto stub = FollowUpStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &fv1::FollowUpService::Stub::IssueQuestionnaireLink, request, &response);
+  if (!s.ok()) return FollowUpFailed(c, s);
+  return Emit(c, response, [&] {
+    return absl::StrCat("Questionnaire token for ", request.number(), " (cycle ", response.cycle(),
+                        ", callback due ", FormatBeijing(response.due(), response.has_due()),
+                        "):\n  ", SanitizeLine(response.token()),
+                        "\nIt is shown only this once; issuing another link replaces it.\n");
+  });
+}
+
+int RunQuestionnaireSubmit(Call& c) {
+  auto satisfaction = c.args.Int("satisfaction", 1, 5);
+  if (!satisfaction.ok()) return UsageError(c, satisfaction.status());
+  fv1::SubmitQuestionnaireRequest request;
+  std::string token = c.args.positional[0];
+  if (token == "-") {
+    c.stdin_taken = true;
+    auto read = TextValue(c, token);
+    if (!read.ok()) return UsageError(c, read.status());
+    token = *read;
+  }
+  request.set_token(std::string(absl::StripAsciiWhitespace(token)));
+  request.set_satisfaction(satisfaction->value_or(0));
+  auto comments = TextFlag(c, "comments");
+  if (!comments.ok()) return UsageError(c, comments.status());
+  request.set_comments(*comments);
+  auto suggestions = TextFlag(c, "suggestions");
+  if (!suggestions.ok()) return UsageError(c, suggestions.status());
+  request.set_suggestions(*suggestions);
+  fv1::SubmitQuestionnaireResponse response;
+  auto stub = FollowUpStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &fv1::FollowUpService::Stub::SubmitQuestionnaire, request, &response);
+  if (!s.ok()) return FollowUpFailed(c, s);
+  return Emit(c, response, [&] {
+    return absl::StrCat("Recorded the customer's questionnaire answer for ", response.number(),
+                        " (cycle ", response.cycle(), "): satisfaction ", request.satisfaction(),
+                        "/5.\n");
+  });
+}
+
+int RunTasks(Call& c) {
+  fv1::ListDueTasksRequest request;
+  request.set_staff_id(Upper(c.args.positional[0]));
+  if (auto v = c.args.Get("kind"); v.has_value()) {
+    auto kind = ParseEnumAs<fv1::TaskKind>(*v, "--kind");
+    if (!kind.ok()) return UsageError(c, kind.status());
+    request.set_kind(*kind);
+  }
+  if (auto st = ReadPage(c, request.mutable_page()); !st.ok()) return UsageError(c, st);
+  auto stub = FollowUpStub(c);
+  fv1::ListDueTasksResponse response;
+  grpc::Status s = FetchPages(c, request, &response, [&](const auto& req, auto* resp) {
+    return Invoke(c, *stub, &fv1::FollowUpService::Stub::ListDueTasks, req, resp);
+  });
+  if (!s.ok()) return FollowUpFailed(c, s);
+  return Emit(c, response, [&] { return RenderDueTasks(response, c.env.now()); });
+}
+
 // --- The verbs ----------------------------------------------------------------------------------
 
 std::string OneOf(const std::vector<std::string>& names) {
@@ -868,20 +1417,494 @@ const std::vector<Verb>& Verbs() {
            },
        .examples = {"tousuctl departments --active"},
        .run = RunDepartments},
+      {.name = "case get",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "a case with its whole history",
+       .description =
+           "Shows what the responsible department did with a complaint (policy §6): its state,\n"
+           "cycle, owner and the solution deadline in force (with the time left while a\n"
+           "solution is due), then every cycle, deadline (original and extended), investigation\n"
+           "entry, inspection report, attachment, contact with the customer, solution, decision\n"
+           "and implementation note. --json has every field, inspection findings included.",
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl case get TS-202611-000123"},
+       .run = RunCaseGet},
+      {.name = "case list",
+       .group = "Cases (case-handling service)",
+       .summary = "cases by department, owner and state, with solution deadlines",
+       .description =
+           "Lists cases ordered by complaint number (without their history). While a solution\n"
+           "is due, SOLUTION DUE and LEFT show its deadline (Beijing time) and the time left,\n"
+           "or how long it is overdue.",
+       .flags =
+           {
+               {.name = "department",
+                .value_name = "DEPT",
+                .help = "only cases this department leads"},
+               {.name = "owner",
+                .value_name = "STAFF_ID",
+                .help = "only cases this staff member owns"},
+               {.name = "state",
+                .value_name = "STATE",
+                .help = OneOf(EnumNames<chv1::CaseState>())},
+           },
+       .examples = {"tousuctl case list --department engineering --state investigating",
+                    "tousuctl case list --owner S0021 --all"},
+       .run = RunCaseList},
+      {.name = "case investigate",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "log an investigation step, with attachments",
+       .description =
+           "Logs a step of the investigation (a site visit, a document review, an interview,\n"
+           "evidence), with references to files kept elsewhere (the case stores references, not\n"
+           "the files). The note is internal: the customer's timeline only shows the kind.",
+       .flags =
+           {
+               {.name = "kind",
+                .value_name = "KIND",
+                .help = OneOf(EnumNames<chv1::InvestigationKind>()),
+                .required = true},
+               {.name = "by",
+                .value_name = "STAFF_ID",
+                .help = "who did it, e.g. S0021",
+                .required = true},
+               {.name = "note",
+                .value_name = "TEXT",
+                .help = "what was done and found, 1 to 4000 characters; - reads standard input",
+                .required = true},
+               {.name = "attachment",
+                .value_name = "URI,TYPE,SHA256",
+                .help = "a file: its https:// or s3:// URI, media type and SHA-256 (64 hex "
+                        "digits); repeat for more (at most 20)",
+                .repeatable = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl case investigate TS-202611-000123 --kind site-visit --by S0021 \\\n"
+                    "    --note \"现场查看：卫生间东墙两条裂缝，雨后渗水\" \\\n"
+                    "    --attachment s3://tousu-evidence/TS-202611-000123/wall.jpg,image/jpeg,"
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+       .run = RunInvestigate},
+      {.name = "case inspect",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "attach an engineering inspection report (product quality)",
+       .description =
+           "Attaches an engineer's inspection report to a product-quality case: the cause, how\n"
+           "serious the defect is, the findings and the recommended repair. A product-quality\n"
+           "case needs one before a solution can be proposed. One of the text flags may be -\n"
+           "(standard input).",
+       .flags =
+           {
+               {.name = "inspector",
+                .value_name = "STAFF_ID",
+                .help = "the engineer who inspected, e.g. S0031",
+                .required = true},
+               {.name = "severity",
+                .value_name = "LEVEL",
+                .help = OneOf(EnumNames<cv1::Severity>()),
+                .required = true},
+               {.name = "cause",
+                .value_name = "TEXT",
+                .help = "the cause found, 1 to 2000 characters",
+                .required = true},
+               {.name = "findings",
+                .value_name = "TEXT",
+                .help = "what was found, 1 to 4000 characters",
+                .required = true},
+               {.name = "repair",
+                .value_name = "TEXT",
+                .help = "the recommended repair, 1 to 2000 characters",
+                .required = true},
+               {.name = "attachment",
+                .value_name = "URI,TYPE,SHA256",
+                .help = "photos, measurements: URI, media type and SHA-256; repeatable",
+                .repeatable = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl case inspect TS-202611-000123 --inspector S0031 --severity high \\\n"
+                    "    --cause \"防水层施工缺陷\" --findings \"东墙防水层断裂约40厘米\" \\\n"
+                    "    --repair \"重做卫生间防水层并修补墙面\""},
+       .run = RunInspect},
+      {.name = "case contact",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "log a contact with the customer about progress",
+       .description =
+           "Logs that the department told the customer about progress (policy §6.1). The\n"
+           "summary shows on the customer's timeline and counts as informing them for\n"
+           "follow-up's progress cadence.",
+       .flags =
+           {
+               {.name = "by",
+                .value_name = "STAFF_ID",
+                .help = "who contacted the customer",
+                .required = true},
+               {.name = "channel",
+                .value_name = "CHANNEL",
+                .help = OneOf(EnumNames<chv1::ContactChannel>()),
+                .required = true},
+               {.name = "summary",
+                .value_name = "TEXT",
+                .help = "what the customer was told, 1 to 1000 characters (the customer sees it)",
+                .required = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl case contact TS-202611-000123 --by S0021 --channel phone \\\n"
+                    "    --summary \"已告知客户：明日上午工程师上门检测\""},
+       .run = RunContact},
+      {.name = "case propose",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "propose a solution (or a revised one) to the customer",
+       .description =
+           "Proposes a solution (policy §6.2) while one is due: the solution as the customer\n"
+           "will read it, the planned actions in order (one --action each) and when the work\n"
+           "will be complete. After a rejection it is the revised solution. A proposal after the\n"
+           "deadline is recorded as late: an SLA breach counted against the case's owner.",
+       .flags =
+           {
+               {.name = "by",
+                .value_name = "STAFF_ID",
+                .help = "who proposes it",
+                .required = true},
+               {.name = "solution",
+                .value_name = "TEXT",
+                .help = "the solution as told to the customer, 1 to 4000 characters",
+                .required = true},
+               {.name = "action",
+                .value_name = "TEXT",
+                .help = "a planned action, one line of 1 to 500 characters; repeat in order (1 "
+                        "to 20); commas are kept",
+                .required = true,
+                .repeatable = true},
+               {.name = "complete-by",
+                .value_name = "TIME",
+                .help = "when the work will be complete, in the future: \"2026-12-01 18:00\" "
+                        "(Beijing time; a bare date is its 00:00) or RFC 3339",
+                .required = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples =
+           {"tousuctl case propose TS-202611-000123 --by S0021 \\\n"
+            "    --solution \"免费重做卫生间防水层并修补墙面\" \\\n"
+            "    --action \"12月1日 拆除墙砖\" --action \"12月2日 重做防水并闭水试验48小时\" \\\n"
+            "    --action \"12月5日 恢复墙砖\" --complete-by \"2026-12-05 18:00\""},
+       .run = RunPropose},
+      {.name = "case extend",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "extend a complex case's solution deadline, telling the customer",
+       .description =
+           "Extends the solution deadline of a case marked complex (policy §6.2), before it\n"
+           "passes, to a later date, with the reason. The notice to the customer is logged as a\n"
+           "contact; the original deadline stays in the case's history.",
+       .flags =
+           {
+               {.name = "by", .value_name = "STAFF_ID", .help = "who extends it", .required = true},
+               {.name = "until",
+                .value_name = "TIME",
+                .help = "the new deadline, later than the one in force (Beijing time or RFC 3339)",
+                .required = true},
+               {.name = "reason",
+                .value_name = "TEXT",
+                .help = "why more time is needed, 2 to 1000 characters",
+                .required = true},
+               {.name = "channel",
+                .value_name = "CHANNEL",
+                .help = absl::StrCat("how the customer was told: ",
+                                     OneOf(EnumNames<chv1::ContactChannel>())),
+                .required = true},
+               {.name = "notice",
+                .value_name = "TEXT",
+                .help = "what the customer was told, 1 to 1000 characters",
+                .required = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples =
+           {"tousuctl case extend TS-202611-000123 --by S0021 --until \"2026-12-04 18:00\" \\\n"
+            "    --reason \"需第三方检测机构出具报告\" --channel phone \\\n"
+            "    --notice \"因需第三方检测，解决方案将于12月4日前提供\""},
+       .run = RunExtend},
+      {.name = "case decide",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "record the customer's decision: --accept, or --reject --reason",
+       .description =
+           "Records the customer's answer to the proposed solution. Accepted: implementation\n"
+           "starts. Rejected (with the customer's reason): a revised solution is due within the\n"
+           "configured business days (2 by default). --revision names the solution the customer\n"
+           "answered; if a newer one was proposed since, the call is refused.",
+       .flags =
+           {
+               {.name = "accept", .help = "the customer accepted"},
+               {.name = "reject", .help = "the customer rejected (needs --reason)"},
+               {.name = "reason",
+                .value_name = "TEXT",
+                .help = "the customer's reason for rejecting, 2 to 1000 characters"},
+               {.name = "revision",
+                .value_name = "N",
+                .help = "the solution revision decided on (default: the one awaiting a decision)"},
+               {.name = "recorded-by",
+                .value_name = "STAFF_ID",
+                .help = "the staff member recording the answer (leave out when the customer "
+                        "answered in the app)"},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples =
+           {"tousuctl case decide TS-202611-000123 --accept --recorded-by S0021",
+            "tousuctl case decide TS-202611-000123 --reject --reason \"希望更换整面墙砖\" \\\n"
+            "    --recorded-by S0021"},
+       .run = RunDecide},
+      {.name = "case progress",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "log progress of an accepted solution (or a changed plan)",
+       .description =
+           "Logs progress of the accepted solution (policy §6.3). When the plan changed, give\n"
+           "--plan-changed with what the customer was told (--explanation) and how (--channel);\n"
+           "that explanation is logged as a contact.",
+       .flags =
+           {
+               {.name = "by", .value_name = "STAFF_ID", .help = "who reports it", .required = true},
+               {.name = "note",
+                .value_name = "TEXT",
+                .help = "what was done, 1 to 2000 characters",
+                .required = true},
+               {.name = "plan-changed",
+                .help = "the plan changed (needs --explanation, --channel)"},
+               {.name = "explanation",
+                .value_name = "TEXT",
+                .help = "what the customer was told about the change, 1 to 1000 characters"},
+               {.name = "channel",
+                .value_name = "CHANNEL",
+                .help = absl::StrCat("how the customer was told: ",
+                                     OneOf(EnumNames<chv1::ContactChannel>()))},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl case progress TS-202611-000123 --by S0021 --note "
+                    "\"墙砖已拆除，防水层施工中\"",
+                    "tousuctl case progress TS-202611-000123 --by S0021 --note "
+                    "\"闭水试验延长至72小时\" \\\n"
+                    "    --plan-changed --channel phone --explanation "
+                    "\"为确保质量，完工推迟一天至12月6日\""},
+       .run = RunProgress},
+      {.name = "case resolve",
+       .group = "Cases (case-handling service)",
+       .usage_args = "NUMBER",
+       .summary = "resolve an implemented case, with the result told to the customer",
+       .description =
+           "Resolves the case with the result as reported to the customer (policy §6.3).\n"
+           "Follow-up then schedules the callback (3 business days).",
+       .flags =
+           {
+               {.name = "by",
+                .value_name = "STAFF_ID",
+                .help = "who resolves it",
+                .required = true},
+               {.name = "result",
+                .value_name = "TEXT",
+                .help = "the result reported to the customer, 1 to 2000 characters",
+                .required = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl case resolve TS-202611-000123 --by S0021 \\\n"
+                    "    --result \"防水层已重做，闭水试验合格，墙面已恢复\""},
+       .run = RunResolve},
+      {.name = "follow-up get",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "NUMBER",
+       .summary = "tracker, next progress update due, callbacks and satisfaction",
+       .description =
+           "Shows follow-up's view of a complaint (policy §7): its tracker, when the next\n"
+           "progress update to the customer is due (time left or overdue), when the customer\n"
+           "was last informed, every callback with its satisfaction, and every progress update.",
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl follow-up get TS-202611-000123"},
+       .run = RunFollowUpGet},
+      {.name = "follow-up reassign-tracker",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "NUMBER",
+       .summary = "hand a case to another tracker (跟进人员)",
+       .description =
+           "Hands the case to another tracker: an active tracker of the follow-up department.\n"
+           "Reassigning to the current tracker changes nothing, so it is safe to repeat.",
+       .flags =
+           {
+               {.name = "tracker",
+                .value_name = "STAFF_ID",
+                .help = "the new tracker, e.g. S0041",
+                .required = true},
+               {.name = "reason",
+                .value_name = "TEXT",
+                .help = "why, 2 to 500 characters",
+                .required = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl follow-up reassign-tracker TS-202611-000123 --tracker S0042 \\\n"
+                    "    --reason \"原跟进人员休假\""},
+       .run = RunReassignTracker},
+      {.name = "follow-up progress-update",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "NUMBER",
+       .summary = "record that the tracker informed the customer of progress",
+       .description =
+           "Records that the case's tracker told the customer about progress while the case is\n"
+           "open; the next update falls due 3 business days later (by default). Not safe to\n"
+           "repeat: a second call records a second update.",
+       .flags =
+           {
+               {.name = "tracker",
+                .value_name = "STAFF_ID",
+                .help = "the case's current tracker",
+                .required = true},
+               {.name = "summary",
+                .value_name = "TEXT",
+                .help = "what the customer was told, 1 to 1000 characters",
+                .required = true},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl follow-up progress-update TS-202611-000123 --tracker S0041 \\\n"
+                    "    --summary \"已电话告知客户：防水工程进行中，预计12月5日完工\""},
+       .run = RunProgressUpdate},
+      {.name = "follow-up callback",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "NUMBER",
+       .summary = "record the callback and the customer's satisfaction (1-5)",
+       .description =
+           "Records the callback made after the case was resolved (policy §7.2), once per cycle.\n"
+           "At or below the unsatisfied threshold (2 by default) the case goes back to its\n"
+           "department for a new cycle; above it the complaint closes. --cycle names the cycle\n"
+           "on your screen; if it is no longer the one due, the call is refused.",
+       .flags =
+           {
+               {.name = "agent",
+                .value_name = "STAFF_ID",
+                .help = "the callback agent who made it (a colleague may cover)",
+                .required = true},
+               {.name = "method",
+                .value_name = "METHOD",
+                .help = absl::StrCat(OneOf(EnumNames<fv1::CallbackMethod>()),
+                                     " (a paper questionnaire)"),
+                .required = true},
+               {.name = "satisfaction",
+                .value_name = "1-5",
+                .help = "1 very unsatisfied .. 5 very satisfied",
+                .required = true},
+               {.name = "comments",
+                .value_name = "TEXT",
+                .help = "the customer's comments, at most 1000 characters"},
+               {.name = "suggestions",
+                .value_name = "TEXT",
+                .help = "the customer's suggestions, at most 1000 characters"},
+               {.name = "cycle",
+                .value_name = "N",
+                .help = "the cycle whose callback this is (default: the one due)"},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples =
+           {"tousuctl follow-up callback TS-202611-000123 --agent S0051 --method phone \\\n"
+            "    --satisfaction 4 --comments \"维修及时\" --suggestions \"希望提前告知上门时间\""},
+       .run = RunCallback},
+      {.name = "follow-up questionnaire-link",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "NUMBER",
+       .summary = "issue the token of the customer's questionnaire link",
+       .description =
+           "Issues the secret token for the customer's callback questionnaire in the app. It is\n"
+           "printed only this once (the service keeps only its hash); issuing again replaces\n"
+           "it, and the earlier link stops working.",
+       .flags = {{.name = "agent",
+                  .value_name = "STAFF_ID",
+                  .help = "the callback agent sending the link",
+                  .required = true}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl follow-up questionnaire-link TS-202611-000123 --agent S0051"},
+       .run = RunQuestionnaireLink},
+      {.name = "follow-up questionnaire-submit",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "TOKEN",
+       .summary = "submit a questionnaire answer as the customer's link would",
+       .description =
+           "Submits the customer's own questionnaire answer with the token of their link (as\n"
+           "the app does; for tests and assisted answers). It counts as the callback: method\n"
+           "questionnaire, no agent. The link works once. - reads the token from standard\n"
+           "input (keeping it out of the shell history).",
+       .flags =
+           {
+               {.name = "satisfaction",
+                .value_name = "1-5",
+                .help = "1 very unsatisfied .. 5 very satisfied",
+                .required = true},
+               {.name = "comments", .value_name = "TEXT", .help = "at most 1000 characters"},
+               {.name = "suggestions", .value_name = "TEXT", .help = "at most 1000 characters"},
+           },
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl follow-up questionnaire-submit - --satisfaction 5 \\\n"
+                    "    --comments \"非常满意\" < token.txt"},
+       .run = RunQuestionnaireSubmit},
+      {.name = "follow-up tasks",
+       .group = "Follow-up (follow-up service)",
+       .usage_args = "STAFF_ID",
+       .summary = "a tracker's or callback agent's due tasks, soonest first",
+       .description =
+           "Lists the progress updates (trackers) and callbacks (callback agents) due from a\n"
+           "staff member, soonest first, with the time left or how long each is overdue.",
+       .flags = {{.name = "kind",
+                  .value_name = "KIND",
+                  .help = absl::StrCat(OneOf(EnumNames<fv1::TaskKind>()), " (default: both)")}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl follow-up tasks S0041",
+                    "tousuctl follow-up tasks S0051 --kind callback"},
+       .run = RunTasks},
   };
   return *verbs;
 }
 
 bool Paged(const Verb& v) {
   return v.name == "list" || v.name == "queue" || v.name == "supervisor-queue" ||
-         v.name == "staff list" || v.name == "departments";
+         v.name == "staff list" || v.name == "departments" || v.name == "case list" ||
+         v.name == "follow-up tasks";
+}
+
+// What a paged verb pages through, for --page-token's help.
+std::string PagedWhat(const Verb& v) {
+  if (v.name == "list") return "complaints";
+  if (v.name == "case list") return "cases";
+  if (v.name == "follow-up tasks") return "tasks";
+  return "results";
+}
+
+// Verbs of two words: "staff list", "case get", "follow-up tasks" ("followup" is accepted too).
+bool IsVerbGroup(std::string_view word) {
+  return word == "staff" || word == "case" || word == "follow-up" || word == "followup";
+}
+std::string GroupName(std::string_view word) {
+  return word == "followup" ? std::string("follow-up") : std::string(word);
 }
 
 // The verb's own flags, then the global ones it does not redefine.
 std::vector<FlagSpec> FlagsOf(const Verb& v) {
   std::vector<FlagSpec> flags = v.flags;
   if (Paged(v)) {
-    auto page = PageFlags(v.name == "list" ? "complaints" : "results");
+    auto page = PageFlags(PagedWhat(v));
     flags.insert(flags.end(), page.begin(), page.end());
   }
   for (const FlagSpec& g : GlobalFlags()) {
@@ -962,7 +1985,7 @@ std::string VerbHelp(const Verb& v) {
   std::string out = absl::StrCat("Usage: ", VerbUsage(v), "\n\n", v.description, "\n");
   std::vector<FlagSpec> own = v.flags;
   if (Paged(v)) {
-    auto page = PageFlags(v.name == "list" ? "complaints" : "results");
+    auto page = PageFlags(PagedWhat(v));
     own.insert(own.end(), page.begin(), page.end());
   }
   if (!own.empty()) absl::StrAppend(&out, "\nFlags:\n", FlagLines(own));
@@ -984,7 +2007,8 @@ std::string VerbHelp(const Verb& v) {
 
 std::string GeneralHelp() {
   std::string out =
-      "tousuctl: the Tousu complaint desk on the command line (intake, routing, staff directory).\n"
+      "tousuctl: the Tousu complaint desk on the command line (intake, routing, case handling,\n"
+      "follow-up, staff directory).\n"
       "\nUsage: tousuctl VERB [ARGUMENTS] [FLAGS]\n";
   std::string group;
   std::vector<std::pair<std::string, std::string>> rows;
@@ -999,7 +2023,8 @@ std::string GeneralHelp() {
       absl::StrAppend(&out, "\n", group, ":\n");
     }
     std::string left = v.usage_args.empty() ? v.name : absl::StrCat(v.name, " ", v.usage_args);
-    absl::StrAppend(&out, "  ", PadRight(left, width), "  ", v.summary, "\n");
+    absl::StrAppend(&out, "  ", PadRight(left, width), "  ",
+                    Wrap(Words(v.summary), width + 4, width + 4), "\n");
   }
   absl::StrAppend(
       &out, "\nGlobal flags (with any verb):\n", FlagLines(GlobalFlags()),
@@ -1016,14 +2041,40 @@ std::string GeneralHelp() {
   return out;
 }
 
+// The verbs of a two-word group ("case", "follow-up"), one line each.
+std::string GroupHelp(const std::string& group) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  size_t width = 0;
+  for (const Verb& v : Verbs()) {
+    if (!v.name.starts_with(group + " ")) continue;
+    std::string left = v.usage_args.empty() ? v.name : absl::StrCat(v.name, " ", v.usage_args);
+    width = std::max(width, left.size());
+    rows.emplace_back(std::move(left), v.summary);
+  }
+  std::string out = absl::StrCat("Usage: tousuctl ", group, " VERB [ARGUMENTS] [FLAGS]\n\n");
+  for (const auto& [left, summary] : rows) {
+    absl::StrAppend(&out, "  ", PadRight(left, width), "  ",
+                    Wrap(Words(summary), width + 4, width + 4), "\n");
+  }
+  absl::StrAppend(&out, "\nRun 'tousuctl ", group,
+                  " VERB --help' for a verb's arguments, flags and examples.\n");
+  return out;
+}
+
 int Help(const std::vector<std::string>& topic, std::ostream& out, std::ostream& err) {
   if (topic.empty()) {
     out << GeneralHelp();
     return kExitOk;
   }
-  const std::string name = absl::StrJoin(topic, " ");
+  std::vector<std::string> words = topic;
+  words[0] = GroupName(words[0]);
+  const std::string name = absl::StrJoin(words, " ");
   if (name == "staff") {
     out << VerbHelp(*FindVerb("staff list")) << "\n" << VerbHelp(*FindVerb("staff get"));
+    return kExitOk;
+  }
+  if (name == "case" || name == "follow-up") {
+    out << GroupHelp(name);
     return kExitOk;
   }
   const Verb* v = FindVerb(name);
@@ -1088,7 +2139,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       continue;
     }
     verb_at.push_back(i);
-    if (!(verb_at.size() == 1 && t == "staff")) break;
+    if (!(verb_at.size() == 1 && IsVerbGroup(t))) break;
   }
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -1096,6 +2147,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
   std::vector<std::string> words;
   for (size_t i : verb_at) words.push_back(args[i]);
+  if (!words.empty()) words[0] = GroupName(words[0]);
 
   if (words.empty() || words[0] == "help") {
     auto parsed = ParseFlags(rest, globals);
@@ -1112,12 +2164,17 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   const std::string name = absl::StrJoin(words, " ");
   const Verb* verb = FindVerb(name);
   if (verb == nullptr) {
+    const bool wants_help = std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
+                            std::find(rest.begin(), rest.end(), "-h") != rest.end();
     if (words[0] == "staff") {
-      if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
-          std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
-        return Help({"staff"}, out, err);
-      }
+      if (wants_help) return Help({"staff"}, out, err);
       err << "tousuctl: staff needs a second word: 'staff list' or 'staff get ID'.\n";
+    } else if (IsVerbGroup(words[0]) && words.size() == 1) {
+      if (wants_help) return Help({words[0]}, out, err);
+      err << "tousuctl: " << words[0] << " needs a second word:\n\n" << GroupHelp(words[0]);
+    } else if (IsVerbGroup(words[0])) {
+      err << "tousuctl: unknown verb \"" << name << "\"; 'tousuctl " << words[0]
+          << " --help' lists the " << words[0] << " verbs.\n";
     } else {
       err << "tousuctl: unknown verb \"" << name << "\"; 'tousuctl help' lists them.\n";
     }
@@ -1165,6 +2222,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   call.options.intake = address("intake", "TOUSU_CTL_INTAKE_ADDR", kDefaultIntake);
   call.options.routing = address("routing", "TOUSU_CTL_ROUTING_ADDR", kDefaultRouting);
   call.options.staff = address("staff", "TOUSU_CTL_STAFF_ADDR", kDefaultStaff);
+  call.options.case_handling = address("case", "TOUSU_CTL_CASE_ADDR", kDefaultCase);
+  call.options.followup = address("followup", "TOUSU_CTL_FOLLOWUP_ADDR", kDefaultFollowUp);
   if (auto t = parsed->Get("timeout"); t.has_value()) {
     auto timeout = ParseTimeout(*t);
     if (!timeout.ok()) return UsageError(call, timeout.status());

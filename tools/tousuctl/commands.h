@@ -1,5 +1,6 @@
 #pragma once
-// tousuctl: the complaint desk's command-line client of the intake, routing and staff services.
+// tousuctl: the complaint desk's command-line client of the intake, routing, case-handling,
+// follow-up and staff services.
 // `tousuctl help` lists the verbs; `tousuctl VERB --help` explains one.
 //
 // Exit status: 0 done; 1 a call failed (the gRPC code and message go to stderr); 2 bad usage.
@@ -20,7 +21,7 @@ constexpr int kExitUsage = 2;
 
 // What the commands take from the process, replaceable in tests.
 struct Environment {
-  // Environment variables (TOUSU_CTL_INTAKE_ADDR, ...).
+  // Environment variables (TOUSU_CTL_INTAKE_ADDR, TOUSU_CTL_CASE_ADDR, ...).
   std::function<std::optional<std::string>(const std::string&)> getenv;
   std::function<absl::Time()> now;
   // A fresh request id for a submission.
