@@ -5,9 +5,14 @@
 #include <memory>
 
 #include "common/db/sql_time.h"
+#include "common/db/sql_values.h"
 
 namespace tousu::followup {
 namespace {
+
+using db::OptionalTime;
+using db::SetOptionalTime;
+using db::SetOptionalBool;
 
 constexpr char kFollowUpColumns[] =
     "number, state, cycle, department_id, owner_staff_id, tracker_staff_id, opened_at,"
@@ -20,27 +25,6 @@ constexpr char kCallbackColumns[] =
     " token_sha256, token_issued_at, method, recorded_by_staff_id, satisfaction, comments, "
     "suggestions,"
     " recorded_at, on_time, unsatisfied";
-
-std::optional<absl::Time> OptionalTime(sql::ResultSet& rs, int col) {
-  if (rs.isNull(col)) return std::nullopt;
-  return db::FromSqlDateTime(rs.getString(col));
-}
-
-void SetOptionalTime(sql::PreparedStatement& ps, int idx, const std::optional<absl::Time>& t) {
-  if (t.has_value()) {
-    ps.setDateTime(idx, db::ToSqlDateTime(*t));
-  } else {
-    ps.setNull(idx, sql::DataType::TIMESTAMP);
-  }
-}
-
-void SetOptionalBool(sql::PreparedStatement& ps, int idx, const std::optional<bool>& b) {
-  if (b.has_value()) {
-    ps.setBoolean(idx, *b);
-  } else {
-    ps.setNull(idx, sql::DataType::TINYINT);
-  }
-}
 
 FollowUpRow ReadFollowUp(sql::ResultSet& rs) {
   FollowUpRow r;

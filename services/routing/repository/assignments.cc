@@ -8,20 +8,20 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/db/sql_time.h"
+#include "common/db/sql_values.h"
 
 namespace tousu::routing {
 namespace {
+
+using db::OptionalTime;
+using db::SetOptionalTime;
+using db::SetOptionalString;
 
 constexpr char kColumns[] =
     "number, state, category, category_source, confidence, ranking, severity, channel,"
     " journey_stage, project, department_id, assisting_department_ids, owner_staff_id, complex,"
     " received_at, routed_at, ack_due, acknowledged_at, ack_on_time, escalated,"
     " supervisor_reason, bounces, hop, updated_at";
-
-std::optional<absl::Time> OptionalTime(sql::ResultSet& rs, int col) {
-  if (rs.isNull(col)) return std::nullopt;
-  return db::FromSqlDateTime(rs.getString(col));
-}
 
 std::string RankingText(const std::vector<Category>& ranking) {
   std::vector<std::string> parts;
@@ -69,22 +69,6 @@ AssignmentRow ReadRow(sql::ResultSet& rs) {
   r.hop = rs.getInt(23);
   r.updated_at = db::FromSqlDateTime(rs.getString(24));
   return r;
-}
-
-void SetOptionalTime(sql::PreparedStatement& ps, int idx, const std::optional<absl::Time>& t) {
-  if (t.has_value()) {
-    ps.setDateTime(idx, db::ToSqlDateTime(*t));
-  } else {
-    ps.setNull(idx, sql::DataType::TIMESTAMP);
-  }
-}
-
-void SetOptionalString(sql::PreparedStatement& ps, int idx, const std::string& s) {
-  if (s.empty()) {
-    ps.setNull(idx, sql::DataType::VARCHAR);
-  } else {
-    ps.setString(idx, s);
-  }
 }
 
 }  // namespace
