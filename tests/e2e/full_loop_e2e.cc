@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
 #include "common/time/proto_time.h"
+#include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/common/v1/events.grpc.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
@@ -289,6 +290,19 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
     EXPECT_GT(at, last) << name << " #" << occurrence << " missing or out of order in:\n" << listed;
     last = std::max(last, at);
   }
+
+  // Analytics learned the same story from the events: counted, engineering's, reopened once.
+  auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(Channel(stack_->service("analytics").address()));
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  EXPECT_TRUE(Eventually([&] {
+    complaints::analytics::v1::GetMonthlySummaryRequest req;
+    req.set_year(static_cast<int>(today.year()));
+    req.set_month(today.month());
+    req.set_department_id("engineering");
+    complaints::analytics::v1::GetMonthlySummaryResponse resp;
+    if (!analytics->GetMonthlySummary(Ctx().get(), req, &resp).ok()) return false;
+    return resp.summary().total() >= 1 && resp.summary().reopen_rate() > 0;
+  })) << "analytics did not count the reopened complaint";
 }
 
 TEST_F(FullLoopE2e, AProposalThreeBusinessDaysLateIsRecordedAsABreach) {

@@ -25,6 +25,7 @@ Stack::Stack() {
   add("routing", "ROUTING", TOUSU_ROUTING_SERVER, "complaints.routing.v1.RoutingService");
   add("case-handling", "CASE_HANDLING", TOUSU_CASE_HANDLING_SERVER, "complaints.casehandling.v1.CaseService");
   add("follow-up", "FOLLOW_UP", TOUSU_FOLLOW_UP_SERVER, "complaints.followup.v1.FollowUpService");
+  add("analytics", "ANALYTICS", TOUSU_ANALYTICS_SERVER, "complaints.analytics.v1.AnalyticsService");
 }
 
 ServiceProcess& Stack::service(const std::string& name) {

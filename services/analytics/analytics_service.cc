@@ -1,0 +1,442 @@
+#include "services/analytics/analytics_service.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/time/proto_time.h"
+#include "common/validation/text.h"
+#include "complaints/analytics/v1/events.pb.h"
+#include "complaints/casehandling/v1/events.pb.h"
+#include "complaints/followup/v1/events.pb.h"
+#include "complaints/intake/v1/events.pb.h"
+#include "complaints/routing/v1/events.pb.h"
+
+namespace tousu::analytics {
+
+namespace cv1 = complaints::common::v1;
+namespace iv1 = complaints::intake::v1;
+namespace rv1 = complaints::routing::v1;
+namespace chv1 = complaints::casehandling::v1;
+namespace fv1 = complaints::followup::v1;
+using server::RunUnary;
+
+namespace {
+
+constexpr size_t kMaxProjectBytes = 200;
+constexpr size_t kMaxDepartmentBytes = 64;
+constexpr size_t kMaxValueBytes = 300;
+constexpr int kMaxTrendMonths = 60;
+
+// A timestamp an event carries, when it carries a usable one.
+std::optional<absl::Time> UsableTime(const google::protobuf::Timestamp& ts) {
+  if ((ts.seconds() == 0 && ts.nanos() == 0) || !time::IsValidTimestamp(ts)) return std::nullopt;
+  const absl::Time t = time::FromProto(ts);
+  if (!time::IsStorable(t)) return std::nullopt;
+  return absl::FromUnixMicros(absl::ToUnixMicros(t));  // what DATETIME(6) keeps
+}
+
+void Earliest(std::optional<absl::Time>& slot, std::optional<absl::Time> t) {
+  if (t && (!slot || *t < *slot)) slot = t;
+}
+void Latest(std::optional<absl::Time>& slot, std::optional<absl::Time> t) {
+  if (t && (!slot || *t > *slot)) slot = t;
+}
+void SetCategory(Fact& f, int category) {
+  if (category != 0 && cv1::Category_IsValid(category)) f.category = category;
+}
+void SetDepartment(Fact& f, const std::string& department) {
+  if (!department.empty() && department.size() <= kMaxDepartmentBytes) f.department_id = department;
+}
+void SetSatisfaction(Fact& f, int cycle, int score) {
+  if (cycle >= 1 && score >= 1 && score <= 5) f.satisfaction[cycle] = score;
+}
+
+absl::Status CheckMonth(int year, int month) {
+  if (year < 2000 || year > 2100) return absl::InvalidArgumentError("year: must be 2000..2100");
+  if (month < 1 || month > 12) return absl::InvalidArgumentError("month: must be 1..12");
+  return absl::OkStatus();
+}
+
+void FillDurations(const DurationStats& s, av1::Durations* out) {
+  out->set_samples(s.samples);
+  out->set_mean_seconds(s.mean);
+  out->set_p50_seconds(s.p50);
+  out->set_p90_seconds(s.p90);
+}
+
+void FillSla(const Rollup& tally, const std::string& dimension, av1::SlaCompliance* out) {
+  auto get = [&](const char* v) {
+    auto it = tally.find({dimension, v});
+    return it == tally.end() ? int64_t{0} : it->second;
+  };
+  out->set_met(get("met"));
+  out->set_missed(get("missed"));
+  const int64_t known = out->met() + out->missed();
+  out->set_rate(known == 0 ? 0.0 : static_cast<double>(out->met()) / static_cast<double>(known));
+}
+
+void ToProto(const AlertRow& a, av1::SpikeAlert* out) {
+  out->set_year(a.month / 100);
+  out->set_month(a.month % 100);
+  out->set_dimension(a.dimension);
+  out->set_value(a.value);
+  if (a.dimension == "project_category") {
+    const size_t bar = a.value.rfind('|');
+    out->set_project(a.value.substr(0, bar));
+    out->set_category(bar == std::string::npos ? "" : a.value.substr(bar + 1));
+  } else {
+    out->set_category(a.value);
+  }
+  out->set_count(a.count);
+  out->set_trailing_mean(a.mean);
+  out->set_trailing_stddev(a.stddev);
+  out->set_threshold(a.threshold);
+  time::ToProto(a.detected_at, out->mutable_detected_at());
+}
+
+}  // namespace
+
+AnalyticsService::AnalyticsService(server::ServiceRuntime& rt, Settings settings)
+    : rt_(rt),
+      settings_(settings),
+      spike_alerts_(rt.registry(), "tousu_analytics_spike_alerts_total",
+                    "Spike alerts raised (once per month, dimension and value).", {"dimension"}),
+      skipped_(rt.registry(), "tousu_analytics_events_skipped_total",
+               "Events acknowledged without effect because they were malformed.",
+               {"event_type", "reason"}) {
+  for (const char* d : {"category", "project_category"}) spike_alerts_.With({d});
+}
+
+absl::Time AnalyticsService::Now() const {
+  return absl::FromUnixMicros(absl::ToUnixMicros(rt_.clock().Now()));
+}
+
+void AnalyticsService::Skip(const cv1::Event& event, const std::string& reason) {
+  log::Warn("event skipped", {{"event_type", event.event_type()}, {"reason", reason}});
+  skipped_.With({event.event_type(), reason}).Increment();
+}
+
+// Unpacks, locks the complaint's fact, applies `apply(msg, fallback time, fact)` and saves the
+// fact with its monthly counts in the delivery's transaction.
+template <typename Msg, typename Apply>
+void AnalyticsService::OnEvent(const char* type, Apply apply) {
+  rt_.event_sink().On(type,
+                      [this, apply](db::Transaction& tx, const cv1::Event& event) -> absl::Status {
+                        Msg msg;
+                        if (!event.payload().UnpackTo(&msg)) {
+                          Skip(event, "payload");
+                          return absl::OkStatus();
+                        }
+                        if (!validation::CheckComplaintNumber("number", msg.number()).ok()) {
+                          Skip(event, "number");
+                          return absl::OkStatus();
+                        }
+                        const absl::Time fallback = UsableTime(event.occurred_at()).value_or(Now());
+                        const Fact before = LockFact(tx, msg.number());
+                        Fact after = before;
+                        apply(msg, fallback, after);
+                        SaveFact(tx, before, after, Now());
+                        return absl::OkStatus();
+                      });
+}
+
+void AnalyticsService::RegisterEventHandlers() {
+  using T = absl::Time;
+  auto at = [](const google::protobuf::Timestamp& ts, T fallback) {
+    return std::optional<T>(UsableTime(ts).value_or(fallback));
+  };
+  OnEvent<iv1::ComplaintReceived>("ComplaintReceived", [at](const auto& m, T fb, Fact& f) {
+    f.received_at = at(m.received_at(), fb);
+    f.month = MonthOf(*f.received_at);
+    if (cv1::Channel_IsValid(m.channel())) f.channel = m.channel();
+    if (cv1::JourneyStage_IsValid(m.journey_stage())) f.stage = m.journey_stage();
+    if (m.severity() != 0 && cv1::Severity_IsValid(m.severity())) f.severity = m.severity();
+    if (m.project().size() <= kMaxProjectBytes && validation::Utf8Length(m.project()))
+      f.project = m.project();
+    if (f.category == 0) SetCategory(f, m.staff_category());
+  });
+  OnEvent<rv1::ComplaintRouted>("ComplaintRouted", [at](const auto& m, T fb, Fact& f) {
+    SetCategory(f, m.category());
+    SetDepartment(f, m.department_id());
+    Earliest(f.routed_at, at(m.routed_at(), fb));
+  });
+  OnEvent<rv1::ComplaintSentToSupervisor>("ComplaintSentToSupervisor",
+                                          [at](const auto& m, T fb, Fact& f) {
+                                            SetCategory(f, m.category());
+                                            Earliest(f.routed_at, at(m.at(), fb));
+                                          });
+  OnEvent<rv1::ComplaintAssignedBySupervisor>("ComplaintAssignedBySupervisor",
+                                              [at](const auto& m, T fb, Fact& f) {
+                                                SetDepartment(f, m.lead_department_id());
+                                                Earliest(f.routed_at, at(m.at(), fb));
+                                              });
+  OnEvent<rv1::ComplaintAcknowledged>("ComplaintAcknowledged", [at](const auto& m, T fb, Fact& f) {
+    SetCategory(f, m.category());
+    SetDepartment(f, m.department_id());
+    if (m.severity() != 0 && cv1::Severity_IsValid(m.severity())) f.severity = m.severity();
+    Earliest(f.acknowledged_at, at(m.acknowledged_at(), fb));
+    f.ack_sla = CombineSla(f.ack_sla, m.on_time());
+  });
+  OnEvent<rv1::AcknowledgementOverdue>("AcknowledgementOverdue", [](const auto&, T, Fact& f) {
+    f.ack_sla = CombineSla(f.ack_sla, false);
+  });
+  OnEvent<chv1::CaseOpened>("CaseOpened", [](const auto& m, T, Fact& f) {
+    SetCategory(f, m.category());
+    SetDepartment(f, m.department_id());
+  });
+  OnEvent<chv1::SolutionProposed>("SolutionProposed", [at](const auto& m, T fb, Fact& f) {
+    Earliest(f.first_solution_at, at(m.proposed_at(), fb));
+    f.solution_sla = CombineSla(f.solution_sla, m.on_time());
+  });
+  OnEvent<chv1::SolutionDeadlineMissed>("SolutionDeadlineMissed", [](const auto&, T, Fact& f) {
+    f.solution_sla = CombineSla(f.solution_sla, false);
+  });
+  OnEvent<chv1::CaseResolved>("CaseResolved", [at](const auto& m, T fb, Fact& f) {
+    SetCategory(f, m.category());
+    SetDepartment(f, m.department_id());
+    Latest(f.resolved_at, at(m.resolved_at(), fb));
+  });
+  OnEvent<chv1::CaseReopened>("CaseReopened", [](const auto& m, T, Fact& f) {
+    SetDepartment(f, m.department_id());
+    f.reopen_count = std::max(f.reopen_count, m.cycle() - 1);
+  });
+  OnEvent<fv1::CallbackRecorded>("CallbackRecorded", [at](const auto& m, T fb, Fact& f) {
+    Latest(f.callback_at, at(m.at(), fb));
+    f.callback_sla = CombineSla(f.callback_sla, m.on_time());
+    SetSatisfaction(f, m.cycle(), m.satisfaction());
+  });
+  OnEvent<fv1::CallbackOverdue>("CallbackOverdue", [](const auto&, T, Fact& f) {
+    f.callback_sla = CombineSla(f.callback_sla, false);
+  });
+  OnEvent<fv1::CustomerUnsatisfied>("CustomerUnsatisfied", [](const auto& m, T, Fact& f) {
+    SetSatisfaction(f, m.cycle(), m.satisfaction());
+  });
+  OnEvent<fv1::ComplaintClosed>("ComplaintClosed", [at](const auto& m, T fb, Fact& f) {
+    Latest(f.closed_at, at(m.closed_at(), fb));
+    SetSatisfaction(f, m.cycle(), m.satisfaction());
+  });
+}
+
+// ---- queries -----------------------------------------------------------------------------------
+
+absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
+                                       av1::MonthlySummary* out) {
+  if (auto s = CheckMonth(req.year(), req.month()); !s.ok()) return s;
+  if (req.project().size() > kMaxProjectBytes || !validation::Utf8Length(req.project())) {
+    return absl::InvalidArgumentError("project: must be valid UTF-8 of at most 200 bytes");
+  }
+  if (!cv1::Category_IsValid(req.category())) {
+    return absl::InvalidArgumentError("category: unknown value");
+  }
+  if (req.department_id().size() > kMaxDepartmentBytes ||
+      !validation::Utf8Length(req.department_id())) {
+    return absl::InvalidArgumentError("department_id: must be at most 64 bytes");
+  }
+  const int month = req.year() * 100 + req.month();
+  const MonthFilter filter{
+      .project = req.project(), .category = req.category(), .department_id = req.department_id()};
+  return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+    Rollup tally;
+    std::vector<double> ack, solution, resolution;
+    // The single pass over the month's facts: handling times, and the counts when filtered.
+    ScanMonth(tx, month, filter, [&](const Fact& f) {
+      if (f.received_at && f.acknowledged_at && *f.acknowledged_at >= *f.received_at)
+        ack.push_back(absl::ToDoubleSeconds(*f.acknowledged_at - *f.received_at));
+      if (f.acknowledged_at && f.first_solution_at && *f.first_solution_at >= *f.acknowledged_at)
+        solution.push_back(absl::ToDoubleSeconds(*f.first_solution_at - *f.acknowledged_at));
+      if (f.received_at && f.resolved_at && *f.resolved_at >= *f.received_at)
+        resolution.push_back(absl::ToDoubleSeconds(*f.resolved_at - *f.received_at));
+      if (filter.any()) {
+        for (const auto& [k, n] : RollupOf(f, /*with_satisfaction=*/false)) tally[k] += n;
+      }
+    });
+    int64_t previous = 0;
+    const int prev_month = AddMonths(month, -1);
+    if (filter.any()) {
+      for (const auto& [score, n] : SatisfactionOf(tx, month, filter)) {
+        tally[{"satisfaction", absl::StrCat(score)}] += n;
+      }
+      ScanMonth(tx, prev_month, filter, [&](const Fact&) { ++previous; });
+    } else {
+      tally = LoadMonthCounts(tx, month);
+      auto series = LoadSeries(tx, "total", "", prev_month, prev_month);
+      if (auto it = series.find(prev_month); it != series.end()) previous = it->second;
+    }
+
+    out->set_year(req.year());
+    out->set_month(req.month());
+    auto get = [&](const std::string& d, const std::string& v) {
+      auto it = tally.find({d, v});
+      return it == tally.end() ? int64_t{0} : it->second;
+    };
+    const int64_t total = get("total", "");
+    out->set_total(total);
+    for (const auto& [key, n] : tally) {
+      if (n <= 0) continue;
+      av1::Count* c = nullptr;
+      if (key.first == "category") c = out->add_by_category();
+      if (key.first == "stage") c = out->add_by_stage();
+      if (key.first == "channel") c = out->add_by_channel();
+      if (key.first == "project") c = out->add_by_project();
+      if (key.first == "department") c = out->add_by_department();
+      if (c == nullptr) continue;
+      c->set_value(key.second);
+      c->set_count(n);
+    }
+    FillDurations(Summarise(std::move(ack)), out->mutable_acknowledgement_time());
+    FillDurations(Summarise(std::move(solution)), out->mutable_solution_time());
+    FillDurations(Summarise(std::move(resolution)), out->mutable_resolution_time());
+    int64_t responses = 0, score_sum = 0;
+    for (int score = 1; score <= 5; ++score) {
+      const int64_t n = get("satisfaction", absl::StrCat(score));
+      out->add_satisfaction_distribution(n);
+      responses += n;
+      score_sum += n * score;
+    }
+    out->set_satisfaction_responses(responses);
+    out->set_satisfaction_mean(
+        responses == 0 ? 0.0 : static_cast<double>(score_sum) / static_cast<double>(responses));
+    FillSla(tally, "sla_ack", out->mutable_acknowledgement_sla());
+    FillSla(tally, "sla_solution", out->mutable_solution_sla());
+    FillSla(tally, "sla_callback", out->mutable_callback_sla());
+    const int64_t reopened = get("reopened", "");
+    out->set_reopened(reopened);
+    out->set_reopen_rate(total == 0 ? 0.0
+                                    : static_cast<double>(reopened) / static_cast<double>(total));
+    out->set_previous_month_total(previous);
+    out->set_total_change(total - previous);
+    out->set_total_change_percent(previous == 0 ? 0.0
+                                                : 100.0 * static_cast<double>(total - previous) /
+                                                      static_cast<double>(previous));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::GetMonthlySummary(
+    grpc::CallbackServerContext* ctx, const av1::GetMonthlySummaryRequest* req,
+    av1::GetMonthlySummaryResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    return Summary(*req, resp->mutable_summary());
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext* ctx,
+                                                     const av1::GetTrendRequest* req,
+                                                     av1::GetTrendResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    if (req->metric() != "count") {
+      return absl::InvalidArgumentError("metric: must be \"count\"");
+    }
+    static const std::vector<std::string> kDimensions = {
+        "total", "category", "stage", "channel", "project", "department", "project_category"};
+    if (std::find(kDimensions.begin(), kDimensions.end(), req->dimension()) == kDimensions.end()) {
+      return absl::InvalidArgumentError(
+          "dimension: must be total, category, stage, channel, project, department or "
+          "project_category");
+    }
+    if (req->value().size() > kMaxValueBytes || !validation::Utf8Length(req->value())) {
+      return absl::InvalidArgumentError("value: must be valid UTF-8 of at most 300 bytes");
+    }
+    if (req->dimension() != "total" && req->value().empty()) {
+      return absl::InvalidArgumentError("value: required for this dimension");
+    }
+    if (req->end_year() < 2000 || req->end_year() > 2100) {
+      return absl::InvalidArgumentError("end_year: must be 2000..2100");
+    }
+    if (req->end_month() < 1 || req->end_month() > 12) {
+      return absl::InvalidArgumentError("end_month: must be 1..12");
+    }
+    if (req->months() < 1 || req->months() > kMaxTrendMonths) {
+      return absl::InvalidArgumentError("months: must be 1..60");
+    }
+    const int end = req->end_year() * 100 + req->end_month();
+    const int start = AddMonths(end, -(req->months() - 1));
+    const std::string value = req->dimension() == "total" ? "" : req->value();
+    return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+      const auto series = LoadSeries(tx, req->dimension(), value, start, end);
+      for (int m = start; m <= end; m = AddMonths(m, 1)) {
+        auto* p = resp->add_points();
+        p->set_year(m / 100);
+        p->set_month(m % 100);
+        auto it = series.find(m);
+        p->set_value(it == series.end() ? 0.0 : static_cast<double>(it->second));
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::ListAlerts(grpc::CallbackServerContext* ctx,
+                                                       const av1::ListAlertsRequest* req,
+                                                       av1::ListAlertsResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+      for (const auto& a : LoadAlerts(tx, req->year() * 100 + req->month())) {
+        ToProto(a, resp->add_alerts());
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::RunSpikeCheck(grpc::CallbackServerContext* ctx,
+                                                          const av1::RunSpikeCheckRequest* req,
+                                                          av1::RunSpikeCheckResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    return CheckSpikes(req->year() * 100 + req->month(), resp);
+  });
+}
+
+absl::Status AnalyticsService::CheckSpikes(int month, av1::RunSpikeCheckResponse* out) {
+  return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+    out->Clear();
+    const SpikePolicy& policy = settings_.spike;
+    const int from = AddMonths(month, -policy.trailing_months), to = AddMonths(month, -1);
+    const absl::Time now = Now();
+    for (const std::string dimension : {"category", "project_category"}) {
+      for (const auto& [value, count] : LoadDimension(tx, month, dimension)) {
+        if (count < policy.min_count) continue;
+        // Complaints not yet classified, or of no known project, are no trend of anything.
+        if (value == "unspecified" || absl::EndsWith(value, "|unspecified") ||
+            (dimension == "project_category" && absl::StartsWith(value, "|"))) {
+          continue;
+        }
+        const auto series = LoadSeries(tx, dimension, value, from, to);
+        std::vector<int64_t> trailing;
+        for (int m = from; m <= to; m = AddMonths(m, 1)) {
+          auto it = series.find(m);
+          trailing.push_back(it == series.end() ? 0 : it->second);
+        }
+        const SpikeDecision d = CheckSpike(count, trailing, policy);
+        if (!d.spike) continue;
+        const AlertRow row{.month = month,
+                           .dimension = dimension,
+                           .value = value,
+                           .count = count,
+                           .mean = d.mean,
+                           .stddev = d.stddev,
+                           .threshold = d.threshold,
+                           .detected_at = now};
+        if (!InsertAlert(tx, row)) continue;  // raised before
+        av1::SpikeDetected ev;
+        ToProto(row, ev.mutable_alert());
+        *out->add_raised() = ev.alert();
+        rt_.outbox().Append(tx, "SpikeDetected", absl::StrCat("spikes-", month), ev);
+        tx.OnCommit([this, dimension, value, month] {
+          log::Info("spike alert raised",
+                    {{"dimension", dimension}, {"value", value}, {"month", absl::StrCat(month)}});
+          spike_alerts_.With({dimension}).Increment();
+        });
+      }
+    }
+    for (const auto& a : LoadAlerts(tx, month)) ToProto(a, out->add_alerts());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace tousu::analytics

@@ -1,0 +1,66 @@
+#pragma once
+// gRPC mapping of the analytics service (policy §8) and its event handlers. It learns only from
+// the other services' events (EventSink) and never reads their schemas. Rules live in domain/,
+// SQL in repository/.
+
+#include <string>
+#include <vector>
+
+#include "common/metrics/metrics.h"
+#include "common/server/server.h"
+#include "complaints/analytics/v1/analytics.grpc.pb.h"
+#include "complaints/common/v1/events.pb.h"
+#include "services/analytics/domain/rules.h"
+#include "services/analytics/repository/facts.h"
+
+namespace tousu::db {
+// Generated from services/analytics/migrations by tousu_embed_migrations.
+const std::vector<MigrationFile>& analytics_migrations();
+}  // namespace tousu::db
+
+namespace tousu::analytics {
+
+namespace av1 = complaints::analytics::v1;
+
+inline constexpr char kGrpcServiceName[] = "complaints.analytics.v1.AnalyticsService";
+
+struct Settings {
+  SpikePolicy spike;
+};
+
+class AnalyticsService final : public av1::AnalyticsService::CallbackService {
+ public:
+  // `rt` must outlive the service.
+  AnalyticsService(server::ServiceRuntime& rt, Settings settings);
+
+  // Subscribes to the intake, routing, case-handling and follow-up events that move a fact.
+  void RegisterEventHandlers();
+
+  // The spike check of one month (what RunSpikeCheck runs): stores and announces new alerts.
+  absl::Status CheckSpikes(int month, av1::RunSpikeCheckResponse* out);
+
+  grpc::ServerUnaryReactor* GetMonthlySummary(grpc::CallbackServerContext*,
+                                              const av1::GetMonthlySummaryRequest*,
+                                              av1::GetMonthlySummaryResponse*) override;
+  grpc::ServerUnaryReactor* GetTrend(grpc::CallbackServerContext*, const av1::GetTrendRequest*,
+                                     av1::GetTrendResponse*) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext*, const av1::ListAlertsRequest*,
+                                       av1::ListAlertsResponse*) override;
+  grpc::ServerUnaryReactor* RunSpikeCheck(grpc::CallbackServerContext*,
+                                          const av1::RunSpikeCheckRequest*,
+                                          av1::RunSpikeCheckResponse*) override;
+
+ private:
+  template <typename Msg, typename Apply>
+  void OnEvent(const char* type, Apply apply);
+  void Skip(const complaints::common::v1::Event& event, const std::string& reason);
+  absl::Time Now() const;
+  absl::Status Summary(const av1::GetMonthlySummaryRequest& req, av1::MonthlySummary* out);
+
+  server::ServiceRuntime& rt_;
+  Settings settings_;
+  metrics::CachedCounter spike_alerts_;
+  metrics::CachedCounter skipped_;
+};
+
+}  // namespace tousu::analytics

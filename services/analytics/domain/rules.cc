@@ -1,0 +1,145 @@
+#include "services/analytics/domain/rules.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "complaints/common/v1/types.pb.h"
+
+namespace tousu::analytics {
+
+namespace cv1 = complaints::common::v1;
+
+Sla CombineSla(Sla current, bool on_time) {
+  if (current == Sla::kMissed || !on_time) return Sla::kMissed;
+  return Sla::kMet;
+}
+
+int MonthOf(absl::Time t) {
+  const absl::CivilDay day =
+      absl::ToCivilDay(t, absl::FixedTimeZone(8 * 60 * 60));  // Asia/Shanghai
+  return static_cast<int>(day.year()) * 100 + day.month();
+}
+
+int AddMonths(int yyyymm, int n) {
+  int index = (yyyymm / 100) * 12 + (yyyymm % 100 - 1) + n;
+  return (index / 12) * 100 + index % 12 + 1;
+}
+
+bool ValidYearMonth(int year, int month) {
+  return year >= 2000 && year <= 2100 && month >= 1 && month <= 12;
+}
+
+namespace {
+
+std::string Lower(const std::string& enum_name, size_t prefix) {
+  return absl::AsciiStrToLower(enum_name.substr(std::min(prefix, enum_name.size())));
+}
+
+}  // namespace
+
+std::string CategoryName(int category) {
+  if (category == 0 || !cv1::Category_IsValid(category)) return "unspecified";
+  return Lower(cv1::Category_Name(static_cast<cv1::Category>(category)), sizeof("CATEGORY_") - 1);
+}
+
+std::string StageName(int stage) {
+  if (stage == 0 || !cv1::JourneyStage_IsValid(stage)) return "unspecified";
+  return Lower(cv1::JourneyStage_Name(static_cast<cv1::JourneyStage>(stage)),
+               sizeof("JOURNEY_STAGE_") - 1);
+}
+
+std::string ChannelName(int channel) {
+  if (channel == 0 || !cv1::Channel_IsValid(channel)) return "unspecified";
+  return Lower(cv1::Channel_Name(static_cast<cv1::Channel>(channel)), sizeof("CHANNEL_") - 1);
+}
+
+std::optional<int> CategoryFromName(const std::string& name) {
+  for (int c = cv1::Category_MIN; c <= cv1::Category_MAX; ++c) {
+    if (cv1::Category_IsValid(c) && CategoryName(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
+std::string ProjectCategory(const std::string& project, int category) {
+  return absl::StrCat(project, "|", CategoryName(category));
+}
+
+namespace {
+
+const char* SlaValue(Sla s) { return s == Sla::kMet ? "met" : "missed"; }
+
+}  // namespace
+
+Rollup RollupOf(const Fact& f, bool with_satisfaction) {
+  Rollup r;
+  if (!f.month) return r;
+  r[{"total", ""}] = 1;
+  r[{"category", CategoryName(f.category)}] = 1;
+  r[{"stage", StageName(f.stage)}] = 1;
+  r[{"channel", ChannelName(f.channel)}] = 1;
+  r[{"project", f.project}] = 1;
+  r[{"department", f.department_id.empty() ? kUnassigned : f.department_id}] = 1;
+  r[{"project_category", ProjectCategory(f.project, f.category)}] = 1;
+  if (f.ack_sla != Sla::kUnknown) r[{"sla_ack", SlaValue(f.ack_sla)}] = 1;
+  if (f.solution_sla != Sla::kUnknown) r[{"sla_solution", SlaValue(f.solution_sla)}] = 1;
+  if (f.callback_sla != Sla::kUnknown) r[{"sla_callback", SlaValue(f.callback_sla)}] = 1;
+  if (f.reopen_count > 0) r[{"reopened", ""}] = 1;
+  if (with_satisfaction) {
+    for (const auto& [cycle, score] : f.satisfaction) {
+      if (score >= 1 && score <= 5) r[{"satisfaction", absl::StrCat(score)}] += 1;
+    }
+  }
+  return r;
+}
+
+Rollup RollupDiff(const Rollup& before, const Rollup& after) {
+  Rollup d = after;
+  for (const auto& [k, v] : before) d[k] -= v;
+  for (auto it = d.begin(); it != d.end();) {
+    it = it->second == 0 ? d.erase(it) : std::next(it);
+  }
+  return d;
+}
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const auto n = static_cast<double>(sorted.size());
+  auto rank = static_cast<size_t>(std::ceil(p * n));
+  if (rank < 1) rank = 1;
+  if (rank > sorted.size()) rank = sorted.size();
+  return sorted[rank - 1];
+}
+
+DurationStats Summarise(std::vector<double> values) {
+  DurationStats s;
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double v : values) sum += v;
+  s.samples = static_cast<int64_t>(values.size());
+  s.mean = sum / static_cast<double>(values.size());
+  s.p50 = Percentile(values, 0.5);
+  s.p90 = Percentile(values, 0.9);
+  return s;
+}
+
+SpikeDecision CheckSpike(int64_t count, const std::vector<int64_t>& trailing,
+                         const SpikePolicy& policy) {
+  SpikeDecision d;
+  if (!trailing.empty()) {
+    double sum = 0;
+    for (auto v : trailing) sum += static_cast<double>(v);
+    d.mean = sum / static_cast<double>(trailing.size());
+    double sq = 0;
+    for (auto v : trailing)
+      sq += (static_cast<double>(v) - d.mean) * (static_cast<double>(v) - d.mean);
+    d.stddev = std::sqrt(sq / static_cast<double>(trailing.size()));
+  }
+  d.threshold = d.mean + policy.stddevs * d.stddev;
+  d.spike = count >= policy.min_count && static_cast<double>(count) > d.threshold;
+  return d;
+}
+
+}  // namespace tousu::analytics

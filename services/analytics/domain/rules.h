@@ -1,0 +1,79 @@
+#pragma once
+// Pure rules of the analytics service (policy §8): months of receipt, SLA outcomes, the rollup
+// keys a complaint contributes, percentiles and the spike rule. No database, no server.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace tousu::analytics {
+
+// SLA outcome of one complaint. A miss is final: a later on-time report does not undo it.
+enum class Sla : int { kUnknown = 0, kMet = 1, kMissed = 2 };
+Sla CombineSla(Sla current, bool on_time);
+
+// yyyymm of `t` in Asia/Shanghai (UTC+8 all year, no daylight saving).
+int MonthOf(absl::Time t);
+// The month `n` months after (negative: before) `yyyymm`.
+int AddMonths(int yyyymm, int n);
+bool ValidYearMonth(int year, int month);
+
+// Names used as rollup values ("product_quality", "walk_in", ...).
+std::string CategoryName(int category);  // 0 -> "unspecified"
+std::string StageName(int stage);        // 0 -> "unspecified"
+std::string ChannelName(int channel);    // 0 -> "unspecified"
+// The category number of a name, or nullopt.
+std::optional<int> CategoryFromName(const std::string& name);
+inline constexpr char kUnassigned[] = "unassigned";
+
+// What analytics knows of one complaint.
+struct Fact {
+  std::string number;
+  std::optional<int> month;  // unknown until ComplaintReceived
+  int channel = 0, stage = 0, category = 0, severity = 0;
+  std::string project, department_id;
+  std::optional<absl::Time> received_at, routed_at, acknowledged_at, first_solution_at, resolved_at,
+      callback_at, closed_at;
+  int reopen_count = 0;
+  Sla ack_sla = Sla::kUnknown, solution_sla = Sla::kUnknown, callback_sla = Sla::kUnknown;
+  std::map<int, int> satisfaction;  // cycle -> score 1..5
+};
+
+// (dimension, value) -> how many. A complaint contributes 1 to total/category/stage/channel/
+// project/department/project_category/sla_*/reopened, and one per rated cycle to satisfaction.
+using RollupKey = std::pair<std::string, std::string>;
+using Rollup = std::map<RollupKey, int64_t>;
+// Nothing while the month is unknown.
+Rollup RollupOf(const Fact& f, bool with_satisfaction = true);
+// new - old, without zero entries.
+Rollup RollupDiff(const Rollup& before, const Rollup& after);
+std::string ProjectCategory(const std::string& project, int category);
+
+// Nearest-rank percentile (p in (0, 1]) of sorted values; 0 when empty.
+double Percentile(const std::vector<double>& sorted, double p);
+struct DurationStats {
+  int64_t samples = 0;
+  double mean = 0, p50 = 0, p90 = 0;
+};
+DurationStats Summarise(std::vector<double> values);
+
+// The spike rule: `count` is a spike when count >= min_count and count > mean + k * stddev of
+// the trailing months (population standard deviation; months without complaints count as 0).
+struct SpikePolicy {
+  double stddevs = 2.0;
+  int64_t min_count = 10;
+  int trailing_months = 6;
+};
+struct SpikeDecision {
+  bool spike = false;
+  double mean = 0, stddev = 0, threshold = 0;
+};
+SpikeDecision CheckSpike(int64_t count, const std::vector<int64_t>& trailing,
+                         const SpikePolicy& policy);
+
+}  // namespace tousu::analytics

@@ -1,0 +1,256 @@
+#include "services/analytics/repository/facts.h"
+
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "common/db/sql_time.h"
+#include "common/db/sql_values.h"
+
+namespace tousu::analytics {
+namespace {
+
+using db::OptionalTime;
+using db::SetOptionalTime;
+
+constexpr char kFactColumns[] =
+    "number, month, channel, stage, category, severity, project, department_id, received_at,"
+    " routed_at, acknowledged_at, first_solution_at, resolved_at, callback_at, closed_at,"
+    " reopen_count, ack_sla, solution_sla, callback_sla";
+
+Fact ReadFact(sql::ResultSet& rs) {
+  Fact f;
+  f.number = rs.getString(1);
+  if (!rs.isNull(2)) f.month = rs.getInt(2);
+  f.channel = rs.getInt(3);
+  f.stage = rs.getInt(4);
+  f.category = rs.getInt(5);
+  f.severity = rs.getInt(6);
+  f.project = rs.getString(7);
+  f.department_id = rs.getString(8);
+  f.received_at = OptionalTime(rs, 9);
+  f.routed_at = OptionalTime(rs, 10);
+  f.acknowledged_at = OptionalTime(rs, 11);
+  f.first_solution_at = OptionalTime(rs, 12);
+  f.resolved_at = OptionalTime(rs, 13);
+  f.callback_at = OptionalTime(rs, 14);
+  f.closed_at = OptionalTime(rs, 15);
+  f.reopen_count = rs.getInt(16);
+  f.ack_sla = static_cast<Sla>(rs.getInt(17));
+  f.solution_sla = static_cast<Sla>(rs.getInt(18));
+  f.callback_sla = static_cast<Sla>(rs.getInt(19));
+  return f;
+}
+
+// "(?='' OR project=?) AND ..." bound from `first`.
+constexpr char kFilterSql[] =
+    " AND (?='' OR f.project=?) AND (?=0 OR f.category=?) AND (?='' OR f.department_id=?)";
+
+int BindFilter(sql::PreparedStatement& ps, int first, const MonthFilter& filter) {
+  int i = first;
+  ps.setString(i++, filter.project);
+  ps.setString(i++, filter.project);
+  ps.setInt(i++, filter.category);
+  ps.setInt(i++, filter.category);
+  ps.setString(i++, filter.department_id);
+  ps.setString(i++, filter.department_id);
+  return i;
+}
+
+}  // namespace
+
+Fact LockFact(db::Transaction& tx, const std::string& number) {
+  auto& create = tx.Prepare("INSERT IGNORE INTO complaint_facts (number) VALUES (?)");
+  create.setString(1, number);
+  create.executeUpdate();
+  auto& select = tx.Prepare(std::string("SELECT ") + kFactColumns +
+                            " FROM complaint_facts WHERE number = ? FOR UPDATE");
+  select.setString(1, number);
+  std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
+  Fact f;
+  f.number = number;
+  if (rs->next()) f = ReadFact(*rs);
+  auto& sat = tx.Prepare("SELECT cycle, score FROM complaint_satisfaction WHERE number = ?");
+  sat.setString(1, number);
+  std::unique_ptr<sql::ResultSet> srs(sat.executeQuery());
+  while (srs->next()) f.satisfaction[srs->getInt(1)] = srs->getInt(2);
+  return f;
+}
+
+void SaveFact(db::Transaction& tx, const Fact& before, const Fact& after, absl::Time now) {
+  auto& update = tx.Prepare(
+      "UPDATE complaint_facts SET month = ?, channel = ?, stage = ?, category = ?, severity = ?,"
+      " project = ?, department_id = ?, received_at = ?, routed_at = ?, acknowledged_at = ?,"
+      " first_solution_at = ?, resolved_at = ?, callback_at = ?, closed_at = ?, reopen_count = ?,"
+      " ack_sla = ?, solution_sla = ?, callback_sla = ?, updated_at = ? WHERE number = ?");
+  int i = 1;
+  if (after.month) {
+    update.setInt(i++, *after.month);
+  } else {
+    update.setNull(i++, sql::DataType::INTEGER);
+  }
+  update.setInt(i++, after.channel);
+  update.setInt(i++, after.stage);
+  update.setInt(i++, after.category);
+  update.setInt(i++, after.severity);
+  update.setString(i++, after.project);
+  update.setString(i++, after.department_id);
+  SetOptionalTime(update, i++, after.received_at);
+  SetOptionalTime(update, i++, after.routed_at);
+  SetOptionalTime(update, i++, after.acknowledged_at);
+  SetOptionalTime(update, i++, after.first_solution_at);
+  SetOptionalTime(update, i++, after.resolved_at);
+  SetOptionalTime(update, i++, after.callback_at);
+  SetOptionalTime(update, i++, after.closed_at);
+  update.setInt(i++, after.reopen_count);
+  update.setInt(i++, static_cast<int>(after.ack_sla));
+  update.setInt(i++, static_cast<int>(after.solution_sla));
+  update.setInt(i++, static_cast<int>(after.callback_sla));
+  update.setDateTime(i++, db::ToSqlDateTime(now));
+  update.setString(i++, after.number);
+  update.executeUpdate();
+
+  for (const auto& [cycle, score] : after.satisfaction) {
+    auto it = before.satisfaction.find(cycle);
+    if (it != before.satisfaction.end() && it->second == score) continue;
+    auto& put = tx.Prepare(
+        "INSERT INTO complaint_satisfaction (number, cycle, score) VALUES (?, ?, ?)"
+        " ON DUPLICATE KEY UPDATE score = VALUES(score)");
+    put.setString(1, after.number);
+    put.setInt(2, cycle);
+    put.setInt(3, score);
+    put.executeUpdate();
+  }
+
+  // Removed contributions count against the old month, added ones for the new.
+  const Rollup old_rollup = RollupOf(before), new_rollup = RollupOf(after);
+  auto apply = [&](int month, const RollupKey& key, int64_t delta) {
+    auto& bump = tx.Prepare(
+        "INSERT INTO monthly_counts (month, dimension, value, count) VALUES (?, ?, ?, ?)"
+        " ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
+    bump.setInt(1, month);
+    bump.setString(2, key.first);
+    bump.setString(3, key.second);
+    bump.setInt64(4, delta);
+    bump.executeUpdate();
+  };
+  if (before.month == after.month) {
+    for (const auto& [key, delta] : RollupDiff(old_rollup, new_rollup)) {
+      apply(*after.month, key, delta);
+    }
+  } else {
+    for (const auto& [key, n] : old_rollup) apply(*before.month, key, -n);
+    for (const auto& [key, n] : new_rollup) apply(*after.month, key, n);
+  }
+}
+
+Rollup LoadMonthCounts(db::Transaction& tx, int month) {
+  auto& q = tx.Prepare(
+      "SELECT dimension, value, count FROM monthly_counts WHERE month = ? AND count <> 0");
+  q.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  Rollup r;
+  while (rs->next())
+    r[{std::string(rs->getString(1)), std::string(rs->getString(2))}] = rs->getInt64(3);
+  return r;
+}
+
+std::map<int, int64_t> LoadSeries(db::Transaction& tx, const std::string& dimension,
+                                  const std::string& value, int from, int to) {
+  auto& q = tx.Prepare(
+      "SELECT month, count FROM monthly_counts WHERE dimension = ? AND value = ?"
+      " AND month BETWEEN ? AND ?");
+  q.setString(1, dimension);
+  q.setString(2, value);
+  q.setInt(3, from);
+  q.setInt(4, to);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  std::map<int, int64_t> out;
+  while (rs->next()) out[rs->getInt(1)] = rs->getInt64(2);
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> LoadDimension(db::Transaction& tx, int month,
+                                                           const std::string& dimension) {
+  auto& q = tx.Prepare(
+      "SELECT value, count FROM monthly_counts WHERE month = ? AND dimension = ? AND count > 0"
+      " ORDER BY value");
+  q.setInt(1, month);
+  q.setString(2, dimension);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (rs->next()) out.emplace_back(rs->getString(1), rs->getInt64(2));
+  return out;
+}
+
+void ScanMonth(db::Transaction& tx, int month, const MonthFilter& filter,
+               const std::function<void(const Fact&)>& fn) {
+  static const std::string qualified = [] {
+    // Every column qualified with the alias f.
+    std::string out = "f.", cols = kFactColumns;
+    for (char c : cols) {
+      if (c == ' ') continue;
+      out += c;
+      if (c == ',') out += " f.";
+    }
+    return out;
+  }();
+  auto& q =
+      tx.Prepare("SELECT " + qualified + " FROM complaint_facts f WHERE f.month = ?" + kFilterSql);
+  q.setInt(1, month);
+  BindFilter(q, 2, filter);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  while (rs->next()) fn(ReadFact(*rs));
+}
+
+std::map<int, int64_t> SatisfactionOf(db::Transaction& tx, int month, const MonthFilter& filter) {
+  auto& q =
+      tx.Prepare(std::string("SELECT s.score, COUNT(*) FROM complaint_satisfaction s"
+                             " JOIN complaint_facts f ON f.number = s.number WHERE f.month = ?") +
+                 kFilterSql + " GROUP BY s.score");
+  q.setInt(1, month);
+  BindFilter(q, 2, filter);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  std::map<int, int64_t> out;
+  while (rs->next()) out[rs->getInt(1)] = rs->getInt64(2);
+  return out;
+}
+
+bool InsertAlert(db::Transaction& tx, const AlertRow& a) {
+  auto& ins = tx.Prepare(
+      "INSERT IGNORE INTO spike_alerts (month, dimension, value, count, trailing_mean,"
+      " trailing_stddev, threshold, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.setInt(1, a.month);
+  ins.setString(2, a.dimension);
+  ins.setString(3, a.value);
+  ins.setInt64(4, a.count);
+  ins.setDouble(5, a.mean);
+  ins.setDouble(6, a.stddev);
+  ins.setDouble(7, a.threshold);
+  ins.setDateTime(8, db::ToSqlDateTime(a.detected_at));
+  return ins.executeUpdate() == 1;
+}
+
+std::vector<AlertRow> LoadAlerts(db::Transaction& tx, int month) {
+  auto& q = tx.Prepare(
+      "SELECT month, dimension, value, count, trailing_mean, trailing_stddev, threshold,"
+      " detected_at FROM spike_alerts WHERE month = ? ORDER BY dimension, value");
+  q.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  std::vector<AlertRow> out;
+  while (rs->next()) {
+    AlertRow a;
+    a.month = rs->getInt(1);
+    a.dimension = rs->getString(2);
+    a.value = rs->getString(3);
+    a.count = rs->getInt64(4);
+    a.mean = rs->getDouble(5);
+    a.stddev = rs->getDouble(6);
+    a.threshold = rs->getDouble(7);
+    a.detected_at = db::FromSqlDateTime(rs->getString(8));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace tousu::analytics

@@ -1,0 +1,54 @@
+#pragma once
+// SQL of the analytics service: complaint facts, their satisfaction per cycle, the monthly counts
+// and the spike alerts. Every function runs in the caller's transaction and throws
+// sql::SQLException like any statement.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/db/transaction.h"
+#include "services/analytics/domain/rules.h"
+
+namespace tousu::analytics {
+
+// The fact of `number`, locked; created empty when the complaint is new.
+Fact LockFact(db::Transaction& tx, const std::string& number);
+// Writes `after` and moves the monthly counts from what `before` contributed to what `after` does.
+void SaveFact(db::Transaction& tx, const Fact& before, const Fact& after, absl::Time now);
+
+// Every (dimension, value) count of a month.
+Rollup LoadMonthCounts(db::Transaction& tx, int month);
+// Counts of one (dimension, value) for months in [from, to]; months without a row are absent.
+std::map<int, int64_t> LoadSeries(db::Transaction& tx, const std::string& dimension,
+                                  const std::string& value, int from, int to);
+// (value, count) of one dimension in a month.
+std::vector<std::pair<std::string, int64_t>> LoadDimension(db::Transaction& tx, int month,
+                                                           const std::string& dimension);
+
+struct MonthFilter {
+  std::string project;
+  int category = 0;
+  std::string department_id;
+  bool any() const { return !project.empty() || category != 0 || !department_id.empty(); }
+};
+// One pass over the month's facts matching the filter (satisfaction not loaded).
+void ScanMonth(db::Transaction& tx, int month, const MonthFilter& filter,
+               const std::function<void(const Fact&)>& fn);
+// score -> ratings of the month's facts matching the filter.
+std::map<int, int64_t> SatisfactionOf(db::Transaction& tx, int month, const MonthFilter& filter);
+
+struct AlertRow {
+  int month = 0;
+  std::string dimension, value;
+  int64_t count = 0;
+  double mean = 0, stddev = 0, threshold = 0;
+  absl::Time detected_at;
+};
+// False when the alert was stored before.
+bool InsertAlert(db::Transaction& tx, const AlertRow& a);
+std::vector<AlertRow> LoadAlerts(db::Transaction& tx, int month);
+
+}  // namespace tousu::analytics

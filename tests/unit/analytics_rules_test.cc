@@ -1,0 +1,138 @@
+// Pure rules of the analytics service: months of receipt, SLA outcomes, rollup keys and their
+// moves, percentiles and the spike rule (policy §8).
+
+#include <gtest/gtest.h>
+
+#include "complaints/common/v1/types.pb.h"
+#include "services/analytics/domain/rules.h"
+
+namespace tousu::analytics {
+namespace {
+
+namespace cv1 = complaints::common::v1;
+
+absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone());
+}
+
+TEST(MonthOf, IsTheShanghaiMonthOfReceipt) {
+  EXPECT_EQ(MonthOf(Utc(2026, 3, 31, 15, 59)), 202603);  // 23:59 in Shanghai
+  EXPECT_EQ(MonthOf(Utc(2026, 3, 31, 16, 0)), 202604);   // 00:00 on 1 April in Shanghai
+  EXPECT_EQ(MonthOf(Utc(2025, 12, 31, 17, 0)), 202601);
+}
+
+TEST(AddMonths, CrossesYears) {
+  EXPECT_EQ(AddMonths(202601, -1), 202512);
+  EXPECT_EQ(AddMonths(202601, -6), 202507);
+  EXPECT_EQ(AddMonths(202512, 1), 202601);
+  EXPECT_EQ(AddMonths(202603, 0), 202603);
+  EXPECT_EQ(AddMonths(202603, -15), 202412);
+}
+
+TEST(Sla, AMissIsFinal) {
+  EXPECT_EQ(CombineSla(Sla::kUnknown, true), Sla::kMet);
+  EXPECT_EQ(CombineSla(Sla::kUnknown, false), Sla::kMissed);
+  EXPECT_EQ(CombineSla(Sla::kMet, false), Sla::kMissed);
+  EXPECT_EQ(CombineSla(Sla::kMissed, true), Sla::kMissed);
+  EXPECT_EQ(CombineSla(Sla::kMet, true), Sla::kMet);
+}
+
+TEST(Names, FollowTheEnums) {
+  EXPECT_EQ(CategoryName(cv1::CATEGORY_PRODUCT_QUALITY), "product_quality");
+  EXPECT_EQ(CategoryName(0), "unspecified");
+  EXPECT_EQ(StageName(cv1::JOURNEY_STAGE_PRE_SALE), "pre_sale");
+  EXPECT_EQ(ChannelName(cv1::CHANNEL_WALK_IN), "walk_in");
+  EXPECT_EQ(CategoryFromName("handover"), cv1::CATEGORY_HANDOVER);
+  EXPECT_FALSE(CategoryFromName("nonsense").has_value());
+}
+
+TEST(Rollup, NothingUntilTheMonthIsKnown) {
+  Fact f;
+  f.category = cv1::CATEGORY_HANDOVER;
+  EXPECT_TRUE(RollupOf(f).empty());
+}
+
+TEST(Rollup, ClassifyingMovesTheComplaintBetweenValues) {
+  Fact before;
+  before.month = 202603;
+  before.project = "翠湖天地";
+  before.channel = cv1::CHANNEL_HOTLINE;
+  Fact after = before;
+  after.category = cv1::CATEGORY_PRODUCT_QUALITY;
+  after.department_id = "engineering";
+  after.ack_sla = Sla::kMet;
+  const Rollup d = RollupDiff(RollupOf(before), RollupOf(after));
+  EXPECT_EQ(d.at({"category", "unspecified"}), -1);
+  EXPECT_EQ(d.at({"category", "product_quality"}), 1);
+  EXPECT_EQ(d.at({"department", "unassigned"}), -1);
+  EXPECT_EQ(d.at({"department", "engineering"}), 1);
+  EXPECT_EQ(d.at({"project_category", "翠湖天地|unspecified"}), -1);
+  EXPECT_EQ(d.at({"project_category", "翠湖天地|product_quality"}), 1);
+  EXPECT_EQ(d.at({"sla_ack", "met"}), 1);
+  EXPECT_EQ(d.count({"total", ""}), 0u);
+  EXPECT_EQ(d.count({"channel", "hotline"}), 0u);
+  EXPECT_TRUE(RollupDiff(RollupOf(after), RollupOf(after)).empty());
+}
+
+TEST(Rollup, SatisfactionCountsEveryRatedCycle) {
+  Fact f;
+  f.month = 202603;
+  f.satisfaction = {{1, 2}, {2, 5}};
+  f.reopen_count = 1;
+  const Rollup r = RollupOf(f);
+  EXPECT_EQ(r.at({"satisfaction", "2"}), 1);
+  EXPECT_EQ(r.at({"satisfaction", "5"}), 1);
+  EXPECT_EQ(r.at({"reopened", ""}), 1);
+  EXPECT_EQ(RollupOf(f, false).count({"satisfaction", "2"}), 0u);
+}
+
+TEST(Percentile, NearestRank) {
+  EXPECT_EQ(Percentile({}, 0.5), 0);
+  EXPECT_EQ(Percentile({7}, 0.9), 7);
+  std::vector<double> v;
+  for (int i = 1; i <= 10; ++i) v.push_back(i);
+  EXPECT_EQ(Percentile(v, 0.5), 5);
+  EXPECT_EQ(Percentile(v, 0.9), 9);
+  v.push_back(11);
+  EXPECT_EQ(Percentile(v, 0.5), 6);
+  EXPECT_EQ(Percentile(v, 0.9), 10);
+  const DurationStats s = Summarise({30, 10, 20});
+  EXPECT_EQ(s.samples, 3);
+  EXPECT_DOUBLE_EQ(s.mean, 20);
+  EXPECT_EQ(s.p50, 20);
+  EXPECT_EQ(s.p90, 30);
+}
+
+TEST(Spike, ThePolicysExampleProductQualityRisingInOneProject) {
+  // Product-quality complaints of one project: 3-5 a month, then 14.
+  const SpikePolicy policy;
+  const SpikeDecision d = CheckSpike(14, {3, 4, 5, 4, 3, 5}, policy);
+  EXPECT_TRUE(d.spike);
+  EXPECT_DOUBLE_EQ(d.mean, 4);
+  EXPECT_NEAR(d.stddev, 0.8165, 1e-3);
+  EXPECT_NEAR(d.threshold, 4 + 2 * 0.8165, 1e-3);
+}
+
+TEST(Spike, AFlatSeriesIsNoSpike) {
+  EXPECT_FALSE(CheckSpike(12, {11, 12, 13, 12, 11, 13}, {}).spike);
+  // Within K standard deviations of a noisy series.
+  EXPECT_FALSE(CheckSpike(20, {10, 20, 5, 25, 10, 20}, {}).spike);
+}
+
+TEST(Spike, NeedsTheMinimumVolume) {
+  EXPECT_FALSE(CheckSpike(9, {0, 0, 0, 0, 0, 1}, {}).spike);
+  EXPECT_TRUE(CheckSpike(10, {0, 0, 0, 0, 0, 1}, {}).spike);
+  SpikePolicy strict{.stddevs = 2.0, .min_count = 50, .trailing_months = 6};
+  EXPECT_FALSE(CheckSpike(40, {0, 0, 0, 0, 0, 1}, strict).spike);
+}
+
+TEST(Spike, KIsConfigurable) {
+  const std::vector<int64_t> trailing = {10, 12, 8, 10, 12, 8};  // mean 10, sd 1.633
+  EXPECT_TRUE(
+      CheckSpike(14, trailing, {.stddevs = 2.0, .min_count = 10, .trailing_months = 6}).spike);
+  EXPECT_FALSE(
+      CheckSpike(14, trailing, {.stddevs = 3.0, .min_count = 10, .trailing_months = 6}).spike);
+}
+
+}  // namespace
+}  // namespace tousu::analytics
