@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/log/log.h"
 #include "common/time/proto_time.h"
 #include "common/validation/text.h"
@@ -13,6 +14,7 @@
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/analytics/report/report.h"
 
 namespace tousu::analytics {
 
@@ -436,6 +438,117 @@ absl::Status AnalyticsService::CheckSpikes(int month, av1::RunSpikeCheckResponse
     }
     for (const auto& a : LoadAlerts(tx, month)) ToProto(a, out->add_alerts());
     return absl::OkStatus();
+  });
+}
+
+// ---- the monthly report ------------------------------------------------------------------------
+
+namespace {
+
+constexpr int kReportMonths = 12;
+constexpr int kCasesPerRule = 3;
+
+double RateOf(const Rollup& counts, const std::string& dimension) {
+  auto get = [&](const char* v) {
+    auto it = counts.find({dimension, v});
+    return it == counts.end() ? int64_t{0} : it->second;
+  };
+  const int64_t met = get("met"), known = met + get("missed");
+  return known <= 0 ? -1.0 : static_cast<double>(met) / static_cast<double>(known);
+}
+
+void ToProto(const ReportRow& r, av1::MonthlyReport* out) {
+  out->set_year(r.month / 100);
+  out->set_month(r.month % 100);
+  out->set_html(r.html);
+  out->set_json(r.json);
+  time::ToProto(r.generated_at, out->mutable_generated_at());
+}
+
+}  // namespace
+
+absl::Status AnalyticsService::GenerateReport(int year, int month, av1::MonthlyReport* out) {
+  if (auto s = CheckMonth(year, month); !s.ok()) return s;
+  report::ReportInputs base;
+  av1::GetMonthlySummaryRequest sreq;
+  sreq.set_year(year);
+  sreq.set_month(month);
+  if (auto s = Summary(sreq, &base.summary); !s.ok()) return s;
+  const int ym = year * 100 + month;
+  const int start = AddMonths(ym, -(kReportMonths - 1));
+  base.generated_at = Now();
+  return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+    report::ReportInputs in = base;  // the transaction may run again
+    for (int m = start; m <= ym; m = AddMonths(m, 1)) in.trend_months.push_back(m);
+    for (int c = 1; cv1::Category_IsValid(c); ++c) {
+      const std::string name = CategoryName(c);
+      const auto series = LoadSeries(tx, "category", name, start, ym);
+      std::vector<int64_t>& values = in.category_trend[name];
+      for (int m : in.trend_months) {
+        auto it = series.find(m);
+        values.push_back(it == series.end() ? 0 : it->second);
+      }
+    }
+    for (int m : in.trend_months) {
+      const Rollup counts = LoadMonthCounts(tx, m);
+      const report::SlaPoint p{.yyyymm = m,
+                               .acknowledgement = RateOf(counts, "sla_ack"),
+                               .solution = RateOf(counts, "sla_solution"),
+                               .callback = RateOf(counts, "sla_callback")};
+      if (p.acknowledgement >= 0 || p.solution >= 0 || p.callback >= 0) {
+        in.sla_history.push_back(p);
+      }
+    }
+    for (const auto& a : LoadAlerts(tx, ym)) ToProto(a, &in.alerts.emplace_back());
+    for (const auto& row : LoadTypicalCases(tx, ym, kCasesPerRule)) {
+      const Fact& f = row.fact;
+      report::TypicalCase c;
+      c.number = f.number;
+      c.reason = row.reason;
+      c.category = CategoryName(f.category);
+      c.stage = StageName(f.stage);
+      c.project = f.project;
+      c.department = f.department_id.empty() ? kUnassigned : f.department_id;
+      if (f.received_at && f.resolved_at && *f.resolved_at >= *f.received_at) {
+        c.resolution_hours = absl::ToDoubleHours(*f.resolved_at - *f.received_at);
+      }
+      c.reopen_count = f.reopen_count;
+      c.critical = f.severity == cv1::SEVERITY_CRITICAL;
+      in.cases.push_back(std::move(c));
+    }
+    const ReportRow row{.month = ym,
+                        .html = report::RenderMonthlyReportHtml(in),
+                        .json = report::RenderMonthlyReportJson(in),
+                        .generated_at = in.generated_at};
+    SaveReport(tx, row);
+    ToProto(row, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::GenerateMonthlyReport(
+    grpc::CallbackServerContext* ctx, const av1::GenerateMonthlyReportRequest* req,
+    av1::GenerateMonthlyReportResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    return GenerateReport(req->year(), req->month(), resp->mutable_report());
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::GetReport(grpc::CallbackServerContext* ctx,
+                                                      const av1::GetReportRequest* req,
+                                                      av1::GetReportResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    const int ym = req->year() * 100 + req->month();
+    return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+      ReportRow row;
+      if (!LoadReport(tx, ym, &row)) {
+        return absl::NotFoundError(absl::StrFormat("no report of %04d-%02d: generate it first",
+                                                   req->year(), req->month()));
+      }
+      ToProto(row, resp->mutable_report());
+      return absl::OkStatus();
+    });
   });
 }
 

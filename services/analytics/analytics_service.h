@@ -49,6 +49,14 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
   grpc::ServerUnaryReactor* RunSpikeCheck(grpc::CallbackServerContext*,
                                           const av1::RunSpikeCheckRequest*,
                                           av1::RunSpikeCheckResponse*) override;
+  grpc::ServerUnaryReactor* GenerateMonthlyReport(grpc::CallbackServerContext*,
+                                                  const av1::GenerateMonthlyReportRequest*,
+                                                  av1::GenerateMonthlyReportResponse*) override;
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext*, const av1::GetReportRequest*,
+                                      av1::GetReportResponse*) override;
+
+  // Builds, stores (replacing) and returns the monthly report (what GenerateMonthlyReport runs).
+  absl::Status GenerateReport(int year, int month, av1::MonthlyReport* out);
 
  private:
   template <typename Msg, typename Apply>

@@ -3,6 +3,8 @@
 // ~45 complaints over three months. Every figure of GetMonthlySummary is checked against counts
 // the test computes itself from the complaints it made up.
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -664,6 +666,76 @@ TEST_F(AnalyticsIt, BadRequestsNameTheField) {
   av1::ListAlertsResponse lresp;
   grpc::ClientContext lctx;
   expect_invalid(stub_->ListAlerts(&lctx, lreq, &lresp), "year");
+}
+
+TEST_F(AnalyticsIt, MonthlyReportIsGeneratedStoredAndFetched) {
+  const std::vector<Complaint> all = MakeComplaints();
+  for (size_t i = 0; i < all.size(); ++i) DeliverAll(all[i], static_cast<int>(i));
+  SpikeCheck(2026, 3);
+
+  {  // Nothing stored yet.
+    av1::GetReportRequest req;
+    req.set_year(2026);
+    req.set_month(3);
+    av1::GetReportResponse resp;
+    grpc::ClientContext ctx;
+    EXPECT_EQ(stub_->GetReport(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  auto generate = [&] {
+    av1::GenerateMonthlyReportRequest req;
+    req.set_year(2026);
+    req.set_month(3);
+    av1::GenerateMonthlyReportResponse resp;
+    grpc::ClientContext ctx;
+    grpc::Status s = stub_->GenerateMonthlyReport(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.report();
+  };
+  generate();
+  const av1::MonthlyReport generated = generate();  // again: replaces the first
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM monthly_reports"), "1");
+
+  av1::GetReportRequest req;
+  req.set_year(2026);
+  req.set_month(3);
+  av1::GetReportResponse fetched;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetReport(&ctx, req, &fetched).ok());
+  EXPECT_EQ(fetched.report().SerializeAsString(), generated.SerializeAsString());
+  EXPECT_EQ(fetched.report().year(), 2026);
+  EXPECT_EQ(fetched.report().month(), 3);
+
+  const std::string& html = generated.html();
+  for (const char* t : {"总体情况", "各阶段特点", "典型案例", "发现的问题与建议", "产品质量",
+                        "物业服务", "重开案件", kRising}) {
+    EXPECT_TRUE(absl::StrContains(html, t)) << t;
+  }
+  size_t charts = 0;
+  for (size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++charts;
+  EXPECT_EQ(charts, 5u);
+  // The spike alert of the rising project is cited among the problems.
+  EXPECT_TRUE(absl::StrContains(html.substr(html.find("发现的问题与建议")), "本月 12 件"));
+
+  google::protobuf::Struct json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(generated.json(), &json).ok());
+  const av1::MonthlySummary s = Summary(2026, 3);
+  EXPECT_EQ(json.fields().at("total").number_value(), static_cast<double>(s.total()));
+  EXPECT_EQ(
+      json.fields().at("by_category").struct_value().fields().at("product_quality").number_value(),
+      12);
+  EXPECT_EQ(json.fields().at("alerts").list_value().values_size(), 2);
+  EXPECT_GT(json.fields().at("typical_cases").list_value().values_size(), 0);
+
+  {  // Bad month: named field.
+    av1::GenerateMonthlyReportRequest bad;
+    bad.set_year(2026);
+    bad.set_month(13);
+    av1::GenerateMonthlyReportResponse resp;
+    grpc::ClientContext bctx;
+    const grpc::Status st = stub_->GenerateMonthlyReport(&bctx, bad, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_TRUE(absl::StartsWith(st.error_message(), "month:")) << st.error_message();
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "common/db/sql_time.h"
@@ -251,6 +252,65 @@ std::vector<AlertRow> LoadAlerts(db::Transaction& tx, int month) {
     out.push_back(std::move(a));
   }
   return out;
+}
+
+}  // namespace tousu::analytics
+
+namespace tousu::analytics {
+
+std::vector<CaseRow> LoadTypicalCases(db::Transaction& tx, int month, int per_rule) {
+  // Each rule is one ORDER BY over the month's facts.
+  static const std::pair<const char*, const char*> kRules[] = {
+      {"longest_resolution",
+       " AND received_at IS NOT NULL AND resolved_at IS NOT NULL"
+       " ORDER BY TIMESTAMPDIFF(MICROSECOND, received_at, resolved_at) DESC, number"},
+      {"reopened", " AND reopen_count > 0 ORDER BY reopen_count DESC, number"},
+      {"critical", " AND severity = 4 ORDER BY received_at DESC, number"},  // SEVERITY_CRITICAL
+  };
+  std::vector<CaseRow> out;
+  for (const auto& [reason, rule] : kRules) {
+    auto& q = tx.Prepare(std::string("SELECT ") + kFactColumns +
+                         " FROM complaint_facts WHERE month = ?" + rule + " LIMIT ?");
+    q.setInt(1, month);
+    // Enough rows to find `per_rule` not picked by an earlier rule.
+    q.setInt(2, per_rule + static_cast<int>(out.size()));
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    int added = 0;
+    while (added < per_rule && rs->next()) {
+      Fact f = ReadFact(*rs);
+      const bool seen = std::any_of(out.begin(), out.end(),
+                                    [&](const CaseRow& c) { return c.fact.number == f.number; });
+      if (seen) continue;
+      out.push_back({std::move(f), reason});
+      ++added;
+    }
+  }
+  return out;
+}
+
+void SaveReport(db::Transaction& tx, const ReportRow& r) {
+  auto& put = tx.Prepare(
+      "INSERT INTO monthly_reports (month, html, json, generated_at) VALUES (?, ?, ?, ?)"
+      " ON DUPLICATE KEY UPDATE html = VALUES(html), json = VALUES(json),"
+      " generated_at = VALUES(generated_at)");
+  put.setInt(1, r.month);
+  put.setString(2, r.html);
+  put.setString(3, r.json);
+  put.setDateTime(4, db::ToSqlDateTime(r.generated_at));
+  put.executeUpdate();
+}
+
+bool LoadReport(db::Transaction& tx, int month, ReportRow* out) {
+  auto& q =
+      tx.Prepare("SELECT month, html, json, generated_at FROM monthly_reports WHERE month = ?");
+  q.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  if (!rs->next()) return false;
+  out->month = rs->getInt(1);
+  out->html = rs->getString(2);
+  out->json = rs->getString(3);
+  out->generated_at = db::FromSqlDateTime(rs->getString(4));
+  return true;
 }
 
 }  // namespace tousu::analytics

@@ -51,4 +51,24 @@ struct AlertRow {
 bool InsertAlert(db::Transaction& tx, const AlertRow& a);
 std::vector<AlertRow> LoadAlerts(db::Transaction& tx, int month);
 
+// Typical cases of a month for the report, chosen by rule: the `per_rule` longest to resolve,
+// the most reopened and the critical ones (newest first); a complaint appears once, under the
+// first rule that picks it; each rule adds up to `per_rule` not picked before.
+// reason: "longest_resolution", "reopened" or "critical".
+struct CaseRow {
+  Fact fact;
+  std::string reason;
+};
+std::vector<CaseRow> LoadTypicalCases(db::Transaction& tx, int month, int per_rule);
+
+struct ReportRow {
+  int month = 0;
+  std::string html, json;
+  absl::Time generated_at;
+};
+// Stores the report of its month, replacing an earlier one.
+void SaveReport(db::Transaction& tx, const ReportRow& r);
+// False when no report of `month` is stored.
+bool LoadReport(db::Transaction& tx, int month, ReportRow* out);
+
 }  // namespace tousu::analytics
