@@ -273,18 +273,7 @@ absl::Status FollowUpService::CheckStaff(grpc::CallbackServerContext* ctx, const
 
 absl::Status FollowUpService::OnCaseOpened(db::Transaction& tx, const cv1::Event& event) {
   chv1::CaseOpened opened;
-  if (!event.payload().UnpackTo(&opened)) {
-    Skip(event, "payload");
-    return absl::OkStatus();
-  }
-  if (!validation::CheckComplaintNumber("number", opened.number()).ok()) {
-    Skip(event, "number");
-    return absl::OkStatus();
-  }
-  if (opened.cycle() < 1) {
-    Skip(event, "cycle");
-    return absl::OkStatus();
-  }
+  if (!Readable(event, &opened, /*min_cycle=*/1)) return absl::OkStatus();
   const absl::Time at = EventTimeOr(UsableTime(opened.opened_at()),
                                     EventTimeOr(UsableTime(event.occurred_at()), Now()));
   return OpenCycle(tx, event, opened.number(), opened.cycle(), opened.department_id(),
@@ -293,18 +282,7 @@ absl::Status FollowUpService::OnCaseOpened(db::Transaction& tx, const cv1::Event
 
 absl::Status FollowUpService::OnCaseReopened(db::Transaction& tx, const cv1::Event& event) {
   chv1::CaseReopened reopened;
-  if (!event.payload().UnpackTo(&reopened)) {
-    Skip(event, "payload");
-    return absl::OkStatus();
-  }
-  if (!validation::CheckComplaintNumber("number", reopened.number()).ok()) {
-    Skip(event, "number");
-    return absl::OkStatus();
-  }
-  if (reopened.cycle() < 2) {
-    Skip(event, "cycle");
-    return absl::OkStatus();
-  }
+  if (!Readable(event, &reopened, /*min_cycle=*/2)) return absl::OkStatus();
   const absl::Time at = EventTimeOr(UsableTime(reopened.reopened_at()),
                                     EventTimeOr(UsableTime(event.occurred_at()), Now()));
   return OpenCycle(tx, event, reopened.number(), reopened.cycle(), reopened.department_id(),
@@ -378,14 +356,7 @@ absl::Status FollowUpService::OpenCycle(db::Transaction& tx, const cv1::Event& e
 
 absl::Status FollowUpService::OnCustomerContacted(db::Transaction& tx, const cv1::Event& event) {
   chv1::CustomerContacted contacted;
-  if (!event.payload().UnpackTo(&contacted)) {
-    Skip(event, "payload");
-    return absl::OkStatus();
-  }
-  if (!validation::CheckComplaintNumber("number", contacted.number()).ok()) {
-    Skip(event, "number");
-    return absl::OkStatus();
-  }
+  if (!Readable(event, &contacted, /*min_cycle=*/0)) return absl::OkStatus();
   auto fu = LoadFollowUp(tx, contacted.number(), /*for_update=*/true);
   // Contacts outside an open cycle do not move a cadence that is not running.
   if (!fu || fu->state != fv1::FOLLOW_UP_STATE_OPEN || contacted.cycle() < fu->cycle)
@@ -419,18 +390,7 @@ absl::Status FollowUpService::OnCustomerContacted(db::Transaction& tx, const cv1
 
 absl::Status FollowUpService::OnCaseResolved(db::Transaction& tx, const cv1::Event& event) {
   chv1::CaseResolved resolved;
-  if (!event.payload().UnpackTo(&resolved)) {
-    Skip(event, "payload");
-    return absl::OkStatus();
-  }
-  if (!validation::CheckComplaintNumber("number", resolved.number()).ok()) {
-    Skip(event, "number");
-    return absl::OkStatus();
-  }
-  if (resolved.cycle() < 1) {
-    Skip(event, "cycle");
-    return absl::OkStatus();
-  }
+  if (!Readable(event, &resolved, /*min_cycle=*/1)) return absl::OkStatus();
   const std::string& number = resolved.number();
   const int cycle = resolved.cycle();
   // A repeat (another event id for the same resolution) changes nothing, and asks nobody.

@@ -11,6 +11,7 @@
 
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
+#include "common/validation/text.h"
 #include "complaints/common/v1/events.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
@@ -111,6 +112,24 @@ class FollowUpService final : public fv1::FollowUpService::CallbackService {
                           const std::string& id, sv1::StaffRole role,
                           const std::string& department);
   void Skip(const complaints::common::v1::Event& event, const std::string& reason);
+  // Unpacks an event for a handler; a wrong payload, a malformed number or a cycle below
+  // `min_cycle` is counted as skipped (and acknowledged by the caller) so it cannot block the relay.
+  template <typename Payload>
+  bool Readable(const complaints::common::v1::Event& event, Payload* out, int min_cycle) {
+    if (!event.payload().UnpackTo(out)) {
+      Skip(event, "payload");
+      return false;
+    }
+    if (!validation::CheckComplaintNumber("number", out->number()).ok()) {
+      Skip(event, "number");
+      return false;
+    }
+    if (out->cycle() < min_cycle) {
+      Skip(event, "cycle");
+      return false;
+    }
+    return true;
+  }
   absl::Time Now() const;
   absl::Status LoadView(db::Transaction& tx, const std::string& number, fv1::FollowUp* out);
   void TimerLoop();
