@@ -825,30 +825,14 @@ absl::StatusOr<int> CaseHandlingService::MarkMissedDeadlines() {
 }
 
 void CaseHandlingService::StartTimers() {
-  timer_ = std::thread([this] { TimerLoop(); });
+  timer_ = std::make_unique<server::PeriodicTask>(
+      "solution deadline", settings_.deadline_check_interval, [this] { return rt_.serving(); },
+      [this] { return MarkMissedDeadlines().status(); });
+  timer_->Start();
 }
 
 void CaseHandlingService::StopTimers() {
-  {
-    std::lock_guard<std::mutex> lock(timer_mu_);
-    timer_stop_ = true;
-  }
-  timer_cv_.notify_all();
-  if (timer_.joinable()) timer_.join();
-}
-
-void CaseHandlingService::TimerLoop() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(timer_mu_);
-      timer_cv_.wait_for(lock, absl::ToChronoMilliseconds(settings_.deadline_check_interval),
-                         [&] { return timer_stop_; });
-      if (timer_stop_) return;
-    }
-    if (!rt_.serving()) continue;  // migrations not applied yet, or the database is down
-    auto n = MarkMissedDeadlines();
-    if (!n.ok()) log::Warn("deadline pass failed", {{"error", n.status().ToString()}});
-  }
+  if (timer_) timer_->Stop();
 }
 
 }  // namespace tousu::casehandling

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -17,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
+#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/common/v1/events.pb.h"
@@ -103,7 +105,6 @@ class CaseHandlingService final : public chv1::CaseService::CallbackService {
   absl::Status OnCustomerUnsatisfied(db::Transaction& tx,
                                      const complaints::common::v1::Event& event);
   absl::Status OnComplaintClosed(db::Transaction& tx, const complaints::common::v1::Event& event);
-  void TimerLoop();
 
   server::ServiceRuntime& rt_;
   CaseHandlingSettings settings_;
@@ -118,10 +119,7 @@ class CaseHandlingService final : public chv1::CaseService::CallbackService {
   std::mutex gauge_mu_;
   std::set<std::string> gauge_departments_;  // every department reported so far, to zero them
 
-  std::mutex timer_mu_;
-  std::condition_variable timer_cv_;
-  bool timer_stop_ = false;
-  std::thread timer_;
+  std::unique_ptr<server::PeriodicTask> timer_;
 };
 
 }  // namespace tousu::casehandling

@@ -899,30 +899,14 @@ absl::StatusOr<OverduePass> FollowUpService::CheckOverdue() {
 }
 
 void FollowUpService::StartTimers() {
-  timer_ = std::thread([this] { TimerLoop(); });
+  timer_ = std::make_unique<server::PeriodicTask>(
+      "follow-up overdue", settings_.check_interval, [this] { return rt_.serving(); },
+      [this] { return CheckOverdue().status(); });
+  timer_->Start();
 }
 
 void FollowUpService::StopTimers() {
-  {
-    std::lock_guard<std::mutex> lock(timer_mu_);
-    timer_stop_ = true;
-  }
-  timer_cv_.notify_all();
-  if (timer_.joinable()) timer_.join();
-}
-
-void FollowUpService::TimerLoop() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(timer_mu_);
-      timer_cv_.wait_for(lock, absl::ToChronoMilliseconds(settings_.check_interval),
-                         [&] { return timer_stop_; });
-      if (timer_stop_) return;
-    }
-    if (!rt_.serving()) continue;  // migrations not applied yet, or the database is down
-    auto pass = CheckOverdue();
-    if (!pass.ok()) log::Warn("overdue pass failed", {{"error", pass.status().ToString()}});
-  }
+  if (timer_) timer_->Stop();
 }
 
 }  // namespace tousu::followup

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/metrics/metrics.h"
+#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "common/validation/text.h"
 #include "complaints/common/v1/events.pb.h"
@@ -132,7 +133,6 @@ class FollowUpService final : public fv1::FollowUpService::CallbackService {
   }
   absl::Time Now() const;
   absl::Status LoadView(db::Transaction& tx, const std::string& number, fv1::FollowUp* out);
-  void TimerLoop();
 
   server::ServiceRuntime& rt_;
   std::unique_ptr<sv1::StaffService::StubInterface> staff_;
@@ -146,10 +146,7 @@ class FollowUpService final : public fv1::FollowUpService::CallbackService {
   metrics::CachedGauge open_cases_;
   prometheus::Histogram* satisfaction_ = nullptr;
 
-  std::mutex timer_mu_;
-  std::condition_variable timer_cv_;
-  bool timer_stop_ = false;
-  std::thread timer_;
+  std::unique_ptr<server::PeriodicTask> timer_;
 };
 
 }  // namespace tousu::followup

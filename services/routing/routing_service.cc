@@ -616,29 +616,14 @@ absl::StatusOr<int> RoutingService::EscalateOverdue() {
 }
 
 void RoutingService::StartTimers() {
-  timer_ = std::thread([this] { TimerLoop(); });
+  timer_ = std::make_unique<server::PeriodicTask>(
+      "escalation", settings_.escalation_interval, [this] { return rt_.serving(); },
+      [this] { return EscalateOverdue().status(); });
+  timer_->Start();
 }
 
 void RoutingService::StopTimers() {
-  {
-    std::lock_guard<std::mutex> lock(timer_mu_);
-    timer_stop_ = true;
-  }
-  timer_cv_.notify_all();
-  if (timer_.joinable()) timer_.join();
-}
-
-void RoutingService::TimerLoop() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(timer_mu_);
-      timer_cv_.wait_for(lock, absl::ToChronoMilliseconds(settings_.escalation_interval), [&] { return timer_stop_; });
-      if (timer_stop_) return;
-    }
-    if (!rt_.serving()) continue;  // migrations not applied yet, or the database is down
-    auto n = EscalateOverdue();
-    if (!n.ok()) log::Warn("escalation pass failed", {{"error", n.status().ToString()}});
-  }
+  if (timer_) timer_->Stop();
 }
 
 }  // namespace tousu::routing

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/metrics/metrics.h"
+#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "complaints/common/v1/events.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
@@ -73,7 +74,6 @@ class RoutingService final : public rv1::RoutingService::CallbackService {
   absl::StatusOr<complaints::staff::v1::Staff> LookUpStaff(grpc::CallbackServerContext* ctx, const std::string& id);
   absl::Status CheckDepartmentExists(grpc::CallbackServerContext* ctx, const std::string& id);
   void ToProto(const AssignmentRow& row, rv1::Assignment* out) const;
-  void TimerLoop();
 
   server::ServiceRuntime& rt_;
   Classifier classifier_;
@@ -88,10 +88,7 @@ class RoutingService final : public rv1::RoutingService::CallbackService {
   metrics::CachedGauge supervisor_queue_;
   prometheus::Histogram* confidence_ = nullptr;
 
-  std::mutex timer_mu_;
-  std::condition_variable timer_cv_;
-  bool timer_stop_ = false;
-  std::thread timer_;
+  std::unique_ptr<server::PeriodicTask> timer_;
 };
 
 }  // namespace tousu::routing

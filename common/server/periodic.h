@@ -1,0 +1,45 @@
+#pragma once
+// A service's timer: one pass of work every interval on its own thread, skipped while the
+// service is not serving (migrations not applied yet, or the database down). The passes are
+// the services' deadline checks (escalations, missed solution deadlines, overdue follow-ups,
+// the month-end job); each is idempotent, so replicas may run them side by side.
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace tousu::server {
+
+class PeriodicTask {
+ public:
+  // `name` names the pass in logs ("escalation"); `ready` says whether a pass may run now.
+  PeriodicTask(std::string name, absl::Duration interval, std::function<bool()> ready,
+               std::function<absl::Status()> pass);
+  ~PeriodicTask();  // stops
+  PeriodicTask(const PeriodicTask&) = delete;
+  PeriodicTask& operator=(const PeriodicTask&) = delete;
+
+  // Starts the thread; the first pass runs one interval from now. Starting twice is a no-op.
+  void Start();
+  // Wakes the thread, lets a running pass finish and joins. Safe to call more than once.
+  void Stop();
+
+ private:
+  void Loop();
+
+  const std::string name_;
+  const absl::Duration interval_;
+  const std::function<bool()> ready_;
+  const std::function<absl::Status()> pass_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tousu::server
