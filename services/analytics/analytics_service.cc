@@ -108,8 +108,49 @@ AnalyticsService::AnalyticsService(server::ServiceRuntime& rt, Settings settings
                     "Spike alerts raised (once per month, dimension and value).", {"dimension"}),
       skipped_(rt.registry(), "tousu_analytics_events_skipped_total",
                "Events acknowledged without effect because they were malformed.",
-               {"event_type", "reason"}) {
+               {"event_type", "reason"}),
+      months_closed_(rt.registry(), "tousu_analytics_months_closed_total",
+                     "Months closed by the month-end job (spike check run, report stored).", {}) {
   for (const char* d : {"category", "project_category"}) spike_alerts_.With({d});
+  months_closed_.With({});
+}
+
+AnalyticsService::~AnalyticsService() { StopTimers(); }
+
+void AnalyticsService::StartTimers() {
+  month_end_timer_ = std::make_unique<server::PeriodicTask>(
+      "month end", settings_.month_end_check_interval, [this] { return rt_.serving(); },
+      [this] { return CloseMonthIfDue().status(); });
+  month_end_timer_->Start();
+}
+
+void AnalyticsService::StopTimers() {
+  if (month_end_timer_) month_end_timer_->Stop();
+}
+
+absl::StatusOr<std::optional<int>> AnalyticsService::CloseMonthIfDue() {
+  const int due = AddMonths(MonthOf(Now() - settings_.month_end_delay), -1);
+  bool closed = false;
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    closed = MonthClosed(tx, due);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (closed) return std::optional<int>();
+  av1::RunSpikeCheckResponse spikes;
+  if (s = CheckSpikes(due, &spikes); !s.ok()) return s;
+  av1::MonthlyReport report;
+  if (s = GenerateReport(due / 100, due % 100, &report); !s.ok()) return s;
+  s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    RecordMonthClosed(tx, due, spikes.alerts_size(), Now());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  months_closed_.With({}).Increment();
+  log::Info("month closed", {{"month", absl::StrCat(due)},
+                             {"spike_alerts", absl::StrCat(spikes.alerts_size())},
+                             {"report_bytes", absl::StrCat(report.html().size())}});
+  return std::optional<int>(due);
 }
 
 absl::Time AnalyticsService::Now() const {
@@ -241,27 +282,19 @@ absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
   const MonthFilter filter{
       .project = req.project(), .category = req.category(), .department_id = req.department_id()};
   return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+    // Unfiltered: the month's rollups. Filtered: the same rollup keys summed over the matching
+    // facts (one indexed pass), since rollups are kept per dimension, not per combination.
     Rollup tally;
-    std::vector<double> ack, solution, resolution;
-    // The single pass over the month's facts: handling times, and the counts when filtered.
-    ScanMonth(tx, month, filter, [&](const Fact& f) {
-      if (f.received_at && f.acknowledged_at && *f.acknowledged_at >= *f.received_at)
-        ack.push_back(absl::ToDoubleSeconds(*f.acknowledged_at - *f.received_at));
-      if (f.acknowledged_at && f.first_solution_at && *f.first_solution_at >= *f.acknowledged_at)
-        solution.push_back(absl::ToDoubleSeconds(*f.first_solution_at - *f.acknowledged_at));
-      if (f.received_at && f.resolved_at && *f.resolved_at >= *f.received_at)
-        resolution.push_back(absl::ToDoubleSeconds(*f.resolved_at - *f.received_at));
-      if (filter.any()) {
-        for (const auto& [k, n] : RollupOf(f, /*with_satisfaction=*/false)) tally[k] += n;
-      }
-    });
     int64_t previous = 0;
     const int prev_month = AddMonths(month, -1);
     if (filter.any()) {
+      ScanMonth(tx, month, filter, [&](const Fact& f) {
+        for (const auto& [k, n] : RollupOf(f, /*with_satisfaction=*/false)) tally[k] += n;
+      });
       for (const auto& [score, n] : SatisfactionOf(tx, month, filter)) {
         tally[{"satisfaction", absl::StrCat(score)}] += n;
       }
-      ScanMonth(tx, prev_month, filter, [&](const Fact&) { ++previous; });
+      previous = CountMonth(tx, prev_month, filter);
     } else {
       tally = LoadMonthCounts(tx, month);
       auto series = LoadSeries(tx, "total", "", prev_month, prev_month);
@@ -288,9 +321,9 @@ absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
       c->set_value(key.second);
       c->set_count(n);
     }
-    FillDurations(Summarise(std::move(ack)), out->mutable_acknowledgement_time());
-    FillDurations(Summarise(std::move(solution)), out->mutable_solution_time());
-    FillDurations(Summarise(std::move(resolution)), out->mutable_resolution_time());
+    FillDurations(SummariseRollup(tally, "ack"), out->mutable_acknowledgement_time());
+    FillDurations(SummariseRollup(tally, "solution"), out->mutable_solution_time());
+    FillDurations(SummariseRollup(tally, "resolution"), out->mutable_resolution_time());
     int64_t responses = 0, score_sum = 0;
     for (int score = 1; score <= 5; ++score) {
       const int64_t n = get("satisfaction", absl::StrCat(score));
@@ -391,6 +424,38 @@ grpc::ServerUnaryReactor* AnalyticsService::RunSpikeCheck(grpc::CallbackServerCo
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
     return CheckSpikes(req->year() * 100 + req->month(), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* AnalyticsService::CheckRollups(grpc::CallbackServerContext* ctx,
+                                                         const av1::CheckRollupsRequest* req,
+                                                         av1::CheckRollupsResponse* resp) {
+  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    const int month = req->year() * 100 + req->month();
+    return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+      resp->Clear();
+      int64_t facts = 0;
+      const Rollup recomputed = RecomputeMonth(tx, month, &facts);
+      const Rollup stored = LoadMonthCounts(tx, month);
+      resp->set_facts(facts);
+      for (const auto& [key, delta] : RollupDiff(stored, recomputed)) {
+        auto* d = resp->add_differences();
+        d->set_dimension(key.first);
+        d->set_value(key.second);
+        auto it = stored.find(key);
+        d->set_stored(it == stored.end() ? 0 : it->second);
+        d->set_from_facts(d->stored() + delta);
+      }
+      if (req->repair() && resp->differences_size() > 0) {
+        ReplaceMonthCounts(tx, month, recomputed);
+        log::Warn("rollups repaired from facts",
+                  {{"month", absl::StrCat(month)},
+                   {"differences", absl::StrCat(resp->differences_size())}});
+      }
+      resp->set_repaired(req->repair() || resp->differences_size() == 0);
+      return absl::OkStatus();
+    });
   });
 }
 

@@ -3,10 +3,13 @@
 // the other services' events (EventSink) and never reads their schemas. Rules live in domain/,
 // SQL in repository/.
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/metrics/metrics.h"
+#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/common/v1/events.pb.h"
@@ -26,12 +29,18 @@ inline constexpr char kGrpcServiceName[] = "complaints.analytics.v1.AnalyticsSer
 
 struct Settings {
   SpikePolicy spike;
+  // The month-end job closes a month this long after it ends (Asia/Shanghai), leaving time for
+  // the last day's events to arrive (MONTH_END_DELAY).
+  absl::Duration month_end_delay = absl::Hours(1);
+  // How often the job looks whether a month is due (MONTH_END_CHECK_INTERVAL).
+  absl::Duration month_end_check_interval = absl::Minutes(1);
 };
 
 class AnalyticsService final : public av1::AnalyticsService::CallbackService {
  public:
   // `rt` must outlive the service.
   AnalyticsService(server::ServiceRuntime& rt, Settings settings);
+  ~AnalyticsService() override;
 
   // Subscribes to the intake, routing, case-handling and follow-up events that move a fact.
   void RegisterEventHandlers();
@@ -54,6 +63,17 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
                                                   av1::GenerateMonthlyReportResponse*) override;
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext*, const av1::GetReportRequest*,
                                       av1::GetReportResponse*) override;
+  grpc::ServerUnaryReactor* CheckRollups(grpc::CallbackServerContext*,
+                                         const av1::CheckRollupsRequest*,
+                                         av1::CheckRollupsResponse*) override;
+
+  // The month-end job (policy §8: the monthly report and the month's spike check): once the
+  // month before the current one has been over for month_end_delay and is not closed yet, runs
+  // its spike check, generates and stores its report, and records it closed. Returns the month
+  // closed (yyyymm), or nullopt when none was due.
+  absl::StatusOr<std::optional<int>> CloseMonthIfDue();
+  void StartTimers();
+  void StopTimers();
 
   // Builds, stores (replacing) and returns the monthly report (what GenerateMonthlyReport runs).
   absl::Status GenerateReport(int year, int month, av1::MonthlyReport* out);
@@ -69,6 +89,8 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
   Settings settings_;
   metrics::CachedCounter spike_alerts_;
   metrics::CachedCounter skipped_;
+  metrics::CachedCounter months_closed_;
+  std::unique_ptr<server::PeriodicTask> month_end_timer_;
 };
 
 }  // namespace tousu::analytics

@@ -44,11 +44,28 @@ int main(int argc, char** argv) {
         absl::InvalidArgumentError(cfg.VariableName("SPIKE_MIN_COUNT") + " must be 1..1000000"));
   }
   settings.spike.min_count = *min_count;
+  auto delay = cfg.DurationOr("MONTH_END_DELAY", settings.month_end_delay);
+  if (!delay.ok()) return Fail(delay.status());
+  if (*delay < absl::ZeroDuration() || *delay > absl::Hours(24 * 7)) {
+    return Fail(
+        absl::InvalidArgumentError(cfg.VariableName("MONTH_END_DELAY") + " must be 0s..168h"));
+  }
+  settings.month_end_delay = *delay;
+  auto interval = cfg.DurationOr("MONTH_END_CHECK_INTERVAL", settings.month_end_check_interval);
+  if (!interval.ok()) return Fail(interval.status());
+  if (*interval <= absl::ZeroDuration()) {
+    return Fail(absl::InvalidArgumentError(cfg.VariableName("MONTH_END_CHECK_INTERVAL") +
+                                           " must be positive"));
+  }
+  settings.month_end_check_interval = *interval;
   if (auto s = cfg.CheckArgs(); !s.ok()) return Fail(s);
 
   analytics::AnalyticsService service(**rt, settings);
   service.RegisterEventHandlers();
   (*rt)->ServeEventSink();
   (*rt)->AddService(&service);
-  return (*rt)->RunUntilSignal();
+  service.StartTimers();
+  const int code = (*rt)->RunUntilSignal();
+  service.StopTimers();
+  return code;
 }

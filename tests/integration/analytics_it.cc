@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/events/outbox.h"
+#include "common/time/clock.h"
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
@@ -143,14 +144,27 @@ std::string Lower(const std::string& s, size_t prefix) {
   return out;
 }
 
+// Whole seconds, kept to three significant digits from 1000 s (the proto's documented precision).
+double Bucket(double seconds) {
+  auto s = static_cast<int64_t>(std::floor(seconds));
+  int64_t scale = 1;
+  while (s / scale >= 1000) scale *= 10;
+  return static_cast<double>(s / scale * scale);
+}
+
 void ExpectDurations(const std::vector<double>& v, const av1::Durations& got, const char* what) {
   SCOPED_TRACE(what);
   EXPECT_EQ(got.samples(), static_cast<int64_t>(v.size()));
-  double sum = 0;
-  for (double x : v) sum += x;
-  EXPECT_NEAR(got.mean_seconds(), v.empty() ? 0 : sum / static_cast<double>(v.size()), 1e-6);
-  EXPECT_NEAR(got.p50_seconds(), NearestRank(v, 0.5), 1e-6);
-  EXPECT_NEAR(got.p90_seconds(), NearestRank(v, 0.9), 1e-6);
+  double sum_ms = 0;
+  std::vector<double> buckets;
+  for (double x : v) {
+    sum_ms += std::floor(x * 1000 + 1e-6);
+    buckets.push_back(Bucket(x));
+  }
+  EXPECT_NEAR(got.mean_seconds(), v.empty() ? 0 : sum_ms / 1000 / static_cast<double>(v.size()),
+              1e-6);
+  EXPECT_NEAR(got.p50_seconds(), NearestRank(buckets, 0.5), 1e-6);
+  EXPECT_NEAR(got.p90_seconds(), NearestRank(buckets, 0.9), 1e-6);
 }
 
 std::map<std::string, int64_t> AsMap(const google::protobuf::RepeatedPtrField<av1::Count>& counts) {
@@ -235,6 +249,8 @@ void ExpectSummary(const std::vector<Complaint>& month, size_t previous,
 class AnalyticsIt : public ::testing::Test {
  protected:
   void SetUp() override {
+    clock_file_ = ::testing::TempDir() + "/clock_" + db_.name();
+    time::OffsetFileClock::WriteOffset(clock_file_, absl::ZeroDuration());
     auto o = db_.options(4);
     std::vector<std::string> env = {
         "TOUSU_ANALYTICS_GRPC_ADDR=127.0.0.1:0",
@@ -247,6 +263,7 @@ class AnalyticsIt : public ::testing::Test {
         "TOUSU_ANALYTICS_DRAIN=0s",
         "TOUSU_ANALYTICS_LOG_LEVEL=error",
         std::string("TOUSU_ANALYTICS_CALENDAR_FILE=") + TOUSU_CALENDAR_FILE,
+        "TOUSU_ANALYTICS_CLOCK_OFFSET_FILE=" + clock_file_,
         std::string("TOUSU_ANALYTICS_SUBSCRIPTIONS_FILE=") + TOUSU_SUBSCRIPTIONS_FILE};
     config::Config cfg("ANALYTICS", env, {});
     auto rt = server::ServiceRuntime::Create({.name = "analytics",
@@ -485,6 +502,7 @@ class AnalyticsIt : public ::testing::Test {
   std::unique_ptr<AnalyticsService> service_;
   std::unique_ptr<av1::AnalyticsService::Stub> stub_;
   std::vector<cv1::Event> delivered_;
+  std::string clock_file_;
 };
 
 TEST_F(AnalyticsIt, MonthlyFiguresFollowTheEventsAndRepeatsChangeNothing) {
@@ -736,6 +754,92 @@ TEST_F(AnalyticsIt, MonthlyReportIsGeneratedStoredAndFetched) {
     EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(absl::StartsWith(st.error_message(), "month:")) << st.error_message();
   }
+}
+
+}  // namespace
+}  // namespace tousu::analytics
+
+namespace tousu::analytics {
+namespace {
+
+TEST_F(AnalyticsIt, RollupsCheckAgainstTheFactsAndRepairAfterTampering) {
+  const std::vector<Complaint> all = MakeComplaints();
+  for (size_t i = 0; i < all.size(); ++i) DeliverAll(all[i], static_cast<int>(i));
+  auto check = [&](bool repair) {
+    av1::CheckRollupsRequest req;
+    req.set_year(2026);
+    req.set_month(3);
+    req.set_repair(repair);
+    av1::CheckRollupsResponse resp;
+    grpc::ClientContext ctx;
+    const grpc::Status s = stub_->CheckRollups(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  };
+  // Maintained as the events arrived, the rollups equal a recomputation from the facts.
+  av1::CheckRollupsResponse clean = check(false);
+  EXPECT_EQ(clean.facts(), 26);
+  EXPECT_EQ(clean.differences_size(), 0);
+  EXPECT_TRUE(clean.repaired());
+
+  // Damage two entries (one inflated, one lost) behind the service's back.
+  db_.Execute(
+      "UPDATE monthly_counts SET count = count + 5 WHERE month = 202603 AND dimension = 'total'");
+  db_.Execute(
+      "DELETE FROM monthly_counts WHERE month = 202603 AND dimension = 'resolution_ms_sum'");
+  av1::CheckRollupsResponse damaged = check(false);
+  ASSERT_EQ(damaged.differences_size(), 2);
+  std::map<std::string, std::pair<int64_t, int64_t>> diff;
+  for (const auto& d : damaged.differences()) diff[d.dimension()] = {d.stored(), d.from_facts()};
+  EXPECT_EQ(diff["total"], std::make_pair(int64_t{31}, int64_t{26}));
+  EXPECT_EQ(diff["resolution_ms_sum"].first, 0);
+  EXPECT_GT(diff["resolution_ms_sum"].second, 0);
+  EXPECT_FALSE(damaged.repaired());
+  EXPECT_EQ(Summary(2026, 3).total(), 31);  // the summary reads the (damaged) rollups
+
+  EXPECT_TRUE(check(true).repaired());
+  EXPECT_EQ(check(false).differences_size(), 0);
+  CheckAllFigures(all);
+}
+
+TEST_F(AnalyticsIt, MonthEndJobClosesTheLastMonthOnceWithItsSpikeCheckAndReport) {
+  const std::vector<Complaint> all = MakeComplaints();
+  for (size_t i = 0; i < all.size(); ++i) DeliverAll(all[i], static_cast<int>(i));
+  auto move_clock_to = [&](absl::Time t) {
+    ASSERT_TRUE(time::OffsetFileClock::WriteOffset(clock_file_, t - absl::Now()));
+    absl::SleepFor(absl::Milliseconds(120));  // the clock re-reads its file every 50 ms
+  };
+  // 00:30 on 1 April: March ended, but not an hour ago (the default delay): nothing due...
+  move_clock_to(Shanghai(2026, 4, 1, 0, 30));
+  auto closed = service_->CloseMonthIfDue();
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  // ...except February, the month before the current one of the delayed clock.
+  ASSERT_TRUE(closed->has_value());
+  EXPECT_EQ(**closed, 202602);
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM spike_alerts WHERE month = 202603"), "0");
+
+  move_clock_to(Shanghai(2026, 4, 1, 1, 30));
+  closed = service_->CloseMonthIfDue();
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  ASSERT_TRUE(closed->has_value());
+  EXPECT_EQ(**closed, 202603);
+  // March's spike (the rising project's product quality) is raised and its report stored.
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM spike_alerts WHERE month = 202603"), "2");
+  av1::GetReportRequest req;
+  req.set_year(2026);
+  req.set_month(3);
+  av1::GetReportResponse report;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetReport(&ctx, req, &report).ok());
+  EXPECT_TRUE(absl::StrContains(report.report().html(), "发现的问题与建议"));
+
+  // Once: a later pass in April closes nothing more.
+  move_clock_to(Shanghai(2026, 4, 20, 9, 0));
+  closed = service_->CloseMonthIfDue();
+  ASSERT_TRUE(closed.ok());
+  EXPECT_FALSE(closed->has_value());
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM month_end_runs"), "2");
+  EXPECT_EQ(db_.QueryScalar("SELECT spike_alerts FROM month_end_runs WHERE month = 202603"), "2");
 }
 
 }  // namespace

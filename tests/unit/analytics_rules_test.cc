@@ -86,21 +86,50 @@ TEST(Rollup, SatisfactionCountsEveryRatedCycle) {
   EXPECT_EQ(RollupOf(f, false).count({"satisfaction", "2"}), 0u);
 }
 
-TEST(Percentile, NearestRank) {
-  EXPECT_EQ(Percentile({}, 0.5), 0);
-  EXPECT_EQ(Percentile({7}, 0.9), 7);
-  std::vector<double> v;
-  for (int i = 1; i <= 10; ++i) v.push_back(i);
-  EXPECT_EQ(Percentile(v, 0.5), 5);
-  EXPECT_EQ(Percentile(v, 0.9), 9);
-  v.push_back(11);
-  EXPECT_EQ(Percentile(v, 0.5), 6);
-  EXPECT_EQ(Percentile(v, 0.9), 10);
-  const DurationStats s = Summarise({30, 10, 20});
-  EXPECT_EQ(s.samples, 3);
-  EXPECT_DOUBLE_EQ(s.mean, 20);
-  EXPECT_EQ(s.p50, 20);
-  EXPECT_EQ(s.p90, 30);
+TEST(Durations, BucketsKeepThreeSignificantDigitsFromOneThousandSeconds) {
+  EXPECT_EQ(DurationBucketSeconds(0), 0);
+  EXPECT_EQ(DurationBucketSeconds(999), 999);
+  EXPECT_EQ(DurationBucketSeconds(1000), 1000);
+  EXPECT_EQ(DurationBucketSeconds(1234), 1230);
+  EXPECT_EQ(DurationBucketSeconds(12345), 12300);
+  EXPECT_EQ(DurationBucketSeconds(172799), 172000);
+}
+
+TEST(Durations, AFactRollsUpEachKnownHandlingTime) {
+  Fact f;
+  f.month = 202603;
+  const absl::Time t0 = absl::FromUnixSeconds(1770000000);
+  f.received_at = t0;
+  f.acknowledged_at = t0 + absl::Minutes(20) + absl::Milliseconds(1500);
+  f.resolved_at = t0 - absl::Seconds(1);  // before receipt: left out
+  const Rollup r = RollupOf(f);
+  EXPECT_EQ(r.at({"ack_seconds", "1200"}), 1);
+  EXPECT_EQ(r.at({"ack_ms_sum", ""}), 1201500);
+  EXPECT_EQ(r.count({"solution_seconds", "0"}), 0u);
+  for (const auto& [key, n] : r) EXPECT_NE(key.first, "resolution_seconds");
+}
+
+TEST(Durations, NearestRankOverTheBuckets) {
+  Rollup r;
+  EXPECT_EQ(SummariseRollup(r, "ack").samples, 0);
+  // 10 samples: 1..10 s, sum 55 s.
+  for (int s = 1; s <= 10; ++s) r[{"ack_seconds", std::to_string(s)}] = 1;
+  r[{"ack_ms_sum", ""}] = 55000;
+  DurationStats st = SummariseRollup(r, "ack");
+  EXPECT_EQ(st.samples, 10);
+  EXPECT_DOUBLE_EQ(st.mean, 5.5);
+  EXPECT_EQ(st.p50, 5);
+  EXPECT_EQ(st.p90, 9);
+  // An 11th at 11 s moves both ranks (ceil(5.5) = 6, ceil(9.9) = 10).
+  r[{"ack_seconds", "11"}] = 1;
+  st = SummariseRollup(r, "ack");
+  EXPECT_EQ(st.p50, 6);
+  EXPECT_EQ(st.p90, 10);
+  // Buckets compare as numbers, not as text ("1230" > "999").
+  Rollup wide{{{"solution_seconds", "999"}, 1}, {{"solution_seconds", "1230"}, 9}};
+  EXPECT_EQ(SummariseRollup(wide, "solution").p50, 1230);
+  EXPECT_EQ(SummariseRollup(wide, "solution").p90, 1230);
+  EXPECT_EQ(SummariseRollup(wide, "ack").samples, 0);
 }
 
 TEST(Spike, ThePolicysExampleProductQualityRisingInOneProject) {

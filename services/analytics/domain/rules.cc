@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "complaints/common/v1/types.pb.h"
 
@@ -91,7 +92,31 @@ Rollup RollupOf(const Fact& f, bool with_satisfaction) {
       if (score >= 1 && score <= 5) r[{"satisfaction", absl::StrCat(score)}] += 1;
     }
   }
+  for (const auto& [name, d] : DurationsOf(f)) {
+    const int64_t ms = absl::ToInt64Milliseconds(d);
+    r[{absl::StrCat(name, "_seconds"), absl::StrCat(DurationBucketSeconds(ms / 1000))}] = 1;
+    if (ms != 0) r[{absl::StrCat(name, "_ms_sum"), ""}] = ms;
+  }
   return r;
+}
+
+std::vector<std::pair<std::string, absl::Duration>> DurationsOf(const Fact& f) {
+  std::vector<std::pair<std::string, absl::Duration>> out;
+  auto add = [&](const char* name, const std::optional<absl::Time>& from,
+                 const std::optional<absl::Time>& to) {
+    if (from && to && *to >= *from) out.emplace_back(name, *to - *from);
+  };
+  add("ack", f.received_at, f.acknowledged_at);
+  add("solution", f.acknowledged_at, f.first_solution_at);
+  add("resolution", f.received_at, f.resolved_at);
+  return out;
+}
+
+int64_t DurationBucketSeconds(int64_t seconds) {
+  if (seconds < 1000) return seconds;
+  int64_t scale = 1;
+  while (seconds / scale >= 1000) scale *= 10;
+  return seconds / scale * scale;
 }
 
 Rollup RollupDiff(const Rollup& before, const Rollup& after) {
@@ -103,25 +128,34 @@ Rollup RollupDiff(const Rollup& before, const Rollup& after) {
   return d;
 }
 
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto n = static_cast<double>(sorted.size());
-  auto rank = static_cast<size_t>(std::ceil(p * n));
-  if (rank < 1) rank = 1;
-  if (rank > sorted.size()) rank = sorted.size();
-  return sorted[rank - 1];
-}
-
-DurationStats Summarise(std::vector<double> values) {
+DurationStats SummariseRollup(const Rollup& rollup, const std::string& name) {
   DurationStats s;
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  double sum = 0;
-  for (double v : values) sum += v;
-  s.samples = static_cast<int64_t>(values.size());
-  s.mean = sum / static_cast<double>(values.size());
-  s.p50 = Percentile(values, 0.5);
-  s.p90 = Percentile(values, 0.9);
+  const std::string buckets = name + "_seconds";
+  std::vector<std::pair<int64_t, int64_t>> histogram;  // (bucket seconds, how many)
+  for (auto it = rollup.lower_bound({buckets, ""}); it != rollup.end() && it->first.first == buckets;
+       ++it) {
+    int64_t seconds = 0;
+    if (it->second <= 0 || !absl::SimpleAtoi(it->first.second, &seconds)) continue;
+    histogram.emplace_back(seconds, it->second);
+    s.samples += it->second;
+  }
+  if (s.samples == 0) return s;
+  std::sort(histogram.begin(), histogram.end());
+  auto sum = rollup.find({name + "_ms_sum", ""});
+  const int64_t sum_ms = sum == rollup.end() ? 0 : sum->second;
+  s.mean = static_cast<double>(sum_ms) / 1000.0 / static_cast<double>(s.samples);
+  auto nearest_rank = [&](double p) {
+    auto rank = static_cast<int64_t>(std::ceil(p * static_cast<double>(s.samples)));
+    rank = std::clamp<int64_t>(rank, 1, s.samples);
+    int64_t seen = 0;
+    for (const auto& [seconds, n] : histogram) {
+      seen += n;
+      if (seen >= rank) return static_cast<double>(seconds);
+    }
+    return static_cast<double>(histogram.back().first);
+  };
+  s.p50 = nearest_rank(0.5);
+  s.p90 = nearest_rank(0.9);
   return s;
 }
 

@@ -204,6 +204,58 @@ void ScanMonth(db::Transaction& tx, int month, const MonthFilter& filter,
   while (rs->next()) fn(ReadFact(*rs));
 }
 
+Rollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts) {
+  // Satisfaction first (grouped per fact), then one locking pass over the facts in key order.
+  std::map<std::string, std::map<int, int>> satisfaction;
+  auto& sat = tx.Prepare(
+      "SELECT s.number, s.cycle, s.score FROM complaint_satisfaction s"
+      " JOIN complaint_facts f ON f.number = s.number WHERE f.month = ?");
+  sat.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> srs(sat.executeQuery());
+  while (srs->next()) satisfaction[srs->getString(1)][srs->getInt(2)] = srs->getInt(3);
+
+  auto& q = tx.Prepare(std::string("SELECT ") + kFactColumns +
+                       " FROM complaint_facts WHERE month = ? ORDER BY number FOR UPDATE");
+  q.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  Rollup out;
+  *facts = 0;
+  while (rs->next()) {
+    Fact f = ReadFact(*rs);
+    if (auto it = satisfaction.find(f.number); it != satisfaction.end()) {
+      f.satisfaction = std::move(it->second);
+    }
+    for (const auto& [key, n] : RollupOf(f)) out[key] += n;
+    ++*facts;
+  }
+  return out;
+}
+
+void ReplaceMonthCounts(db::Transaction& tx, int month, const Rollup& rollup) {
+  auto& wipe = tx.Prepare("DELETE FROM monthly_counts WHERE month = ?");
+  wipe.setInt(1, month);
+  wipe.executeUpdate();
+  auto& put = tx.Prepare(
+      "INSERT INTO monthly_counts (month, dimension, value, count) VALUES (?, ?, ?, ?)");
+  for (const auto& [key, n] : rollup) {
+    if (n == 0) continue;
+    put.setInt(1, month);
+    put.setString(2, key.first);
+    put.setString(3, key.second);
+    put.setInt64(4, n);
+    put.executeUpdate();
+  }
+}
+
+int64_t CountMonth(db::Transaction& tx, int month, const MonthFilter& filter) {
+  auto& q = tx.Prepare(std::string("SELECT COUNT(*) FROM complaint_facts f WHERE f.month = ?") +
+                       kFilterSql);
+  q.setInt(1, month);
+  BindFilter(q, 2, filter);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
 std::map<int, int64_t> SatisfactionOf(db::Transaction& tx, int month, const MonthFilter& filter) {
   auto& q =
       tx.Prepare(std::string("SELECT s.score, COUNT(*) FROM complaint_satisfaction s"
@@ -286,6 +338,22 @@ std::vector<CaseRow> LoadTypicalCases(db::Transaction& tx, int month, int per_ru
     }
   }
   return out;
+}
+
+bool MonthClosed(db::Transaction& tx, int month) {
+  auto& q = tx.Prepare("SELECT 1 FROM month_end_runs WHERE month = ?");
+  q.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  return rs->next();
+}
+
+void RecordMonthClosed(db::Transaction& tx, int month, int spike_alerts, absl::Time at) {
+  auto& put = tx.Prepare(
+      "INSERT IGNORE INTO month_end_runs (month, spike_alerts, completed_at) VALUES (?, ?, ?)");
+  put.setInt(1, month);
+  put.setInt(2, spike_alerts);
+  put.setDateTime(3, db::ToSqlDateTime(at));
+  put.executeUpdate();
 }
 
 void SaveReport(db::Transaction& tx, const ReportRow& r) {

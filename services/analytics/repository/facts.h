@@ -37,6 +37,14 @@ struct MonthFilter {
 // One pass over the month's facts matching the filter (satisfaction not loaded).
 void ScanMonth(db::Transaction& tx, int month, const MonthFilter& filter,
                const std::function<void(const Fact&)>& fn);
+// The month's rollup recomputed from its facts and their satisfaction (one pass), locking the
+// facts so no event moves them until the transaction ends; `facts` gets how many were read.
+Rollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts);
+// Replaces every stored rollup entry of the month by `rollup`.
+void ReplaceMonthCounts(db::Transaction& tx, int month, const Rollup& rollup);
+
+// How many of the month's facts match the filter.
+int64_t CountMonth(db::Transaction& tx, int month, const MonthFilter& filter);
 // score -> ratings of the month's facts matching the filter.
 std::map<int, int64_t> SatisfactionOf(db::Transaction& tx, int month, const MonthFilter& filter);
 
@@ -60,6 +68,11 @@ struct CaseRow {
   std::string reason;
 };
 std::vector<CaseRow> LoadTypicalCases(db::Transaction& tx, int month, int per_rule);
+
+// Whether the month-end job has closed `month`.
+bool MonthClosed(db::Transaction& tx, int month);
+// Records that the month-end job closed `month` (once; a second record is ignored).
+void RecordMonthClosed(db::Transaction& tx, int month, int spike_alerts, absl::Time at);
 
 struct ReportRow {
   int month = 0;
