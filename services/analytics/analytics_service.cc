@@ -282,12 +282,13 @@ absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
   const MonthFilter filter{
       .project = req.project(), .category = req.category(), .department_id = req.department_id()};
   return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
-    // Unfiltered: the month's rollups. Filtered: the same rollup keys summed over the matching
-    // facts (one indexed pass), since rollups are kept per dimension, not per combination.
+    // No filter or one: the rollups of that scope. Two or more: the same rollup keys summed
+    // over the matching facts (one indexed pass), since scopes are not kept per combination.
     Rollup tally;
     int64_t previous = 0;
     const int prev_month = AddMonths(month, -1);
-    if (filter.any()) {
+    const std::optional<std::string> scope = filter.scope();
+    if (!scope) {
       ScanMonth(tx, month, filter, [&](const Fact& f) {
         for (const auto& [k, n] : RollupOf(f, /*with_satisfaction=*/false)) tally[k] += n;
       });
@@ -296,8 +297,8 @@ absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
       }
       previous = CountMonth(tx, prev_month, filter);
     } else {
-      tally = LoadMonthCounts(tx, month);
-      auto series = LoadSeries(tx, "total", "", prev_month, prev_month);
+      tally = LoadMonthCounts(tx, month, *scope);
+      auto series = LoadSeries(tx, "total", "", prev_month, prev_month, *scope);
       if (auto it = series.find(prev_month); it != series.end()) previous = it->second;
     }
 
@@ -436,16 +437,22 @@ grpc::ServerUnaryReactor* AnalyticsService::CheckRollups(grpc::CallbackServerCon
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       resp->Clear();
       int64_t facts = 0;
-      const Rollup recomputed = RecomputeMonth(tx, month, &facts);
-      const Rollup stored = LoadMonthCounts(tx, month);
+      const ScopedRollup recomputed = RecomputeMonth(tx, month, &facts);
+      const ScopedRollup stored = LoadAllMonthCounts(tx, month);
       resp->set_facts(facts);
-      for (const auto& [key, delta] : RollupDiff(stored, recomputed)) {
-        auto* d = resp->add_differences();
-        d->set_dimension(key.first);
-        d->set_value(key.second);
-        auto it = stored.find(key);
-        d->set_stored(it == stored.end() ? 0 : it->second);
-        d->set_from_facts(d->stored() + delta);
+      for (const auto& [scope, diff] : ScopedRollupDiff(stored, recomputed)) {
+        const auto in_scope = stored.find(scope);
+        for (const auto& [key, delta] : diff) {
+          auto* d = resp->add_differences();
+          d->set_scope(scope);
+          d->set_dimension(key.first);
+          d->set_value(key.second);
+          if (in_scope != stored.end()) {
+            auto it = in_scope->second.find(key);
+            if (it != in_scope->second.end()) d->set_stored(it->second);
+          }
+          d->set_from_facts(d->stored() + delta);
+        }
       }
       if (req->repair() && resp->differences_size() > 0) {
         ReplaceMonthCounts(tx, month, recomputed);

@@ -488,6 +488,17 @@ class AnalyticsIt : public ::testing::Test {
       ExpectSummary(of(202603, keep), of(202602, keep).size(), Summary(2026, 3, kRising));
     }
     {
+      SCOPED_TRACE("category filter");
+      auto keep = [](const Complaint& c) { return c.category == cv1::CATEGORY_PRODUCT_QUALITY; };
+      ExpectSummary(of(202603, keep), of(202602, keep).size(),
+                    Summary(2026, 3, "", cv1::CATEGORY_PRODUCT_QUALITY));
+    }
+    {
+      SCOPED_TRACE("department filter");
+      auto keep = [](const Complaint& c) { return c.department == "property"; };
+      ExpectSummary(of(202603, keep), of(202602, keep).size(), Summary(2026, 3, "", 0, "property"));
+    }
+    {
       SCOPED_TRACE("category and department filter");
       auto keep = [](const Complaint& c) {
         return c.category == cv1::CATEGORY_PROPERTY_SERVICE && c.department == "property";
@@ -784,13 +795,18 @@ TEST_F(AnalyticsIt, RollupsCheckAgainstTheFactsAndRepairAfterTampering) {
 
   // Damage two entries (one inflated, one lost) behind the service's back.
   db_.Execute(
-      "UPDATE monthly_counts SET count = count + 5 WHERE month = 202603 AND dimension = 'total'");
+      "UPDATE monthly_counts SET count = count + 5"
+      " WHERE month = 202603 AND scope = '' AND dimension = 'total'");
   db_.Execute(
-      "DELETE FROM monthly_counts WHERE month = 202603 AND dimension = 'resolution_ms_sum'");
+      "DELETE FROM monthly_counts"
+      " WHERE month = 202603 AND scope = '' AND dimension = 'resolution_ms_sum'");
   av1::CheckRollupsResponse damaged = check(false);
   ASSERT_EQ(damaged.differences_size(), 2);
   std::map<std::string, std::pair<int64_t, int64_t>> diff;
-  for (const auto& d : damaged.differences()) diff[d.dimension()] = {d.stored(), d.from_facts()};
+  for (const auto& d : damaged.differences()) {
+    EXPECT_EQ(d.scope(), "");
+    diff[d.dimension()] = {d.stored(), d.from_facts()};
+  }
   EXPECT_EQ(diff["total"], std::make_pair(int64_t{31}, int64_t{26}));
   EXPECT_EQ(diff["resolution_ms_sum"].first, 0);
   EXPECT_GT(diff["resolution_ms_sum"].second, 0);

@@ -86,6 +86,30 @@ TEST(Rollup, SatisfactionCountsEveryRatedCycle) {
   EXPECT_EQ(RollupOf(f, false).count({"satisfaction", "2"}), 0u);
 }
 
+TEST(Scopes, AFactCountsInTheWholeMonthAndInEachOfItsOwnValues) {
+  Fact f;
+  f.month = 202603;
+  f.project = "翠湖花园";
+  f.category = 1;  // product quality
+  const ScopedRollup before = ScopedRollupOf(f);
+  EXPECT_EQ(before.size(), 3u);  // "", project, category; no department yet
+  EXPECT_EQ(before.at("project:翠湖花园").at({"total", ""}), 1);
+  EXPECT_EQ(before.at("category:product_quality").at({"department", "unassigned"}), 1);
+  EXPECT_EQ(before.count("department:"), 0u);
+
+  Fact routed = f;
+  routed.department_id = "engineering";
+  const ScopedRollup diff = ScopedRollupDiff(before, ScopedRollupOf(routed));
+  // Every existing scope moves unassigned -> engineering; the new department scope gets it all.
+  EXPECT_EQ(diff.at("").at({"department", "unassigned"}), -1);
+  EXPECT_EQ(diff.at("").at({"department", "engineering"}), 1);
+  EXPECT_EQ(diff.at("project:翠湖花园").size(), 2u);
+  EXPECT_EQ(diff.at("department:engineering").at({"total", ""}), 1);
+  EXPECT_TRUE(ScopedRollupDiff(before, before).empty());
+  Fact unknown_month;
+  EXPECT_TRUE(ScopedRollupOf(unknown_month).empty());
+}
+
 TEST(Durations, BucketsKeepThreeSignificantDigitsFromOneThousandSeconds) {
   EXPECT_EQ(DurationBucketSeconds(0), 0);
   EXPECT_EQ(DurationBucketSeconds(999), 999);

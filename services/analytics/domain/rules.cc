@@ -100,6 +100,39 @@ Rollup RollupOf(const Fact& f, bool with_satisfaction) {
   return r;
 }
 
+std::string ProjectScope(const std::string& project) { return "project:" + project; }
+std::string CategoryScope(int category) { return "category:" + CategoryName(category); }
+std::string DepartmentScope(const std::string& department_id) {
+  return "department:" + department_id;
+}
+
+ScopedRollup ScopedRollupOf(const Fact& f) {
+  ScopedRollup out;
+  Rollup r = RollupOf(f);
+  if (r.empty()) return out;
+  if (!f.project.empty()) out[ProjectScope(f.project)] = r;
+  if (f.category != 0) out[CategoryScope(f.category)] = r;
+  if (!f.department_id.empty()) out[DepartmentScope(f.department_id)] = r;
+  out[""] = std::move(r);
+  return out;
+}
+
+ScopedRollup ScopedRollupDiff(const ScopedRollup& before, const ScopedRollup& after) {
+  ScopedRollup out;
+  static const Rollup kEmpty;
+  auto diff = [&](const std::string& scope) {
+    auto b = before.find(scope), a = after.find(scope);
+    Rollup d = RollupDiff(b == before.end() ? kEmpty : b->second,
+                          a == after.end() ? kEmpty : a->second);
+    if (!d.empty()) out[scope] = std::move(d);
+  };
+  for (const auto& [scope, r] : before) diff(scope);
+  for (const auto& [scope, r] : after) {
+    if (!before.count(scope)) diff(scope);
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, absl::Duration>> DurationsOf(const Fact& f) {
   std::vector<std::pair<std::string, absl::Duration>> out;
   auto add = [&](const char* name, const std::optional<absl::Time>& from,

@@ -57,6 +57,19 @@ Rollup RollupOf(const Fact& f, bool with_satisfaction = true);
 Rollup RollupDiff(const Rollup& before, const Rollup& after);
 std::string ProjectCategory(const std::string& project, int category);
 
+// Rollups are kept per scope: the whole month ("") and each single filter a summary may take
+// (a project, a category, a department), so a summary of one project reads rollups, not facts.
+// scope -> its rollup.
+using ScopedRollup = std::map<std::string, Rollup>;
+std::string ProjectScope(const std::string& project);   // "project:<name>"
+std::string CategoryScope(int category);                // "category:<name>"
+std::string DepartmentScope(const std::string& department_id);  // "department:<id>"
+// The fact's rollup under "" and under each scope of a value it has (an empty project, an
+// unspecified category or an unassigned department has no scope of its own).
+ScopedRollup ScopedRollupOf(const Fact& f);
+// new - old per scope, without zero entries or empty scopes.
+ScopedRollup ScopedRollupDiff(const ScopedRollup& before, const ScopedRollup& after);
+
 // The handling times a complaint knows, by rollup name: "ack" received -> acknowledged,
 // "solution" acknowledged -> first solution proposed, "resolution" received -> (last) resolved.
 // A time whose end is before its start (clock trouble upstream) is left out.

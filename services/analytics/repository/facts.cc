@@ -58,6 +58,30 @@ int BindFilter(sql::PreparedStatement& ps, int first, const MonthFilter& filter)
   return i;
 }
 
+// Adds sign * each count to the month's stored rollups in one statement; the rows are locked in
+// key order (the map's), the same order in every transaction, so concurrent events queue
+// rather than deadlock on the hot whole-month rows.
+void BumpMonthCounts(db::Transaction& tx, int month, const ScopedRollup& delta, int sign) {
+  size_t rows = 0;
+  for (const auto& [scope, r] : delta) rows += r.size();
+  if (rows == 0) return;
+  std::string sql = "INSERT INTO monthly_counts (month, scope, dimension, value, count) VALUES ";
+  for (size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+  sql += " ON DUPLICATE KEY UPDATE count = count + VALUES(count)";
+  auto& bump = tx.Prepare(sql);
+  int i = 1;
+  for (const auto& [scope, r] : delta) {
+    for (const auto& [key, n] : r) {
+      bump.setInt(i++, month);
+      bump.setString(i++, scope);
+      bump.setString(i++, key.first);
+      bump.setString(i++, key.second);
+      bump.setInt64(i++, sign * n);
+    }
+  }
+  bump.executeUpdate();
+}
+
 }  // namespace
 
 Fact LockFact(db::Transaction& tx, const std::string& number) {
@@ -124,31 +148,21 @@ void SaveFact(db::Transaction& tx, const Fact& before, const Fact& after, absl::
   }
 
   // Removed contributions count against the old month, added ones for the new.
-  const Rollup old_rollup = RollupOf(before), new_rollup = RollupOf(after);
-  auto apply = [&](int month, const RollupKey& key, int64_t delta) {
-    auto& bump = tx.Prepare(
-        "INSERT INTO monthly_counts (month, dimension, value, count) VALUES (?, ?, ?, ?)"
-        " ON DUPLICATE KEY UPDATE count = count + VALUES(count)");
-    bump.setInt(1, month);
-    bump.setString(2, key.first);
-    bump.setString(3, key.second);
-    bump.setInt64(4, delta);
-    bump.executeUpdate();
-  };
+  const ScopedRollup old_rollup = ScopedRollupOf(before), new_rollup = ScopedRollupOf(after);
   if (before.month == after.month) {
-    for (const auto& [key, delta] : RollupDiff(old_rollup, new_rollup)) {
-      apply(*after.month, key, delta);
-    }
+    if (after.month) BumpMonthCounts(tx, *after.month, ScopedRollupDiff(old_rollup, new_rollup), 1);
   } else {
-    for (const auto& [key, n] : old_rollup) apply(*before.month, key, -n);
-    for (const auto& [key, n] : new_rollup) apply(*after.month, key, n);
+    if (before.month) BumpMonthCounts(tx, *before.month, old_rollup, -1);
+    if (after.month) BumpMonthCounts(tx, *after.month, new_rollup, 1);
   }
 }
 
-Rollup LoadMonthCounts(db::Transaction& tx, int month) {
+Rollup LoadMonthCounts(db::Transaction& tx, int month, const std::string& scope) {
   auto& q = tx.Prepare(
-      "SELECT dimension, value, count FROM monthly_counts WHERE month = ? AND count <> 0");
+      "SELECT dimension, value, count FROM monthly_counts WHERE month = ? AND scope = ?"
+      " AND count <> 0");
   q.setInt(1, month);
+  q.setString(2, scope);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
   Rollup r;
   while (rs->next())
@@ -156,15 +170,30 @@ Rollup LoadMonthCounts(db::Transaction& tx, int month) {
   return r;
 }
 
-std::map<int, int64_t> LoadSeries(db::Transaction& tx, const std::string& dimension,
-                                  const std::string& value, int from, int to) {
+ScopedRollup LoadAllMonthCounts(db::Transaction& tx, int month) {
   auto& q = tx.Prepare(
-      "SELECT month, count FROM monthly_counts WHERE dimension = ? AND value = ?"
+      "SELECT scope, dimension, value, count FROM monthly_counts WHERE month = ? AND count <> 0");
+  q.setInt(1, month);
+  std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+  ScopedRollup r;
+  while (rs->next()) {
+    r[rs->getString(1)][{std::string(rs->getString(2)), std::string(rs->getString(3))}] =
+        rs->getInt64(4);
+  }
+  return r;
+}
+
+std::map<int, int64_t> LoadSeries(db::Transaction& tx, const std::string& dimension,
+                                  const std::string& value, int from, int to,
+                                  const std::string& scope) {
+  auto& q = tx.Prepare(
+      "SELECT month, count FROM monthly_counts WHERE scope = ? AND dimension = ? AND value = ?"
       " AND month BETWEEN ? AND ?");
-  q.setString(1, dimension);
-  q.setString(2, value);
-  q.setInt(3, from);
-  q.setInt(4, to);
+  q.setString(1, scope);
+  q.setString(2, dimension);
+  q.setString(3, value);
+  q.setInt(4, from);
+  q.setInt(5, to);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
   std::map<int, int64_t> out;
   while (rs->next()) out[rs->getInt(1)] = rs->getInt64(2);
@@ -174,8 +203,8 @@ std::map<int, int64_t> LoadSeries(db::Transaction& tx, const std::string& dimens
 std::vector<std::pair<std::string, int64_t>> LoadDimension(db::Transaction& tx, int month,
                                                            const std::string& dimension) {
   auto& q = tx.Prepare(
-      "SELECT value, count FROM monthly_counts WHERE month = ? AND dimension = ? AND count > 0"
-      " ORDER BY value");
+      "SELECT value, count FROM monthly_counts WHERE month = ? AND scope = '' AND dimension = ?"
+      " AND count > 0 ORDER BY value");
   q.setInt(1, month);
   q.setString(2, dimension);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
@@ -204,7 +233,7 @@ void ScanMonth(db::Transaction& tx, int month, const MonthFilter& filter,
   while (rs->next()) fn(ReadFact(*rs));
 }
 
-Rollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts) {
+ScopedRollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts) {
   // Satisfaction first (grouped per fact), then one locking pass over the facts in key order.
   std::map<std::string, std::map<int, int>> satisfaction;
   auto& sat = tx.Prepare(
@@ -218,33 +247,50 @@ Rollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts) {
                        " FROM complaint_facts WHERE month = ? ORDER BY number FOR UPDATE");
   q.setInt(1, month);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-  Rollup out;
+  ScopedRollup out;
   *facts = 0;
   while (rs->next()) {
     Fact f = ReadFact(*rs);
     if (auto it = satisfaction.find(f.number); it != satisfaction.end()) {
       f.satisfaction = std::move(it->second);
     }
-    for (const auto& [key, n] : RollupOf(f)) out[key] += n;
+    for (const auto& [scope, r] : ScopedRollupOf(f)) {
+      Rollup& into = out[scope];
+      for (const auto& [key, n] : r) into[key] += n;
+    }
     ++*facts;
   }
   return out;
 }
 
-void ReplaceMonthCounts(db::Transaction& tx, int month, const Rollup& rollup) {
+void ReplaceMonthCounts(db::Transaction& tx, int month, const ScopedRollup& rollup) {
   auto& wipe = tx.Prepare("DELETE FROM monthly_counts WHERE month = ?");
   wipe.setInt(1, month);
   wipe.executeUpdate();
-  auto& put = tx.Prepare(
-      "INSERT INTO monthly_counts (month, dimension, value, count) VALUES (?, ?, ?, ?)");
-  for (const auto& [key, n] : rollup) {
-    if (n == 0) continue;
-    put.setInt(1, month);
-    put.setString(2, key.first);
-    put.setString(3, key.second);
-    put.setInt64(4, n);
-    put.executeUpdate();
+  // In slices, so no statement grows past the server's placeholder limit.
+  ScopedRollup slice;
+  size_t rows = 0;
+  for (const auto& [scope, r] : rollup) {
+    for (const auto& [key, n] : r) {
+      if (n == 0) continue;
+      slice[scope][key] = n;
+      if (++rows == 500) {
+        BumpMonthCounts(tx, month, slice, 1);
+        slice.clear();
+        rows = 0;
+      }
+    }
   }
+  BumpMonthCounts(tx, month, slice, 1);
+}
+
+std::optional<std::string> MonthFilter::scope() const {
+  const int set = !project.empty() + (category != 0) + !department_id.empty();
+  if (set == 0) return std::string();
+  if (set > 1) return std::nullopt;
+  if (!project.empty()) return ProjectScope(project);
+  if (category != 0) return CategoryScope(category);
+  return DepartmentScope(department_id);
 }
 
 int64_t CountMonth(db::Transaction& tx, int month, const MonthFilter& filter) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,15 @@ Fact LockFact(db::Transaction& tx, const std::string& number);
 // Writes `after` and moves the monthly counts from what `before` contributed to what `after` does.
 void SaveFact(db::Transaction& tx, const Fact& before, const Fact& after, absl::Time now);
 
-// Every (dimension, value) count of a month.
-Rollup LoadMonthCounts(db::Transaction& tx, int month);
+// Every (dimension, value) count of a month in one scope ("" = the whole month).
+Rollup LoadMonthCounts(db::Transaction& tx, int month, const std::string& scope = "");
+// Every stored count of a month, in every scope.
+ScopedRollup LoadAllMonthCounts(db::Transaction& tx, int month);
 // Counts of one (dimension, value) for months in [from, to]; months without a row are absent.
 std::map<int, int64_t> LoadSeries(db::Transaction& tx, const std::string& dimension,
-                                  const std::string& value, int from, int to);
-// (value, count) of one dimension in a month.
+                                  const std::string& value, int from, int to,
+                                  const std::string& scope = "");
+// (value, count) of one dimension in a month (whole-month scope).
 std::vector<std::pair<std::string, int64_t>> LoadDimension(db::Transaction& tx, int month,
                                                            const std::string& dimension);
 
@@ -33,15 +37,18 @@ struct MonthFilter {
   int category = 0;
   std::string department_id;
   bool any() const { return !project.empty() || category != 0 || !department_id.empty(); }
+  // The rollup scope answering this filter: "" for none, the one filter's scope when exactly one
+  // is set, nullopt when two or more are (those scan the matching facts).
+  std::optional<std::string> scope() const;
 };
 // One pass over the month's facts matching the filter (satisfaction not loaded).
 void ScanMonth(db::Transaction& tx, int month, const MonthFilter& filter,
                const std::function<void(const Fact&)>& fn);
 // The month's rollup recomputed from its facts and their satisfaction (one pass), locking the
 // facts so no event moves them until the transaction ends; `facts` gets how many were read.
-Rollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts);
-// Replaces every stored rollup entry of the month by `rollup`.
-void ReplaceMonthCounts(db::Transaction& tx, int month, const Rollup& rollup);
+ScopedRollup RecomputeMonth(db::Transaction& tx, int month, int64_t* facts);
+// Replaces every stored rollup entry of the month, in every scope, by `rollup`.
+void ReplaceMonthCounts(db::Transaction& tx, int month, const ScopedRollup& rollup);
 
 // How many of the month's facts match the filter.
 int64_t CountMonth(db::Transaction& tx, int month, const MonthFilter& filter);
