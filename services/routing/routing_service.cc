@@ -114,7 +114,10 @@ absl::Status RoutingService::OnComplaintReceived(db::Transaction& tx, const cv1:
     row.state = rv1::ASSIGNMENT_STATE_ROUTED;
     row.department_id = d.department_id;
     row.routed_at = now;
-    row.ack_due = AckDue(now, settings_.policy);
+    // The hour runs from receipt: a late delivery (routing down, a relay backlog) must not push
+    // the customer's deadline back. Re-routes after a rejection count from their own time.
+    const bool receipt_known = received.has_received_at() && row.received_at <= now;
+    row.ack_due = AckDue(receipt_known ? row.received_at : now, settings_.policy);
   }
   if (!InsertAssignment(tx, row)) return absl::OkStatus();
   AddHop(tx, row.number,

@@ -152,7 +152,8 @@ class RoutingIt : public ::testing::Test {
   // Delivers a ComplaintReceived to routing's EventSink, as intake's relay would.
   void Receive(const std::string& number, const std::string& description,
                cv1::Category staff_category = cv1::CATEGORY_UNSPECIFIED,
-               cv1::Severity severity = cv1::SEVERITY_MEDIUM, std::string event_id = "") {
+               cv1::Severity severity = cv1::SEVERITY_MEDIUM, std::string event_id = "",
+               absl::Time received_at = absl::Now()) {
     complaints::intake::v1::ComplaintReceived received;
     received.set_number(number);
     received.set_channel(cv1::CHANNEL_APP);
@@ -161,7 +162,7 @@ class RoutingIt : public ::testing::Test {
     received.set_staff_category(staff_category);
     received.set_project("翠湖花园");
     received.set_description(description);
-    received.mutable_received_at()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+    received.mutable_received_at()->set_seconds(absl::ToUnixSeconds(received_at));
     cv1::Event e;
     e.set_event_id(event_id.empty() ? events::NewEventId() : event_id);
     e.set_event_type("ComplaintReceived");
@@ -235,6 +236,16 @@ TEST_F(RoutingIt, AClearComplaintIsRoutedToItsDepartmentWithAOneHourDeadline) {
   EXPECT_EQ(Outbox("TS-202611-000001", "ComplaintRouted"), "1");
   ASSERT_EQ(a.hops_size(), 1);
   EXPECT_EQ(a.hops(0).action(), "routed");
+}
+
+TEST_F(RoutingIt, TheHourRunsFromReceiptEvenWhenTheEventArrivesLate) {
+  // Intake received it 40 minutes ago; the event reaches routing only now (a relay backlog).
+  const absl::Time received = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())) -
+                              absl::Minutes(40);
+  Receive("TS-202611-000009", kLeak, cv1::CATEGORY_UNSPECIFIED, cv1::SEVERITY_MEDIUM, "",
+          received);
+  const auto a = Get("TS-202611-000009");
+  EXPECT_EQ(absl::FromUnixSeconds(a.ack_due().seconds()), received + absl::Hours(1));
 }
 
 TEST_F(RoutingIt, TheCategoryStaffChoseIsUsedAsIs) {
