@@ -32,6 +32,8 @@ class Stack {
   ServiceProcess& service(const std::string& name);
   // Moves every service's clock to wall clock + offset.
   void SetClockOffset(absl::Duration offset);
+  // The offset file every service's clock reads (for tools that move time themselves).
+  const std::string& clock_file() const { return clock_file_; }
 
  private:
   std::vector<std::unique_ptr<ServiceProcess>> services_;

@@ -8,6 +8,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
@@ -1098,6 +1101,55 @@ class FakeFollowUp final : public fv1::FollowUpService::Service {
   std::vector<fv1::ListDueTasksRequest> tasks;
 };
 
+// The analytics service as far as the analytics verbs need it: answers from canned figures and
+// remembers what it was asked.
+class FakeAnalytics final : public complaints::analytics::v1::AnalyticsService::Service {
+ public:
+  using Summary = complaints::analytics::v1::GetMonthlySummaryRequest;
+  grpc::Status GetMonthlySummary(grpc::ServerContext*, const Summary* req,
+                                 complaints::analytics::v1::GetMonthlySummaryResponse* resp) override {
+    std::lock_guard lock(mu);
+    summaries.push_back(*req);
+    auto* s = resp->mutable_summary();
+    s->set_year(req->year());
+    s->set_month(req->month());
+    s->set_total(40);
+    s->set_previous_month_total(32);
+    s->set_total_change(8);
+    s->set_total_change_percent(25);
+    auto* c = s->add_by_category();
+    c->set_value("product_quality");
+    c->set_count(30);
+    s->mutable_acknowledgement_time()->set_samples(40);
+    s->mutable_acknowledgement_time()->set_mean_seconds(1800);
+    s->mutable_acknowledgement_time()->set_p50_seconds(1500);
+    s->mutable_acknowledgement_time()->set_p90_seconds(5400);
+    s->mutable_acknowledgement_sla()->set_met(36);
+    s->mutable_acknowledgement_sla()->set_missed(4);
+    s->mutable_acknowledgement_sla()->set_rate(0.9);
+    return grpc::Status::OK;
+  }
+  grpc::Status GenerateMonthlyReport(
+      grpc::ServerContext*, const complaints::analytics::v1::GenerateMonthlyReportRequest* req,
+      complaints::analytics::v1::GenerateMonthlyReportResponse* resp) override {
+    std::lock_guard lock(mu);
+    ++generated;
+    resp->mutable_report()->set_year(req->year());
+    resp->mutable_report()->set_month(req->month());
+    resp->mutable_report()->set_html("<html>月度投诉分析报告</html>");
+    resp->mutable_report()->set_json("{\"total\":40}");
+    resp->mutable_report()->mutable_generated_at()->set_seconds(1796000000);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetReport(grpc::ServerContext*, const complaints::analytics::v1::GetReportRequest*,
+                         complaints::analytics::v1::GetReportResponse*) override {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no report of 2026-10 is stored");
+  }
+  std::mutex mu;
+  std::vector<Summary> summaries;
+  int generated = 0;
+};
+
 class CommandLineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -1108,6 +1160,7 @@ class CommandLineTest : public ::testing::Test {
     builder.RegisterService(&staff_);
     builder.RegisterService(&case_);
     builder.RegisterService(&followup_);
+    builder.RegisterService(&analytics_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     address_ = absl::StrCat("127.0.0.1:", port_);
@@ -1125,6 +1178,7 @@ class CommandLineTest : public ::testing::Test {
     vars_["TOUSU_CTL_STAFF_ADDR"] = address_;
     vars_["TOUSU_CTL_CASE_ADDR"] = address_;
     vars_["TOUSU_CTL_FOLLOWUP_ADDR"] = address_;
+    vars_["TOUSU_CTL_ANALYTICS_ADDR"] = address_;
   }
   void TearDown() override {
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
@@ -1173,6 +1227,7 @@ class CommandLineTest : public ::testing::Test {
   FakeStaff staff_;
   FakeCase case_;
   FakeFollowUp followup_;
+  FakeAnalytics analytics_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;
@@ -1789,6 +1844,62 @@ TEST(RequestIdTest, FreshUuids) {
   EXPECT_THAT(a, ::testing::MatchesRegex(
                      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_NE(a, NewRequestId());
+}
+
+}  // namespace
+}  // namespace tousu::ctl
+
+namespace tousu::ctl {
+namespace {
+
+TEST_F(CommandLineTest, AnalyticsSummarySendsTheFiltersAndPrintsTheFigures) {
+  Result r = RunCli({"analytics", "summary", "--year", "2026", "--month", "11", "--project",
+                     "翠湖花园", "--category", "product-quality", "--department", "Engineering"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(analytics_.summaries.size(), 1u);
+  const auto& req = analytics_.summaries[0];
+  EXPECT_EQ(req.year(), 2026);
+  EXPECT_EQ(req.month(), 11);
+  EXPECT_EQ(req.project(), "翠湖花园");
+  EXPECT_EQ(req.category(), complaints::common::v1::CATEGORY_PRODUCT_QUALITY);
+  EXPECT_EQ(req.department_id(), "engineering");
+  EXPECT_THAT(r.out, ::testing::HasSubstr("2026-11: 40 complaints (+8, +25.0% on the month before)"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("product_quality"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("90.0%"));  // acknowledgement SLA
+  EXPECT_THAT(r.out, ::testing::HasSubstr("30 min"));  // mean acknowledgement time
+
+  Result missing = RunCli({"analytics", "summary", "--year", "2026"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, ::testing::HasSubstr("--month"));
+  EXPECT_EQ(analytics_.summaries.size(), 1u);
+}
+
+TEST_F(CommandLineTest, AnalyticsReportWritesTheFileOrSaysHowToMakeOne) {
+  const std::string path = ::testing::TempDir() + "/tousuctl-report.html";
+  std::remove(path.c_str());
+  Result stored = RunCli({"analytics", "report", "--year", "2026", "--month", "10", "--out", path});
+  EXPECT_EQ(stored.code, 1);
+  EXPECT_THAT(stored.err, ::testing::HasSubstr("NOT_FOUND"));
+  EXPECT_THAT(stored.err, ::testing::HasSubstr("--generate"));
+  EXPECT_FALSE(std::ifstream(path).good());
+
+  Result made = RunCli(
+      {"analytics", "report", "--year", "2026", "--month", "10", "--generate", "--out", path});
+  ASSERT_EQ(made.code, 0) << made.err;
+  EXPECT_EQ(analytics_.generated, 1);
+  std::ifstream in(path);
+  std::stringstream body;
+  body << in.rdbuf();
+  EXPECT_EQ(body.str(), "<html>月度投诉分析报告</html>");
+  EXPECT_THAT(made.out, ::testing::HasSubstr("Wrote the 2026-10 report (html"));
+
+  Result json = RunCli({"analytics", "report", "--year", "2026", "--month", "10", "--generate",
+                        "--format", "json", "--out", path});
+  ASSERT_EQ(json.code, 0) << json.err;
+  std::ifstream again(path);
+  std::stringstream json_body;
+  json_body << again.rdbuf();
+  EXPECT_EQ(json_body.str(), "{\"total\":40}");
 }
 
 }  // namespace

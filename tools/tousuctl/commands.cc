@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -15,16 +18,22 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "common/client/channel.h"
+#include "common/time/proto_time.h"
+#include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
+#include "tools/simulate/driver.h"
+#include "tools/simulate/plan.h"
 #include "tools/tousuctl/args.h"
 #include "tools/tousuctl/enums.h"
 #include "tools/tousuctl/json.h"
 #include "tools/tousuctl/render.h"
+#include "tools/tousuctl/render_analytics.h"
 #include "tools/tousuctl/strings.h"
 #include "tools/tousuctl/table.h"
 #include "tools/tousuctl/time_text.h"
@@ -32,6 +41,7 @@
 namespace tousu::ctl {
 namespace {
 
+namespace av1 = complaints::analytics::v1;
 namespace chv1 = complaints::casehandling::v1;
 namespace cv1 = complaints::common::v1;
 namespace fv1 = complaints::followup::v1;
@@ -44,6 +54,7 @@ constexpr char kDefaultIntake[] = "127.0.0.1:7101";
 constexpr char kDefaultRouting[] = "127.0.0.1:7102";
 constexpr char kDefaultCase[] = "127.0.0.1:7103";
 constexpr char kDefaultFollowUp[] = "127.0.0.1:7104";
+constexpr char kDefaultAnalytics[] = "127.0.0.1:7105";
 constexpr char kDefaultStaff[] = "127.0.0.1:7106";
 constexpr size_t kAny = std::numeric_limits<size_t>::max();
 // --all stops after this many pages (200 per page at most): a guard against a server that
@@ -56,6 +67,7 @@ struct Options {
   std::string staff;
   std::string case_handling;
   std::string followup;
+  std::string analytics;
   absl::Duration timeout = absl::Seconds(5);
   bool json = false;
   bool show_personal_data = false;
@@ -107,6 +119,10 @@ std::vector<FlagSpec> GlobalFlags() {
        .value_name = "HOST:PORT",
        .help = absl::StrCat("follow-up service (env TOUSU_CTL_FOLLOWUP_ADDR, default ",
                             kDefaultFollowUp, ")")},
+      {.name = "analytics",
+       .value_name = "HOST:PORT",
+       .help = absl::StrCat("analytics service (env TOUSU_CTL_ANALYTICS_ADDR, default ",
+                            kDefaultAnalytics, ")")},
       {.name = "staff",
        .value_name = "HOST:PORT",
        .help = absl::StrCat("staff-assessment service (env TOUSU_CTL_STAFF_ADDR, default ",
@@ -1113,6 +1129,263 @@ int RunTasks(Call& c) {
   return Emit(c, response, [&] { return RenderDueTasks(response, c.env.now()); });
 }
 
+// --- Simulation ---------------------------------------------------------------------------------
+
+constexpr char kDefaultCalendar[] = "deploy/calendar/cn-business-calendar.txt";
+
+int RunSimulate(Call& c) {
+  simulate::PlanOptions plan_options;
+  absl::CivilMonth start;
+  if (!absl::ParseCivilTime(c.args.GetOr("start", ""), &start)) {
+    return UsageError(c, absl::InvalidArgumentError("--start: a month like 2026-09"));
+  }
+  auto months = c.args.Int("months", 1, 24);
+  if (!months.ok()) return UsageError(c, months.status());
+  auto per_month = c.args.Int("per-month", 1, 10000);
+  if (!per_month.ok()) return UsageError(c, per_month.status());
+  auto seed = c.args.Int("seed", 0, std::numeric_limits<int>::max());
+  if (!seed.ok()) return UsageError(c, seed.status());
+  auto spike = c.args.Bool("spike");
+  if (!spike.ok()) return UsageError(c, spike.status());
+  plan_options.seed = static_cast<uint64_t>(seed->value_or(1));
+  for (int i = 0; i < months->value_or(2); ++i) {
+    const absl::CivilMonth m = start + i;
+    plan_options.months.push_back({.year = static_cast<int>(m.year()),
+                                   .month = m.month(),
+                                   .complaints = per_month->value_or(120)});
+  }
+  plan_options.spike = spike->value_or(false);
+  plan_options.spike_project = c.args.GetOr("spike-project", plan_options.spike_project);
+  // The spike must clear analytics' minimum of 10 and stand out against a busy month.
+  plan_options.spike_extra = std::max(12, per_month->value_or(120) / 10);
+
+  std::string calendar_file = kDefaultCalendar;
+  if (auto v = c.env.getenv ? c.env.getenv("TOUSU_CTL_CALENDAR_FILE") : std::nullopt;
+      v && !v->empty()) {
+    calendar_file = *v;
+  }
+  calendar_file = c.args.GetOr("calendar", calendar_file);
+  auto calendar = time::BusinessCalendar::LoadFile(calendar_file);
+  if (!calendar.ok()) return UsageError(c, calendar.status());
+  auto plan = simulate::GeneratePlan(plan_options, *calendar);
+  if (!plan.ok()) return UsageError(c, plan.status());
+  c.out << "Simulating " << plan->complaints.size() << " complaints (" << plan->steps.size()
+        << " steps) from " << absl::FormatCivilTime(start) << ", seed " << plan_options.seed
+        << (plan_options.spike
+                ? absl::StrCat(", spike: ", plan_options.spike_project, " product quality")
+                : std::string())
+        << ".\n";
+
+  simulate::Driver driver(
+      {.intake = c.options.intake,
+       .routing = c.options.routing,
+       .case_handling = c.options.case_handling,
+       .follow_up = c.options.followup},
+      {.clock_file = c.args.GetOr("clock-file", ""),
+       .wait_timeout = absl::Seconds(30),
+       .call_timeout = c.options.timeout,
+       .progress = [&](const std::string& line) { c.out << "  " << line << "\n"
+                                                        << std::flush; }});
+  auto record = driver.Run(*plan);
+  if (!record.ok()) {
+    c.err << "tousuctl: simulate: " << record.status().message() << "\n";
+    return kExitCallFailed;
+  }
+
+  std::map<std::string, int> stops;
+  int reopened = 0, ack_missed = 0, solution_missed = 0, callback_missed = 0;
+  for (const auto& r : record->complaints) {
+    ++stops[simulate::StopName(r.stop)];
+    reopened += r.reopen_count > 0;
+    ack_missed += r.ack_sla == simulate::SlaOutcome::kMissed;
+    solution_missed += r.solution_sla == simulate::SlaOutcome::kMissed;
+    callback_missed += r.callback_sla == simulate::SlaOutcome::kMissed;
+  }
+  std::vector<std::string> stop_counts;
+  for (const auto& [stop, n] : stops) stop_counts.push_back(absl::StrCat(stop, " ", n));
+  c.out << "Done: " << record->complaints.size() << " complaints ("
+        << absl::StrJoin(stop_counts, ", ") << "), " << reopened
+        << " reopened; SLA misses: " << ack_missed << " acknowledgement, " << solution_missed
+        << " solution, " << callback_missed << " callback.\n";
+  if (!record->complaints.empty()) {
+    c.out << "Numbers " << record->complaints.front().number << " .. "
+          << record->complaints.back().number << "; the clock is now at "
+          << absl::FormatTime("%Y-%m-%d %H:%M", record->clock_at_end, absl::FixedTimeZone(8 * 3600))
+          << " (Beijing time).\n";
+  }
+  return kExitOk;
+}
+
+// --- Analytics ----------------------------------------------------------------------------------
+
+std::unique_ptr<av1::AnalyticsService::Stub> AnalyticsStub(const Call& c) {
+  // Generating a report replaces the month's stored one and a spike check raises an alert once,
+  // so both are safe to repeat, like the reads.
+  return Connect<av1::AnalyticsService>(
+      c.options.analytics, {"GetMonthlySummary", "GetTrend", "ListAlerts", "RunSpikeCheck",
+                            "GenerateMonthlyReport", "GetReport", "CheckRollups"});
+}
+
+int AnalyticsFailed(const Call& c, const grpc::Status& s) {
+  return CallFailed(c, "analytics", c.options.analytics, "analytics", s);
+}
+
+// --year and --month, both required.
+absl::Status ReadMonth(const Call& c, int* year, int* month) {
+  auto y = c.args.Int("year", 2000, 2100);
+  if (!y.ok()) return y.status();
+  auto m = c.args.Int("month", 1, 12);
+  if (!m.ok()) return m.status();
+  if (!y->has_value() || !m->has_value()) {
+    return absl::InvalidArgumentError("--year and --month are required");
+  }
+  *year = **y;
+  *month = **m;
+  return absl::OkStatus();
+}
+
+int RunSummary(Call& c) {
+  av1::GetMonthlySummaryRequest request;
+  int year = 0, month = 0;
+  if (auto st = ReadMonth(c, &year, &month); !st.ok()) return UsageError(c, st);
+  request.set_year(year);
+  request.set_month(month);
+  request.set_project(c.args.GetOr("project", ""));
+  if (auto v = c.args.Get("category"); v.has_value()) {
+    auto category = ParseEnumAs<cv1::Category>(*v, "--category");
+    if (!category.ok()) return UsageError(c, category.status());
+    request.set_category(*category);
+  }
+  request.set_department_id(Lower(c.args.GetOr("department", "")));
+  av1::GetMonthlySummaryResponse response;
+  auto stub = AnalyticsStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &av1::AnalyticsService::Stub::GetMonthlySummary, request, &response);
+  if (!s.ok()) return AnalyticsFailed(c, s);
+  return Emit(c, response, [&] { return RenderMonthlySummary(response.summary()); });
+}
+
+int RunTrend(Call& c) {
+  av1::GetTrendRequest request;
+  int year = 0, month = 0;
+  if (auto st = ReadMonth(c, &year, &month); !st.ok()) return UsageError(c, st);
+  request.set_metric("count");
+  request.set_dimension(Lower(c.args.positional[0]));
+  if (c.args.positional.size() > 1) request.set_value(c.args.positional[1]);
+  request.set_end_year(year);
+  request.set_end_month(month);
+  auto months = c.args.Int("months", 1, 60);
+  if (!months.ok()) return UsageError(c, months.status());
+  request.set_months(months->value_or(12));
+  av1::GetTrendResponse response;
+  auto stub = AnalyticsStub(c);
+  grpc::Status s = Invoke(c, *stub, &av1::AnalyticsService::Stub::GetTrend, request, &response);
+  if (!s.ok()) return AnalyticsFailed(c, s);
+  return Emit(c, response, [&] { return RenderTrend(response); });
+}
+
+int RunAlerts(Call& c) {
+  int year = 0, month = 0;
+  if (auto st = ReadMonth(c, &year, &month); !st.ok()) return UsageError(c, st);
+  auto stub = AnalyticsStub(c);
+  if (c.args.Has("check")) {
+    av1::RunSpikeCheckRequest request;
+    request.set_year(year);
+    request.set_month(month);
+    av1::RunSpikeCheckResponse response;
+    grpc::Status s =
+        Invoke(c, *stub, &av1::AnalyticsService::Stub::RunSpikeCheck, request, &response);
+    if (!s.ok()) return AnalyticsFailed(c, s);
+    return Emit(c, response, [&] {
+      return absl::StrCat("Checked: ", response.raised_size(), " new alert(s).\n",
+                          RenderAlerts(response.alerts()));
+    });
+  }
+  av1::ListAlertsRequest request;
+  request.set_year(year);
+  request.set_month(month);
+  av1::ListAlertsResponse response;
+  grpc::Status s = Invoke(c, *stub, &av1::AnalyticsService::Stub::ListAlerts, request, &response);
+  if (!s.ok()) return AnalyticsFailed(c, s);
+  return Emit(c, response, [&] { return RenderAlerts(response.alerts()); });
+}
+
+// Writes `text` to `path` whole: to a temporary file first, renamed over the target, so a
+// failed write never leaves half a report where the last good one was.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return absl::InvalidArgumentError(absl::StrCat("--out: cannot write ", path));
+    out << text;
+    out.close();
+    if (!out) return absl::InvalidArgumentError(absl::StrCat("--out: cannot write ", path));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return absl::InvalidArgumentError(absl::StrCat("--out: cannot write ", path));
+  }
+  return absl::OkStatus();
+}
+
+int RunReport(Call& c) {
+  int year = 0, month = 0;
+  if (auto st = ReadMonth(c, &year, &month); !st.ok()) return UsageError(c, st);
+  const std::string path = c.args.GetOr("out", "");
+  const std::string format = Lower(c.args.GetOr("format", "html"));
+  if (format != "html" && format != "json") {
+    return UsageError(c, absl::InvalidArgumentError("--format: html or json"));
+  }
+  auto stub = AnalyticsStub(c);
+  av1::MonthlyReport report;
+  grpc::Status s;
+  if (c.args.Has("generate")) {
+    av1::GenerateMonthlyReportRequest request;
+    request.set_year(year);
+    request.set_month(month);
+    av1::GenerateMonthlyReportResponse response;
+    s = Invoke(c, *stub, &av1::AnalyticsService::Stub::GenerateMonthlyReport, request, &response);
+    report = response.report();
+  } else {
+    av1::GetReportRequest request;
+    request.set_year(year);
+    request.set_month(month);
+    av1::GetReportResponse response;
+    s = Invoke(c, *stub, &av1::AnalyticsService::Stub::GetReport, request, &response);
+    report = response.report();
+  }
+  if (!s.ok()) {
+    AnalyticsFailed(c, s);
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+      c.err << "  (no report of that month is stored yet: --generate makes one now)\n";
+    }
+    return kExitCallFailed;
+  }
+  const std::string& body = format == "json" ? report.json() : report.html();
+  if (auto st = WriteFileAtomically(path, body); !st.ok()) return UsageError(c, st);
+  c.out << "Wrote the " << absl::StrFormat("%04d-%02d", year, month) << " report ("
+        << format << ", " << body.size() << " bytes, generated "
+        << absl::FormatTime("%Y-%m-%d %H:%M", time::FromProto(report.generated_at()),
+                            absl::FixedTimeZone(8 * 3600))
+        << " Beijing time) to " << path << "\n";
+  return kExitOk;
+}
+
+int RunCheckRollups(Call& c) {
+  av1::CheckRollupsRequest request;
+  int year = 0, month = 0;
+  if (auto st = ReadMonth(c, &year, &month); !st.ok()) return UsageError(c, st);
+  request.set_year(year);
+  request.set_month(month);
+  request.set_repair(c.args.Has("repair"));
+  av1::CheckRollupsResponse response;
+  auto stub = AnalyticsStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &av1::AnalyticsService::Stub::CheckRollups, request, &response);
+  if (!s.ok()) return AnalyticsFailed(c, s);
+  return Emit(c, response, [&] { return RenderRollupCheck(response); });
+}
+
 // --- The verbs ----------------------------------------------------------------------------------
 
 std::string OneOf(const std::vector<std::string>& names) {
@@ -1874,6 +2147,111 @@ const std::vector<Verb>& Verbs() {
        .examples = {"tousuctl follow-up tasks S0041",
                     "tousuctl follow-up tasks S0051 --kind callback"},
        .run = RunTasks},
+      {.name = "simulate",
+       .group = "Simulation (every service)",
+       .summary = "drive months of realistic complaints through the services (demo and test data)",
+       .description =
+           "Plans a period of complaints from a seed (the same seed gives the same period) and\n"
+           "plays it through the real services: submissions on every channel, acknowledgements\n"
+           "on time or late, solutions (some rejected and revised, some late), implementation,\n"
+           "resolution, callbacks with satisfaction scores, unsatisfied customers reopening their\n"
+           "case; the last complaints stay open (not acknowledged, investigating, awaiting the\n"
+           "callback). Time moves forward only, through the stack's clock offset file, so run it\n"
+           "against a stack started with `tools/run --controllable-clock`, and start after the\n"
+           "clock's current month. --spike makes one project's product-quality complaints jump\n"
+           "in the last month, as in the policy's example of a spike alert.",
+       .flags =
+           {
+               {.name = "clock-file",
+                .value_name = "FILE",
+                .help = "the clock offset file the services read, e.g. .local/run/clock-offset",
+                .required = true},
+               {.name = "start",
+                .value_name = "YYYY-MM",
+                .help = "the first month",
+                .required = true},
+               {.name = "months", .value_name = "N", .help = "how many months, 1..24 (default 2)"},
+               {.name = "per-month",
+                .value_name = "N",
+                .help = "complaints per month (default 120)"},
+               {.name = "seed", .value_name = "N", .help = "the plan's seed (default 1)"},
+               {.name = "spike",
+                .help = "a product-quality spike of one project in the last month"},
+               {.name = "spike-project",
+                .value_name = "TEXT",
+                .help = "the spiking project (default 翠湖花园)"},
+               {.name = "calendar",
+                .value_name = "FILE",
+                .help = absl::StrCat("business calendar (env TOUSU_CTL_CALENDAR_FILE, default ",
+                                     kDefaultCalendar, ")")},
+           },
+       .examples = {"tousuctl simulate --clock-file .local/run/clock-offset --start 2026-09 \\\n"
+                    "    --months 2 --per-month 120 --seed 7 --spike"},
+       .run = RunSimulate},
+      {.name = "analytics summary",
+       .group = "Analytics (analytics service)",
+       .summary = "the figures of one month (policy §8), optionally of one project, category or department",
+       .description =
+           "Counts by category, stage, channel, project and department; handling times (mean,\n"
+           "p50, p90); SLA compliance; satisfaction; reopen rate; the change on the month\n"
+           "before. Months are months of receipt in Beijing time.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "month", .value_name = "M", .help = "the month, 1..12", .required = true},
+                 {.name = "project", .value_name = "TEXT", .help = "only this project"},
+                 {.name = "category", .value_name = "CATEGORY", .help = "only this category: " + OneOf(EnumNames<cv1::Category>())},
+                 {.name = "department", .value_name = "ID", .help = "only this department"}},
+       .examples = {"tousuctl analytics summary --year 2026 --month 11",
+                    "tousuctl analytics summary --year 2026 --month 11 --project 翠湖花园"},
+       .run = RunSummary},
+      {.name = "analytics trend",
+       .group = "Analytics (analytics service)",
+       .usage_args = "DIMENSION [VALUE]",
+       .summary = "complaints per month of one value, ending at a month",
+       .description =
+           "DIMENSION is total, category, stage, channel, project, department or\n"
+           "project_category (VALUE \"<project>|<category>\").",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the last month's year", .required = true},
+                 {.name = "month", .value_name = "M", .help = "the last month", .required = true},
+                 {.name = "months", .value_name = "N", .help = "how many months, 1..60 (default 12)"}},
+       .min_args = 1,
+       .max_args = 2,
+       .examples = {"tousuctl analytics trend category product_quality --year 2026 --month 11"},
+       .run = RunTrend},
+      {.name = "analytics alerts",
+       .group = "Analytics (analytics service)",
+       .summary = "the spike alerts of a month; --check runs the spike check now",
+       .description =
+           "A category (or a project's category) well above its trailing six months raises an\n"
+           "alert once. The month-end job checks every month; --check does it now.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "month", .value_name = "M", .help = "the month, 1..12", .required = true},
+                 {.name = "check", .help = "run the spike check first"}},
+       .examples = {"tousuctl analytics alerts --year 2026 --month 11 --check"},
+       .run = RunAlerts},
+      {.name = "analytics report",
+       .group = "Analytics (analytics service)",
+       .summary = "write a month's management report (HTML with charts, or JSON) to a file",
+       .description =
+           "Fetches the report the month-end job stored, or with --generate builds it now (and\n"
+           "stores it in place of the old one). Customers' personal data is masked in it.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "month", .value_name = "M", .help = "the month, 1..12", .required = true},
+                 {.name = "out", .value_name = "FILE", .help = "where to write it", .required = true},
+                 {.name = "format", .value_name = "html|json", .help = "html (default) or json"},
+                 {.name = "generate", .help = "build the report now instead of fetching the stored one"}},
+       .examples = {"tousuctl analytics report --year 2026 --month 11 --generate --out report-2026-11.html"},
+       .run = RunReport},
+      {.name = "analytics check-rollups",
+       .group = "Analytics (analytics service)",
+       .summary = "recompute a month's rollups from its facts; --repair replaces them",
+       .description =
+           "Lists every rollup entry whose stored count differs from the count recomputed from\n"
+           "the month's complaint facts. For ops after an incident.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "month", .value_name = "M", .help = "the month, 1..12", .required = true},
+                 {.name = "repair", .help = "replace the stored rollups by the recomputed ones"}},
+       .examples = {"tousuctl analytics check-rollups --year 2026 --month 11"},
+       .run = RunCheckRollups},
   };
   return *verbs;
 }
@@ -1894,7 +2272,8 @@ std::string PagedWhat(const Verb& v) {
 
 // Verbs of two words: "staff list", "case get", "follow-up tasks" ("followup" is accepted too).
 bool IsVerbGroup(std::string_view word) {
-  return word == "staff" || word == "case" || word == "follow-up" || word == "followup";
+  return word == "staff" || word == "case" || word == "follow-up" || word == "followup" ||
+         word == "analytics";
 }
 std::string GroupName(std::string_view word) {
   return word == "followup" ? std::string("follow-up") : std::string(word);
@@ -2073,7 +2452,7 @@ int Help(const std::vector<std::string>& topic, std::ostream& out, std::ostream&
     out << VerbHelp(*FindVerb("staff list")) << "\n" << VerbHelp(*FindVerb("staff get"));
     return kExitOk;
   }
-  if (name == "case" || name == "follow-up") {
+  if (name == "case" || name == "follow-up" || name == "analytics") {
     out << GroupHelp(name);
     return kExitOk;
   }
@@ -2224,6 +2603,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   call.options.staff = address("staff", "TOUSU_CTL_STAFF_ADDR", kDefaultStaff);
   call.options.case_handling = address("case", "TOUSU_CTL_CASE_ADDR", kDefaultCase);
   call.options.followup = address("followup", "TOUSU_CTL_FOLLOWUP_ADDR", kDefaultFollowUp);
+  call.options.analytics = address("analytics", "TOUSU_CTL_ANALYTICS_ADDR", kDefaultAnalytics);
   if (auto t = parsed->Get("timeout"); t.has_value()) {
     auto timeout = ParseTimeout(*t);
     if (!timeout.ok()) return UsageError(call, timeout.status());
