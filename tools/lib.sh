@@ -26,6 +26,26 @@ ensure_packages() {
   fi
 }
 
+# Installs the npm packages of tests/ops/package-lock.json (offline Kubernetes schema validation)
+# into .local/ops-node, once per lockfile change, so the tests themselves need no network. Node.js
+# and npm come from the machine, or from Debian's nodejs and npm packages when missing.
+ensure_ops_node_modules() {
+  local dir="$TOUSU_LOCAL/ops-node" lock="$TOUSU_ROOT/tests/ops/package-lock.json"
+  if ! command -v npm >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    say "installing nodejs and npm"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      --no-install-recommends nodejs npm >"$TOUSU_LOCAL/apt.log" 2>&1 || die "installing npm failed"
+  fi
+  if [ -d "$dir/node_modules" ] && cmp -s "$lock" "$dir/package-lock.json"; then return 0; fi
+  mkdir -p "$dir"
+  cp "$TOUSU_ROOT/tests/ops/package.json" "$lock" "$dir/"
+  say "installing npm packages for tests/ops"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >"$dir/npm.log" 2>&1) \
+    || { tail -20 "$dir/npm.log"; rm -f "$dir/package-lock.json"; die "npm ci failed"; }
+}
+
 # Configures (once) and builds everything; RelWithDebInfo = optimised with symbols for profiling.
 build_all() {
   local type="${TOUSU_BUILD_TYPE:-RelWithDebInfo}"

@@ -54,7 +54,10 @@ Relay::Relay(std::string producer, const db::DbOptions& db,
       backlog_(registry, "tousu_outbox_backlog_events", "Events not yet delivered, by subscriber.",
                {"subscriber"}),
       oldest_age_(registry, "tousu_outbox_oldest_pending_age_seconds",
-                  "Age of the oldest undelivered event, by subscriber.", {"subscriber"}) {
+                  "Age of the oldest undelivered event, by subscriber.", {"subscriber"}),
+      db_up_(registry, "tousu_db_up",
+             "1 if the last database round trip of the outbox relay (every second) succeeded.",
+             {}) {
   db::DbOptions relay_db = db;
   relay_db.pool_size = options_.workers + 1;
   pool_ = std::make_unique<db::ConnectionPool>(relay_db);
@@ -62,6 +65,7 @@ Relay::Relay(std::string producer, const db::DbOptions& db,
     backlog_.With({name}).Set(0);
     oldest_age_.With({name}).Set(0);
   }
+  db_up_.With({}).Set(0);  // unknown until the first round trip after the migrations
 }
 
 Relay::~Relay() { Stop(); }
@@ -315,6 +319,7 @@ absl::StatusOr<int64_t> Relay::RefreshBacklog() {
         return absl::OkStatus();
       },
       {.read_committed = true});
+  db_up_.With({}).Set(s.ok() ? 1 : 0);
   if (!s.ok()) return s;
   const absl::Time now = clock_.Now();
   std::lock_guard<std::mutex> lock(backlog_mu_);

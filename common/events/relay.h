@@ -87,6 +87,9 @@ class Relay {
   metrics::CachedCounter failures_;
   metrics::CachedGauge backlog_;
   metrics::CachedGauge oldest_age_;
+  // 1 while the backlog query (every backlog_refresh) reaches the database, 0 once it fails: the
+  // "database down" signal for alerts, from every replica of every service.
+  metrics::CachedGauge db_up_;
   std::mutex backlog_mu_;
   std::vector<std::string> backlog_subscribers_seen_;
 

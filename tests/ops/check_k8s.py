@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""Renders every overlay of k8s/, validates every object against the Kubernetes API schemas
+(offline, npm package kubernetes-models), and checks the operating rules of every Deployment.
+
+  check_k8s.py SOURCE_DIR NODE_MODULES_DIR
+Exits non-zero with one line per broken rule.
+"""
+import base64
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import render_k8s  # noqa: E402
+
+SRC, NODE_MODULES = sys.argv[1], sys.argv[2]
+problems = []
+
+
+def fail(msg):
+    problems.append(msg)
+
+
+def duration_s(text):
+    m = re.fullmatch(r"(\d+)(ms|s|m|h)", text)
+    if not m:
+        raise ValueError(f"not a duration: {text}")
+    return int(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+
+
+def stack_services():
+    out = []
+    for line in open(os.path.join(SRC, "deploy/stack.conf"), encoding="utf-8"):
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, env, grpc, metrics = line.split()[:4]
+            out.append((name, env, int(grpc), int(metrics)))
+    return out
+
+
+def proto_services():
+    names = set()
+    for p in glob.glob(os.path.join(SRC, "proto/**/*.proto"), recursive=True):
+        text = open(p, encoding="utf-8").read()
+        pkg = re.search(r"^package\s+([\w.]+);", text, re.M)
+        for svc in re.findall(r"^service\s+(\w+)", text, re.M):
+            names.add(f"{pkg.group(1)}.{svc}")
+    return names
+
+
+def check_copies():
+    # kustomize reads files only below its folder: the copies must equal deploy/'s originals.
+    pairs = [("k8s/base/shared/cn-business-calendar.txt", "deploy/calendar/cn-business-calendar.txt"),
+             ("k8s/base/shared/subscriptions.txt", "deploy/subscriptions.txt"),
+             ("k8s/base/routing/labelled-complaints.tsv", "deploy/routing/labelled-complaints.tsv"),
+             ("k8s/base/routing/seed.sql", "deploy/seed/routing.sql"),
+             ("k8s/base/staff-assessment/seed.sql", "deploy/seed/staff-assessment.sql")]
+    for copy, orig in pairs:
+        if open(os.path.join(SRC, copy), "rb").read() != open(os.path.join(SRC, orig), "rb").read():
+            fail(f"{copy} differs from {orig}: copy it again (cp {orig} {copy})")
+
+
+def by_kind(objs, kind):
+    return {o["metadata"]["name"]: o for o in objs if o["kind"] == kind}
+
+
+def selects(selector, labels):
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+def check_overlay(name, objs):
+    where = f"overlays/{name}"
+    deployments, services = by_kind(objs, "Deployment"), by_kind(objs, "Service")
+    hpas, pdbs = by_kind(objs, "HorizontalPodAutoscaler"), by_kind(objs, "PodDisruptionBudget")
+    configmaps, secrets = by_kind(objs, "ConfigMap"), by_kind(objs, "Secret")
+    accounts, netpols = by_kind(objs, "ServiceAccount"), list(by_kind(objs, "NetworkPolicy").values())
+    known_services = proto_services()
+    for svc, env, grpc_port, metrics_port in stack_services():
+        app = f"tousu-{svc}"
+        d = deployments.get(app)
+        if d is None:
+            fail(f"{where}: no Deployment {app} for {svc} of deploy/stack.conf")
+            continue
+        w = f"{where}: Deployment {app}"
+        pod = d["spec"]["template"]["spec"]
+        labels = d["spec"]["template"]["metadata"].get("labels", {})
+        c = pod["containers"][0]
+        if len(pod["containers"]) != 1:
+            fail(f"{w}: expected one container")
+        ports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
+        if ports.get("grpc") != grpc_port or ports.get("metrics") != metrics_port:
+            fail(f"{w}: container ports must be grpc={grpc_port} metrics={metrics_port} (stack.conf), got {ports}")
+        # Settings the service reads, from its ConfigMap.
+        settings = {}
+        for ref in c.get("envFrom", []):
+            cm = configmaps.get(ref.get("configMapRef", {}).get("name"))
+            if cm is None:
+                fail(f"{w}: envFrom ConfigMap {ref} not rendered")
+            else:
+                settings.update(cm["data"])
+        p = f"TOUSU_{env}_"
+        for key in ("GRPC_ADDR", "METRICS_ADDR", "DRAIN", "SHUTDOWN_GRACE"):
+            if p + key not in settings:
+                fail(f"{w}: {p}{key} not set in its ConfigMap")
+        if settings.get(p + "GRPC_ADDR", "").rsplit(":", 1)[-1] != str(grpc_port):
+            fail(f"{w}: {p}GRPC_ADDR does not listen on the grpc port {grpc_port}")
+        env_names = {e["name"] for e in c.get("env", [])}
+        for key in ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"):
+            if p + key not in env_names:
+                fail(f"{w}: {p}{key} missing (from the service's own database Secret)")
+        for e in c.get("env", []):
+            ref = e.get("valueFrom", {}).get("secretKeyRef")
+            if ref and ref["name"] != f"{app}-db":
+                fail(f"{w}: reads another service's Secret {ref['name']}")
+            if ref and name == "dev" and ref["key"] not in secrets.get(ref["name"], {}).get("data", {}):
+                fail(f"{w}: Secret {ref['name']} key {ref['key']} not rendered in dev")
+        for v in pod.get("volumes", []):
+            if "configMap" in v and v["configMap"]["name"] not in configmaps:
+                fail(f"{w}: volume ConfigMap {v['configMap']['name']} not rendered")
+        # Probes: native gRPC on grpc.health.v1, on the grpc port.
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            pr = c.get(probe)
+            if not pr or "grpc" not in pr:
+                fail(f"{w}: {probe} must be a native gRPC probe")
+                continue
+            if pr["grpc"].get("port") != grpc_port:
+                fail(f"{w}: {probe} must probe the grpc port {grpc_port}")
+        ready = c.get("readinessProbe", {}).get("grpc", {}).get("service")
+        if ready not in known_services:
+            fail(f"{w}: readinessProbe service {ready!r} is not a service of proto/")
+        # Resources.
+        res = c.get("resources", {})
+        for kind in ("requests", "limits"):
+            for r in ("cpu", "memory"):
+                if r not in res.get(kind, {}):
+                    fail(f"{w}: resources.{kind}.{r} missing")
+        # Non-root, read-only root filesystem, no privilege escalation.
+        psc, csc = pod.get("securityContext", {}), c.get("securityContext", {})
+        if not (psc.get("runAsNonRoot") or csc.get("runAsNonRoot")):
+            fail(f"{w}: runAsNonRoot must be true")
+        if csc.get("runAsUser", psc.get("runAsUser", 0)) == 0:
+            fail(f"{w}: runAsUser must not be 0")
+        if csc.get("readOnlyRootFilesystem") is not True:
+            fail(f"{w}: readOnlyRootFilesystem must be true")
+        if csc.get("allowPrivilegeEscalation") is not False:
+            fail(f"{w}: allowPrivilegeEscalation must be false")
+        if "ALL" not in csc.get("capabilities", {}).get("drop", []):
+            fail(f"{w}: capabilities must drop ALL")
+        # Graceful stop: the grace period outlasts preStop pause + drain + shutdown grace.
+        pre = c.get("lifecycle", {}).get("preStop", {})
+        pause = 0
+        if "sleep" in pre:
+            pause = pre["sleep"]["seconds"]
+        elif "exec" in pre and pre["exec"]["command"][-2:-1] and "sleep" in pre["exec"]["command"][0]:
+            pause = float(pre["exec"]["command"][-1])
+        if pause <= 0:
+            fail(f"{w}: needs a preStop pause (sleep)")
+        try:
+            need = pause + duration_s(settings.get(p + "DRAIN", "5s")) + duration_s(settings.get(p + "SHUTDOWN_GRACE", "10s"))
+            grace = pod.get("terminationGracePeriodSeconds", 30)
+            if not grace > need:
+                fail(f"{w}: terminationGracePeriodSeconds {grace} must exceed preStop+DRAIN+SHUTDOWN_GRACE = {need}")
+        except ValueError as e:
+            fail(f"{w}: {e}")
+        if pod.get("serviceAccountName") != app or app not in accounts:
+            fail(f"{w}: needs its own ServiceAccount {app}")
+        # Service with named grpc and metrics ports.
+        s = services.get(app)
+        if s is None or not selects({"matchLabels": s["spec"].get("selector", {})}, labels):
+            fail(f"{where}: Service {app} missing or not selecting the pods")
+        else:
+            named = {pp.get("name"): pp.get("port") for pp in s["spec"]["ports"]}
+            if named.get("grpc") != grpc_port or named.get("metrics") != metrics_port:
+                fail(f"{where}: Service {app} needs ports grpc={grpc_port} metrics={metrics_port}, has {named}")
+        # HPA and PDB.
+        h = hpas.get(app)
+        if h is None or h["spec"]["scaleTargetRef"].get("name") != app or h["spec"]["scaleTargetRef"].get("kind") != "Deployment":
+            fail(f"{where}: no HorizontalPodAutoscaler targeting Deployment {app}")
+        elif not 1 <= h["spec"].get("minReplicas", 1) <= h["spec"]["maxReplicas"]:
+            fail(f"{where}: HPA {app} bounds are wrong")
+        pdb = pdbs.get(app)
+        if pdb is None or not selects(pdb["spec"]["selector"], labels):
+            fail(f"{where}: no PodDisruptionBudget selecting {app}'s pods")
+        # NetworkPolicies: the pods are covered, and both ports are allowed only from named peers.
+        covering = [n for n in netpols if selects(n["spec"]["podSelector"], labels)]
+        allowed_ports = set()
+        for n in covering:
+            for rule in n["spec"].get("ingress", []):
+                if not rule.get("from"):
+                    fail(f"{where}: NetworkPolicy {n['metadata']['name']} admits anyone")
+                for pp in rule.get("ports", []):
+                    allowed_ports.add(pp["port"])
+        if not any(n["spec"].get("ingress") is None or n["spec"].get("ingress") == [] for n in covering):
+            fail(f"{where}: {app}'s pods are not under a default-deny NetworkPolicy")
+        if not {"grpc", "metrics"} <= allowed_ports:
+            fail(f"{where}: NetworkPolicies must admit {app}'s grpc and metrics ports, admit {allowed_ports}")
+    return deployments
+
+
+def check_dev_db(objs):
+    init = open(os.path.join(SRC, "k8s/overlays/dev/mariadb-init.sql"), encoding="utf-8").read()
+    for s in by_kind(objs, "Secret").values():
+        d = {k: base64.b64decode(v).decode() for k, v in s.get("data", {}).items()}
+        if "user" in d and f"'{d['user']}'@'%' IDENTIFIED BY '{d['password']}'" not in init:
+            fail(f"overlays/dev: Secret {s['metadata']['name']}'s user/password not created by mariadb-init.sql")
+        if "database" in d and f"CREATE DATABASE IF NOT EXISTS `{d['database']}`" not in init:
+            fail(f"overlays/dev: database {d['database']} not created by mariadb-init.sql")
+
+
+def main():
+    check_copies()
+    overlays = sorted(os.path.basename(p) for p in glob.glob(os.path.join(SRC, "k8s/overlays/*")))
+    if set(overlays) != {"dev", "prod"}:
+        fail(f"expected overlays dev and prod, found {overlays}")
+    rendered = {}
+    # k8s/monitoring (the ServiceMonitor) is rendered and validated like an overlay.
+    for ov in overlays + ["../monitoring"]:
+        try:
+            rendered[ov] = render_k8s.render(os.path.join(SRC, "k8s/overlays", ov))
+        except render_k8s.RenderError as e:
+            fail(f"overlays/{ov}: {e}")
+            continue
+        res = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "validate_k8s.cjs"), NODE_MODULES],
+                             input=json.dumps(rendered[ov]), capture_output=True, text=True)
+        print(f"overlays/{ov} schema: {res.stdout.strip().splitlines()[-1] if res.stdout.strip() else res.stderr}")
+        if res.returncode != 0:
+            fail(f"overlays/{ov}: schema validation failed:\n{res.stdout}{res.stderr}")
+        if ov.startswith(".."):
+            sm = by_kind(rendered[ov], "ServiceMonitor").get("tousu")
+            if not sm or sm["spec"]["endpoints"][0].get("port") != "metrics":
+                fail("k8s/monitoring: the ServiceMonitor must scrape the Services' metrics port")
+        else:
+            check_overlay(ov, rendered[ov])
+        # Where the real kustomize is at hand (kubectl's), it must render the same objects.
+        if shutil.which("kubectl") and subprocess.run(["kubectl", "kustomize", "--help"], capture_output=True).returncode == 0:
+            real = subprocess.run(["kubectl", "kustomize", os.path.join(SRC, "k8s/overlays", ov)], capture_output=True, text=True)
+            if real.returncode != 0:
+                fail(f"overlays/{ov}: kubectl kustomize failed: {real.stderr}")
+            else:
+                key = lambda o: (o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"])
+                a = {key(o): o for o in rendered[ov]}
+                b = {key(o): o for o in yaml.safe_load_all(real.stdout) if o}
+                if a != b:
+                    fail(f"overlays/{ov}: render_k8s.py and kubectl kustomize disagree on {sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))}")
+                else:
+                    print(f"overlays/{ov}: kubectl kustomize renders the same {len(b)} objects")
+    if "dev" in rendered:
+        check_dev_db(rendered["dev"])
+        if not by_kind(rendered["dev"], "StatefulSet").get("tousu-mariadb"):
+            fail("overlays/dev: no MariaDB StatefulSet")
+    if "prod" in rendered and "dev" in rendered:
+        for app, h in by_kind(rendered["prod"], "HorizontalPodAutoscaler").items():
+            dev = by_kind(rendered["dev"], "HorizontalPodAutoscaler").get(app)
+            if dev and not h["spec"]["minReplicas"] > dev["spec"]["minReplicas"]:
+                fail(f"overlays/prod: {app} should run more replicas than dev")
+        if by_kind(rendered["prod"], "StatefulSet"):
+            fail("overlays/prod: uses external databases, must not run a StatefulSet")
+    for p in problems:
+        print("FAIL:", p)
+    print(f"{len(rendered)} kustomizations rendered; {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
