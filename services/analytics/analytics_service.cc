@@ -1,6 +1,8 @@
 #include "services/analytics/analytics_service.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <optional>
 
 #include "absl/strings/match.h"
@@ -79,6 +81,78 @@ void FillSla(const Rollup& tally, const std::string& dimension, av1::SlaComplian
   const int64_t known = out->met() + out->missed();
   out->set_rate(known == 0 ? 0.0 : static_cast<double>(out->met()) / static_cast<double>(known));
 }
+
+// The monthly series GetTrend offers besides "count", each read off a month's summary.
+const std::map<std::string, std::function<double(const av1::MonthlySummary&)>> kTrendMetrics = {
+    {"count", [](const av1::MonthlySummary& s) { return static_cast<double>(s.total()); }},
+    {"reopen_rate", [](const av1::MonthlySummary& s) { return s.reopen_rate(); }},
+    {"satisfaction_mean", [](const av1::MonthlySummary& s) { return s.satisfaction_mean(); }},
+    {"acknowledgement_sla_rate",
+     [](const av1::MonthlySummary& s) { return s.acknowledgement_sla().rate(); }},
+    {"solution_sla_rate", [](const av1::MonthlySummary& s) { return s.solution_sla().rate(); }},
+    {"callback_sla_rate", [](const av1::MonthlySummary& s) { return s.callback_sla().rate(); }},
+    {"acknowledgement_time_mean",
+     [](const av1::MonthlySummary& s) { return s.acknowledgement_time().mean_seconds(); }},
+    {"acknowledgement_time_p90",
+     [](const av1::MonthlySummary& s) { return s.acknowledgement_time().p90_seconds(); }},
+    {"solution_time_mean",
+     [](const av1::MonthlySummary& s) { return s.solution_time().mean_seconds(); }},
+    {"solution_time_p90",
+     [](const av1::MonthlySummary& s) { return s.solution_time().p90_seconds(); }},
+    {"resolution_time_mean",
+     [](const av1::MonthlySummary& s) { return s.resolution_time().mean_seconds(); }},
+    {"resolution_time_p90",
+     [](const av1::MonthlySummary& s) { return s.resolution_time().p90_seconds(); }},
+};
+
+// Every figure of a summary but its year and month, from one scope's rollup of the month and
+// the previous month's total.
+void FillSummary(const Rollup& tally, int64_t previous, av1::MonthlySummary* out) {
+  auto get = [&](const std::string& d, const std::string& v) {
+    auto it = tally.find({d, v});
+    return it == tally.end() ? int64_t{0} : it->second;
+  };
+  const int64_t total = get("total", "");
+  out->set_total(total);
+  for (const auto& [key, n] : tally) {
+    if (n <= 0) continue;
+    av1::Count* c = nullptr;
+    if (key.first == "category") c = out->add_by_category();
+    if (key.first == "stage") c = out->add_by_stage();
+    if (key.first == "channel") c = out->add_by_channel();
+    if (key.first == "project") c = out->add_by_project();
+    if (key.first == "department") c = out->add_by_department();
+    if (c == nullptr) continue;
+    c->set_value(key.second);
+    c->set_count(n);
+  }
+  FillDurations(SummariseRollup(tally, "ack"), out->mutable_acknowledgement_time());
+  FillDurations(SummariseRollup(tally, "solution"), out->mutable_solution_time());
+  FillDurations(SummariseRollup(tally, "resolution"), out->mutable_resolution_time());
+  int64_t responses = 0, score_sum = 0;
+  for (int score = 1; score <= 5; ++score) {
+    const int64_t n = get("satisfaction", absl::StrCat(score));
+    out->add_satisfaction_distribution(n);
+    responses += n;
+    score_sum += n * score;
+  }
+  out->set_satisfaction_responses(responses);
+  out->set_satisfaction_mean(
+      responses == 0 ? 0.0 : static_cast<double>(score_sum) / static_cast<double>(responses));
+  FillSla(tally, "sla_ack", out->mutable_acknowledgement_sla());
+  FillSla(tally, "sla_solution", out->mutable_solution_sla());
+  FillSla(tally, "sla_callback", out->mutable_callback_sla());
+  const int64_t reopened = get("reopened", "");
+  out->set_reopened(reopened);
+  out->set_reopen_rate(total == 0 ? 0.0
+                                  : static_cast<double>(reopened) / static_cast<double>(total));
+  out->set_previous_month_total(previous);
+  out->set_total_change(total - previous);
+  out->set_total_change_percent(previous == 0 ? 0.0
+                                              : 100.0 * static_cast<double>(total - previous) /
+                                                    static_cast<double>(previous));
+}
+
 
 void ToProto(const AlertRow& a, av1::SpikeAlert* out) {
   out->set_year(a.month / 100);
@@ -304,49 +378,7 @@ absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
 
     out->set_year(req.year());
     out->set_month(req.month());
-    auto get = [&](const std::string& d, const std::string& v) {
-      auto it = tally.find({d, v});
-      return it == tally.end() ? int64_t{0} : it->second;
-    };
-    const int64_t total = get("total", "");
-    out->set_total(total);
-    for (const auto& [key, n] : tally) {
-      if (n <= 0) continue;
-      av1::Count* c = nullptr;
-      if (key.first == "category") c = out->add_by_category();
-      if (key.first == "stage") c = out->add_by_stage();
-      if (key.first == "channel") c = out->add_by_channel();
-      if (key.first == "project") c = out->add_by_project();
-      if (key.first == "department") c = out->add_by_department();
-      if (c == nullptr) continue;
-      c->set_value(key.second);
-      c->set_count(n);
-    }
-    FillDurations(SummariseRollup(tally, "ack"), out->mutable_acknowledgement_time());
-    FillDurations(SummariseRollup(tally, "solution"), out->mutable_solution_time());
-    FillDurations(SummariseRollup(tally, "resolution"), out->mutable_resolution_time());
-    int64_t responses = 0, score_sum = 0;
-    for (int score = 1; score <= 5; ++score) {
-      const int64_t n = get("satisfaction", absl::StrCat(score));
-      out->add_satisfaction_distribution(n);
-      responses += n;
-      score_sum += n * score;
-    }
-    out->set_satisfaction_responses(responses);
-    out->set_satisfaction_mean(
-        responses == 0 ? 0.0 : static_cast<double>(score_sum) / static_cast<double>(responses));
-    FillSla(tally, "sla_ack", out->mutable_acknowledgement_sla());
-    FillSla(tally, "sla_solution", out->mutable_solution_sla());
-    FillSla(tally, "sla_callback", out->mutable_callback_sla());
-    const int64_t reopened = get("reopened", "");
-    out->set_reopened(reopened);
-    out->set_reopen_rate(total == 0 ? 0.0
-                                    : static_cast<double>(reopened) / static_cast<double>(total));
-    out->set_previous_month_total(previous);
-    out->set_total_change(total - previous);
-    out->set_total_change_percent(previous == 0 ? 0.0
-                                                : 100.0 * static_cast<double>(total - previous) /
-                                                      static_cast<double>(previous));
+    FillSummary(tally, previous, out);
     return absl::OkStatus();
   });
 }
@@ -363,9 +395,14 @@ grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext
                                                      const av1::GetTrendRequest* req,
                                                      av1::GetTrendResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (req->metric() != "count") {
-      return absl::InvalidArgumentError("metric: must be \"count\"");
+    const auto metric = kTrendMetrics.find(req->metric());
+    if (metric == kTrendMetrics.end()) {
+      return absl::InvalidArgumentError(
+          "metric: must be count, reopen_rate, satisfaction_mean, acknowledgement_sla_rate, "
+          "solution_sla_rate, callback_sla_rate, or acknowledgement|solution|resolution_time_"
+          "mean|p90");
     }
+    const bool counting = req->metric() == "count";
     static const std::vector<std::string> kDimensions = {
         "total", "category", "stage", "channel", "project", "department", "project_category"};
     if (std::find(kDimensions.begin(), kDimensions.end(), req->dimension()) == kDimensions.end()) {
@@ -391,14 +428,43 @@ grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext
     const int end = req->end_year() * 100 + req->end_month();
     const int start = AddMonths(end, -(req->months() - 1));
     const std::string value = req->dimension() == "total" ? "" : req->value();
+    // Rates, means and percentiles come from the month's summary in the value's scope, so only
+    // the dimensions kept as scopes have them.
+    std::string scope;
+    if (!counting) {
+      const std::string& d = req->dimension();
+      if (d == "project") {
+        scope = ProjectScope(value);
+      } else if (d == "department") {
+        scope = DepartmentScope(value);
+      } else if (d == "category") {
+        const std::optional<int> category = CategoryFromName(value);
+        if (!category || *category == 0) {
+          return absl::InvalidArgumentError("value: not a category name (e.g. product_quality)");
+        }
+        scope = CategoryScope(*category);
+      } else if (d != "total") {
+        return absl::InvalidArgumentError(
+            "dimension: only total, category, project and department have metrics other than "
+            "count");
+      }
+    }
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
-      const auto series = LoadSeries(tx, req->dimension(), value, start, end);
+      resp->Clear();
+      std::map<int, int64_t> series;
+      if (counting) series = LoadSeries(tx, req->dimension(), value, start, end);
       for (int m = start; m <= end; m = AddMonths(m, 1)) {
         auto* p = resp->add_points();
         p->set_year(m / 100);
         p->set_month(m % 100);
-        auto it = series.find(m);
-        p->set_value(it == series.end() ? 0.0 : static_cast<double>(it->second));
+        if (counting) {
+          auto it = series.find(m);
+          p->set_value(it == series.end() ? 0.0 : static_cast<double>(it->second));
+          continue;
+        }
+        av1::MonthlySummary summary;
+        FillSummary(LoadMonthCounts(tx, m, scope), 0, &summary);
+        p->set_value(metric->second(summary));
       }
       return absl::OkStatus();
     });

@@ -860,3 +860,55 @@ TEST_F(AnalyticsIt, MonthEndJobClosesTheLastMonthOnceWithItsSpikeCheckAndReport)
 
 }  // namespace
 }  // namespace tousu::analytics
+
+namespace tousu::analytics {
+namespace {
+
+TEST_F(AnalyticsIt, TrendsOfRatesAndTimesMatchEachMonthsSummary) {
+  const std::vector<Complaint> all = MakeComplaints();
+  for (size_t i = 0; i < all.size(); ++i) DeliverAll(all[i], static_cast<int>(i));
+  auto trend = [&](const std::string& metric, const std::string& dimension,
+                   const std::string& value) {
+    av1::GetTrendRequest req;
+    req.set_metric(metric);
+    req.set_dimension(dimension);
+    req.set_value(value);
+    req.set_end_year(2026);
+    req.set_end_month(3);
+    req.set_months(3);
+    av1::GetTrendResponse resp;
+    grpc::ClientContext ctx;
+    const grpc::Status s = stub_->GetTrend(&ctx, req, &resp);
+    std::vector<double> values;
+    for (const auto& p : resp.points()) values.push_back(p.value());
+    return std::make_pair(s, values);
+  };
+  auto [ok, ack_rates] = trend("acknowledgement_sla_rate", "total", "");
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  auto [ok2, resolution_p90] = trend("resolution_time_p90", "category", "product_quality");
+  ASSERT_TRUE(ok2.ok()) << ok2.error_message();
+  auto [ok3, satisfaction] = trend("satisfaction_mean", "department", "property");
+  ASSERT_TRUE(ok3.ok()) << ok3.error_message();
+  ASSERT_EQ(ack_rates.size(), 3u);
+  for (int m = 1; m <= 3; ++m) {
+    SCOPED_TRACE(m);
+    EXPECT_DOUBLE_EQ(ack_rates[m - 1], Summary(2026, m).acknowledgement_sla().rate());
+    EXPECT_DOUBLE_EQ(resolution_p90[m - 1],
+                     Summary(2026, m, "", cv1::CATEGORY_PRODUCT_QUALITY).resolution_time().p90_seconds());
+    EXPECT_DOUBLE_EQ(satisfaction[m - 1], Summary(2026, m, "", 0, "property").satisfaction_mean());
+  }
+  EXPECT_GT(ack_rates[2], 0);  // March has acknowledgements, met and missed
+
+  // Metrics other than count exist only for the scoped dimensions; names are checked.
+  auto [bad_dimension, unused1] = trend("reopen_rate", "channel", "app");
+  EXPECT_EQ(bad_dimension.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(bad_dimension.error_message(), "dimension:"));
+  auto [bad_metric, unused2] = trend("happiness", "total", "");
+  EXPECT_EQ(bad_metric.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(bad_metric.error_message(), "metric:"));
+  auto [bad_category, unused3] = trend("reopen_rate", "category", "plumbing");
+  EXPECT_EQ(bad_category.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace tousu::analytics

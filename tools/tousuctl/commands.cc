@@ -1269,7 +1269,7 @@ int RunTrend(Call& c) {
   av1::GetTrendRequest request;
   int year = 0, month = 0;
   if (auto st = ReadMonth(c, &year, &month); !st.ok()) return UsageError(c, st);
-  request.set_metric("count");
+  request.set_metric(Lower(c.args.GetOr("metric", "count")));
   request.set_dimension(Lower(c.args.positional[0]));
   if (c.args.positional.size() > 1) request.set_value(c.args.positional[1]);
   request.set_end_year(year);
@@ -2206,16 +2206,23 @@ const std::vector<Verb>& Verbs() {
       {.name = "analytics trend",
        .group = "Analytics (analytics service)",
        .usage_args = "DIMENSION [VALUE]",
-       .summary = "complaints per month of one value, ending at a month",
+       .summary = "a monthly series (complaints, SLA rates, satisfaction, times) of one value",
        .description =
            "DIMENSION is total, category, stage, channel, project, department or\n"
            "project_category (VALUE \"<project>|<category>\").",
        .flags = {{.name = "year", .value_name = "YYYY", .help = "the last month's year", .required = true},
                  {.name = "month", .value_name = "M", .help = "the last month", .required = true},
-                 {.name = "months", .value_name = "N", .help = "how many months, 1..60 (default 12)"}},
+                 {.name = "months", .value_name = "N", .help = "how many months, 1..60 (default 12)"},
+                 {.name = "metric",
+                  .value_name = "NAME",
+                  .help = "count (default), reopen_rate, satisfaction_mean, acknowledgement_sla_rate,\n"
+                          "solution_sla_rate, callback_sla_rate, acknowledgement_time_mean|p90,\n"
+                          "solution_time_mean|p90, resolution_time_mean|p90 (total, category,\n"
+                          "project and department only)"}},
        .min_args = 1,
        .max_args = 2,
-       .examples = {"tousuctl analytics trend category product_quality --year 2026 --month 11"},
+       .examples = {"tousuctl analytics trend category product_quality --year 2026 --month 11",
+                    "tousuctl analytics trend department engineering --metric acknowledgement_sla_rate --year 2026 --month 11"},
        .run = RunTrend},
       {.name = "analytics alerts",
        .group = "Analytics (analytics service)",
