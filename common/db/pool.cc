@@ -120,10 +120,18 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
 
 absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
   std::unique_lock<std::mutex> lock(mu_);
-  const bool got_slot =
-      cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout),
-                   [&] { return !idle_.empty() || in_use_or_idle_ < options_.pool_size; });
-  if (!got_slot) return absl::ResourceExhaustedError("all database connections are busy");
+  auto free = [&] { return !idle_.empty() || in_use_or_idle_ < options_.pool_size; };
+  bool got_slot = free();
+  if (!got_slot) {
+    ++waiting_;
+    got_slot = cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout), free);
+    --waiting_;
+  }
+  if (!got_slot) {
+    ++acquire_timeouts_;
+    return absl::ResourceExhaustedError("all database connections are busy");
+  }
+  ++acquired_;
   while (!idle_.empty()) {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
@@ -158,6 +166,16 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
     return opened.status();
   }
   return PooledConnection(this, std::move(*opened));
+}
+
+PoolStats ConnectionPool::Stats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return PoolStats{.size = options_.pool_size,
+                   .open = in_use_or_idle_,
+                   .idle = static_cast<int>(idle_.size()),
+                   .waiting = waiting_,
+                   .acquired = acquired_,
+                   .acquire_timeouts = acquire_timeouts_};
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> conn) {

@@ -78,6 +78,16 @@ class PooledConnection {
   std::unique_ptr<Connection> conn_;
 };
 
+// What the pool is doing now, for the service's metrics.
+struct PoolStats {
+  int size = 0;     // the most connections it opens
+  int open = 0;     // open (in use or idle) or being opened
+  int idle = 0;
+  int waiting = 0;  // callers waiting in Acquire for a connection
+  int64_t acquired = 0;          // since start
+  int64_t acquire_timeouts = 0;  // since start: every connection stayed busy
+};
+
 class ConnectionPool {
  public:
   explicit ConnectionPool(DbOptions options);
@@ -91,6 +101,7 @@ class ConnectionPool {
   // Round trip to the database ("SELECT 1"); used by health checks.
   absl::Status Ping();
   const DbOptions& options() const { return options_; }
+  PoolStats Stats();
   int size() const { return options_.pool_size; }
 
  private:
@@ -103,6 +114,9 @@ class ConnectionPool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int in_use_or_idle_ = 0;  // slots taken (open connections plus those being opened)
+  int waiting_ = 0;
+  int64_t acquired_ = 0;
+  int64_t acquire_timeouts_ = 0;
 };
 
 }  // namespace tousu::db

@@ -2,11 +2,26 @@
 
 #include "common/log/log.h"
 
+#include "absl/time/clock.h"
+
 namespace tousu::server {
 
-PeriodicTask::PeriodicTask(std::string name, absl::Duration interval, std::function<bool()> ready,
+PeriodicTask::PeriodicTask(std::string name, absl::Duration interval,
+                           prometheus::Registry& registry, std::function<bool()> ready,
                            std::function<absl::Status()> pass)
-    : name_(std::move(name)), interval_(interval), ready_(std::move(ready)), pass_(std::move(pass)) {}
+    : name_(std::move(name)),
+      interval_(interval),
+      ready_(std::move(ready)),
+      pass_(std::move(pass)),
+      passes_(registry, "tousu_timer_passes_total",
+              "Timer passes by result: ok, failed, or skipped (the service was not serving).",
+              {"timer", "result"}),
+      last_success_(registry, "tousu_timer_last_success_timestamp_seconds",
+                    "Wall-clock time of the timer's last successful pass (Unix seconds).",
+                    {"timer"}) {
+  // The counters start at zero; the last-success gauge appears with the first success.
+  for (const char* result : {"ok", "failed", "skipped"}) passes_.With({name_, result});
+}
 
 PeriodicTask::~PeriodicTask() { Stop(); }
 
@@ -32,10 +47,18 @@ void PeriodicTask::Loop() {
       wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [&] { return stop_; });
       if (stop_) return;
     }
-    if (!ready_()) continue;
-    if (absl::Status s = pass_(); !s.ok()) {
-      log::Warn("timer pass failed", {{"timer", name_}, {"error", s.ToString()}});
+    if (!ready_()) {
+      passes_.With({name_, "skipped"}).Increment();
+      continue;
     }
+    if (absl::Status s = pass_(); !s.ok()) {
+      passes_.With({name_, "failed"}).Increment();
+      log::Warn("timer pass failed", {{"timer", name_}, {"error", s.ToString()}});
+      continue;
+    }
+    passes_.With({name_, "ok"}).Increment();
+    // Wall time on purpose: this is about the process being alive, not the business clock.
+    last_success_.With({name_}).Set(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
   }
 }
 

@@ -12,14 +12,17 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/metrics/metrics.h"
 
 namespace tousu::server {
 
 class PeriodicTask {
  public:
-  // `name` names the pass in logs ("escalation"); `ready` says whether a pass may run now.
-  PeriodicTask(std::string name, absl::Duration interval, std::function<bool()> ready,
-               std::function<absl::Status()> pass);
+  // `name` names the pass in logs and metrics ("escalation"); `ready` says whether a pass may
+  // run now. Passes are counted in `registry` (tousu_timer_passes_total{timer, result} and
+  // tousu_timer_last_success_timestamp_seconds{timer}), so a stalled timer shows on the dashboard.
+  PeriodicTask(std::string name, absl::Duration interval, prometheus::Registry& registry,
+               std::function<bool()> ready, std::function<absl::Status()> pass);
   ~PeriodicTask();  // stops
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
@@ -36,6 +39,8 @@ class PeriodicTask {
   const absl::Duration interval_;
   const std::function<bool()> ready_;
   const std::function<absl::Status()> pass_;
+  metrics::CachedCounter passes_;
+  metrics::CachedGauge last_success_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;

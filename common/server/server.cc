@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/metrics/metrics.h"
 
 namespace tousu::server {
 namespace {
@@ -27,6 +28,37 @@ void BlockTerminationSignals() {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
+
+// The request pool as Prometheus sees it: sampled once a second by the readiness loop (a pool
+// that is always full, or callers waiting, means the pool or the database is the bottleneck).
+struct ServiceRuntime::PoolMetrics {
+  explicit PoolMetrics(prometheus::Registry& registry)
+      : connections(registry, "tousu_db_pool_connections",
+                    "Connections of the request pool, by state (in_use, idle).", {"state"}),
+        size(registry, "tousu_db_pool_size", "The most connections the request pool opens.", {}),
+        waiters(registry, "tousu_db_pool_waiters",
+                "Callers waiting for a connection of the request pool.", {}),
+        acquired(registry, "tousu_db_pool_acquired_total",
+                 "Connections lent by the request pool.", {}),
+        timeouts(registry, "tousu_db_pool_acquire_timeouts_total",
+                 "Callers refused because every connection stayed busy.", {}) {}
+
+  void Export(const db::PoolStats& s) {
+    connections.With({"in_use"}).Set(s.open - s.idle);
+    connections.With({"idle"}).Set(s.idle);
+    size.With({}).Set(s.size);
+    waiters.With({}).Set(s.waiting);
+    // The pool counts since start; the counters move by what happened since the last sample.
+    acquired.With({}).Increment(static_cast<double>(s.acquired - last_acquired));
+    timeouts.With({}).Increment(static_cast<double>(s.acquire_timeouts - last_timeouts));
+    last_acquired = s.acquired;
+    last_timeouts = s.acquire_timeouts;
+  }
+
+  metrics::CachedGauge connections, size, waiters;
+  metrics::CachedCounter acquired, timeouts;
+  int64_t last_acquired = 0, last_timeouts = 0;
+};
 
 absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSpec spec,
                                                                        const config::Config& cfg) {
@@ -111,6 +143,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
   rt->outbox_ = std::make_unique<events::Outbox>(rt->spec_.name, std::move(subs), *rt->clock_);
   rt->event_sink_ =
       std::make_unique<events::EventSinkService>(*rt->pool_, *rt->executor_, *rt->registry_);
+  rt->pool_metrics_ = std::make_unique<PoolMetrics>(*rt->registry_);
+  rt->pool_metrics_->Export(rt->pool_->Stats());
   return rt;
 }
 
@@ -210,6 +244,7 @@ void ServiceRuntime::ReadinessLoop() {
       // Its own connection: a pool busy with requests must not make a healthy service look down.
       const bool db_ok = health_pool_->Ping().ok();
       SetServing(db_ok);
+      pool_metrics_->Export(pool_->Stats());
       wait = db_ok ? absl::Seconds(1) : absl::Milliseconds(250);
     }
     std::unique_lock<std::mutex> lock(readiness_mu_);

@@ -91,6 +91,7 @@ class ServiceRuntime {
   ServiceRuntime() = default;
   void SetServing(bool serving);
   void ReadinessLoop();
+  struct PoolMetrics;  // the request pool's gauges and counters, refreshed by ReadinessLoop
 
   RuntimeSpec spec_;
   std::string grpc_addr_, metrics_addr_;
@@ -104,6 +105,7 @@ class ServiceRuntime {
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<db::ConnectionPool> migration_pool_;
   std::unique_ptr<db::ConnectionPool> health_pool_;
+  std::unique_ptr<PoolMetrics> pool_metrics_;
   std::unique_ptr<BoundedExecutor> executor_;
   std::unique_ptr<events::Outbox> outbox_;
   std::unique_ptr<events::EventSinkService> event_sink_;

@@ -193,7 +193,8 @@ AnalyticsService::~AnalyticsService() { StopTimers(); }
 
 void AnalyticsService::StartTimers() {
   month_end_timer_ = std::make_unique<server::PeriodicTask>(
-      "month end", settings_.month_end_check_interval, [this] { return rt_.serving(); },
+      "month_end", settings_.month_end_check_interval, rt_.registry(),
+      [this] { return rt_.serving(); },
       [this] { return CloseMonthIfDue().status(); });
   month_end_timer_->Start();
 }

@@ -826,7 +826,8 @@ absl::StatusOr<int> CaseHandlingService::MarkMissedDeadlines() {
 
 void CaseHandlingService::StartTimers() {
   timer_ = std::make_unique<server::PeriodicTask>(
-      "solution deadline", settings_.deadline_check_interval, [this] { return rt_.serving(); },
+      "solution_deadline", settings_.deadline_check_interval, rt_.registry(),
+      [this] { return rt_.serving(); },
       [this] { return MarkMissedDeadlines().status(); });
   timer_->Start();
 }

@@ -900,7 +900,8 @@ absl::StatusOr<OverduePass> FollowUpService::CheckOverdue() {
 
 void FollowUpService::StartTimers() {
   timer_ = std::make_unique<server::PeriodicTask>(
-      "follow-up overdue", settings_.check_interval, [this] { return rt_.serving(); },
+      "follow_up_overdue", settings_.check_interval, rt_.registry(),
+      [this] { return rt_.serving(); },
       [this] { return CheckOverdue().status(); });
   timer_->Start();
 }

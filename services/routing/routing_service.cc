@@ -620,7 +620,8 @@ absl::StatusOr<int> RoutingService::EscalateOverdue() {
 
 void RoutingService::StartTimers() {
   timer_ = std::make_unique<server::PeriodicTask>(
-      "escalation", settings_.escalation_interval, [this] { return rt_.serving(); },
+      "escalation", settings_.escalation_interval, rt_.registry(),
+      [this] { return rt_.serving(); },
       [this] { return EscalateOverdue().status(); });
   timer_->Start();
 }
