@@ -537,7 +537,12 @@ absl::Status AnalyticsService::CheckSpikes(int month, av1::RunSpikeCheckResponse
   return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
     out->Clear();
     const SpikePolicy& policy = settings_.spike;
-    const int from = AddMonths(month, -policy.trailing_months), to = AddMonths(month, -1);
+    int from = AddMonths(month, -policy.trailing_months);
+    const int to = AddMonths(month, -1);
+    // History starts at the first month with any complaint: months before the service was in
+    // use are no "recent level" (they would make every category of its second month a spike).
+    const auto totals = LoadSeries(tx, "total", "", from, to);
+    while (from <= to && !(totals.count(from) && totals.at(from) > 0)) from = AddMonths(from, 1);
     const absl::Time now = Now();
     for (const std::string dimension : {"category", "project_category"}) {
       for (const auto& [value, count] : LoadDimension(tx, month, dimension)) {

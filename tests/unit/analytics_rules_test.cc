@@ -163,7 +163,21 @@ TEST(Spike, ThePolicysExampleProductQualityRisingInOneProject) {
   EXPECT_TRUE(d.spike);
   EXPECT_DOUBLE_EQ(d.mean, 4);
   EXPECT_NEAR(d.stddev, 0.8165, 1e-3);
-  EXPECT_NEAR(d.threshold, 4 + 2 * 0.8165, 1e-3);
+  // The Poisson floor sqrt(4) = 2 is wider than the sample's 0.8165.
+  EXPECT_NEAR(d.threshold, 4 + 2 * 2, 1e-9);
+}
+
+TEST(Spike, CountsVaryLikePoissonCountsAtLeast) {
+  // One month of history at 25: its sample deviation is 0, its noise is still about 5.
+  EXPECT_FALSE(CheckSpike(29, {25}, {}).spike);
+  EXPECT_FALSE(CheckSpike(35, {25}, {}).spike);
+  EXPECT_TRUE(CheckSpike(36, {25}, {}).spike);
+}
+
+TEST(Spike, NoHistoryNoSpike) {
+  const SpikeDecision d = CheckSpike(500, {}, {});
+  EXPECT_FALSE(d.spike);
+  EXPECT_EQ(d.threshold, 0);
 }
 
 TEST(Spike, AFlatSeriesIsNoSpike) {
@@ -180,11 +194,12 @@ TEST(Spike, NeedsTheMinimumVolume) {
 }
 
 TEST(Spike, KIsConfigurable) {
-  const std::vector<int64_t> trailing = {10, 12, 8, 10, 12, 8};  // mean 10, sd 1.633
+  // mean 10, sd 1.633 < sqrt(10) = 3.162: thresholds 16.32 (k = 2) and 19.49 (k = 3).
+  const std::vector<int64_t> trailing = {10, 12, 8, 10, 12, 8};
   EXPECT_TRUE(
-      CheckSpike(14, trailing, {.stddevs = 2.0, .min_count = 10, .trailing_months = 6}).spike);
+      CheckSpike(17, trailing, {.stddevs = 2.0, .min_count = 10, .trailing_months = 6}).spike);
   EXPECT_FALSE(
-      CheckSpike(14, trailing, {.stddevs = 3.0, .min_count = 10, .trailing_months = 6}).spike);
+      CheckSpike(17, trailing, {.stddevs = 3.0, .min_count = 10, .trailing_months = 6}).spike);
 }
 
 }  // namespace

@@ -204,7 +204,8 @@ SpikeDecision CheckSpike(int64_t count, const std::vector<int64_t>& trailing,
       sq += (static_cast<double>(v) - d.mean) * (static_cast<double>(v) - d.mean);
     d.stddev = std::sqrt(sq / static_cast<double>(trailing.size()));
   }
-  d.threshold = d.mean + policy.stddevs * d.stddev;
+  if (trailing.empty()) return d;
+  d.threshold = d.mean + policy.stddevs * std::max(d.stddev, std::sqrt(d.mean));
   d.spike = count >= policy.min_count && static_cast<double>(count) > d.threshold;
   return d;
 }

@@ -88,8 +88,12 @@ struct DurationStats {
 // and the bucket counts, p50/p90 by nearest rank over the buckets.
 DurationStats SummariseRollup(const Rollup& rollup, const std::string& name);
 
-// The spike rule: `count` is a spike when count >= min_count and count > mean + k * stddev of
-// the trailing months (population standard deviation; months without complaints count as 0).
+// The spike rule: `count` is a spike when count >= min_count and
+//   count > mean + k * max(stddev, sqrt(mean))
+// over `trailing`, the months of history before it (population standard deviation). Monthly
+// complaint counts vary at least like Poisson counts (variance = mean), so sqrt(mean) is a floor
+// on the noise: a steady 25 a month needs more than 35 to alarm, not 26. An empty history (the
+// service's first month) is never a spike: there is no recent level to rise above.
 struct SpikePolicy {
   double stddevs = 2.0;
   int64_t min_count = 10;
