@@ -585,6 +585,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ProposeSolution(
       ev.set_cycle(row.facts.cycle);
       ev.set_revision(p->revision);
       ev.set_owner_staff_id(row.owner_staff_id);
+      ev.set_proposed_by_staff_id(req->staff_id());
       ev.set_solution(req->solution());
       *ev.mutable_planned_completion() = req->planned_completion();
       SetTime(p->at, ev.mutable_proposed_at());

@@ -281,7 +281,11 @@ void AssessmentService::RegisterEventHandlers() {
   OnEvent<chv1::SolutionProposed>("SolutionProposed",
                                   [=](const auto& m, Activity& row, Transaction&) {
                                     at(m.proposed_at(), row);
-                                    row.staff_id = m.owner_staff_id();
+                                    // The deadline is met or missed by whoever proposed; older
+                                    // events name only the owner.
+                                    row.staff_id = m.proposed_by_staff_id().empty()
+                                                       ? m.owner_staff_id()
+                                                       : m.proposed_by_staff_id();
                                     row.role = assessment::kHandler;
                                     sla(assessment::kSolution, m.due(), m.on_time(), row);
                                     return !row.staff_id.empty();

@@ -181,13 +181,15 @@ class StaffAssessment : public ::testing::Test {
     *ev.mutable_solution_due() = Ts(at + absl::Hours(48));
     Deliver("CaseOpened", n, ev, at);
   }
+  // `proposed_by` empty: an event from before case-handling named the proposer.
   static void Proposed(const std::string& n, int cycle, const std::string& owner, absl::Time due,
-                       absl::Time at) {
+                       absl::Time at, const std::string& proposed_by = "") {
     chv1::SolutionProposed ev;
     ev.set_number(n);
     ev.set_cycle(cycle);
     ev.set_revision(1);
     ev.set_owner_staff_id(owner);
+    ev.set_proposed_by_staff_id(proposed_by);
     ev.set_solution("更换窗框密封条");
     *ev.mutable_proposed_at() = Ts(at);
     *ev.mutable_due() = Ts(due);
@@ -820,6 +822,41 @@ TEST_F(StaffAssessment, BadRequestsNameTheField) {
     auto ctx = Ctx();
     expect(stub_->RecordTrainingCompletion(ctx.get(), req, &resp), "result");
   }
+}
+
+// 2026 Q2, its own complaint: S0022 owns case 6 and acknowledges it on time; S0021 stands in and
+// proposes the solution late. The missed solution deadline is S0021's, not the owner's.
+TEST_F(StaffAssessment, TheSolutionDeadlineIsCreditedToWhoeverProposedNotTheOwner) {
+  const auto q = cv1::CATEGORY_PRODUCT_QUALITY;
+  const std::string n = "TS-202604-000006";
+  const absl::Time r = Sh(2026, 4, 13, 9);
+  Routed(n, q, "engineering", r);
+  Acknowledged(n, "S0022", "engineering", q, r, r + absl::Minutes(10));
+  Opened(n, 1, "S0022", "engineering", q, r + absl::Minutes(10));
+  Proposed(n, 1, "S0022", Sh(2026, 4, 15, 9, 10), Sh(2026, 4, 16, 9), "S0021");
+
+  const auto by = ByStaff(Run(2026, 2).assessments());
+  ASSERT_EQ(by.size(), 2u);
+  // S0022: the acknowledgement only, met: 100.
+  ExpectFigures(by.at("S0022"), {1, 1, 1, 0, 0.0, 0, 0, 100.0, v1::GRADE_EXCELLENT});
+  // S0021: the late proposal, 0/1: 0.
+  ExpectFigures(by.at("S0021"), {1, 1, 0, 0, 0.0, 0, 0, 0.0, v1::GRADE_BELOW_BAR});
+
+  v1::ExplainAssessmentRequest req;
+  req.set_year(2026);
+  req.set_quarter(2);
+  req.set_staff_id("S0021");
+  v1::ExplainAssessmentResponse explained;
+  auto ctx = Ctx();
+  ASSERT_TRUE(stub_->ExplainAssessment(ctx.get(), req, &explained).ok());
+  int solution_checks = 0;
+  for (const auto& e : explained.evidence()) {
+    if (e.kind() != "sla") continue;
+    EXPECT_EQ(e.sla(), "solution");
+    EXPECT_FALSE(e.met());
+    ++solution_checks;
+  }
+  EXPECT_EQ(solution_checks, 1);
 }
 
 TEST(StaffAssessmentConfig, BadWeightsOrThresholdsStopStartUpNamingTheVariable) {

@@ -202,6 +202,31 @@ TEST(SimulatePlan, TheSpikeKnobAddsTheProjectsQualityComplaintsToTheLastMonthOnl
   EXPECT_EQ(spike_marked, 12);
 }
 
+TEST(SimulatePlan, TheStrugglingOwnerIsLateAndUnsatisfyingOnEveryCase) {
+  const Plan usual = Generate(Options(7, 40, false));
+  PlanOptions o = Options(7, 40, false);
+  o.struggling_owner = "S0022";
+  const Plan struggling = Generate(o);
+  ASSERT_EQ(usual.complaints.size(), struggling.complaints.size());
+  int owned = 0;
+  for (size_t i = 0; i < struggling.complaints.size(); ++i) {
+    const PlannedComplaint& a = usual.complaints[i];
+    const PlannedComplaint& b = struggling.complaints[i];
+    EXPECT_EQ(a.request_id, b.request_id);
+    EXPECT_EQ(a.owner_staff_id, b.owner_staff_id);
+    // The same complaints to the same owners; the timing of later ones may differ, since the
+    // struggling owner's extra callback cycles draw more.
+    if (b.owner_staff_id != "S0022") continue;
+    ++owned;
+    EXPECT_TRUE(b.ack_late);
+    EXPECT_TRUE(b.solution_late);
+    ASSERT_FALSE(b.callbacks.empty());
+    EXPECT_LE(b.callbacks.front().satisfaction, 2);  // unsatisfied: the case reopens
+    EXPECT_GE(b.callbacks.size(), 2u);
+  }
+  EXPECT_GT(owned, 0) << "S0022 owns none of the planned complaints";
+}
+
 TEST(SimulatePlan, BadOptionsAreRefused) {
   PlanOptions o = Options(1, 10, false);
   o.months[1].month = 12;

@@ -28,6 +28,7 @@
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
+#include "complaints/staff/v1/assessment.grpc.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
 #include "tools/tousuctl/args.h"
 #include "tools/tousuctl/commands.h"
@@ -1150,6 +1151,269 @@ class FakeAnalytics final : public complaints::analytics::v1::AnalyticsService::
   int generated = 0;
 };
 
+// The assessment API as far as the training, assessment and accountability verbs need it: answers
+// from canned records and remembers every request.
+class FakeAssessment final : public sv1::AssessmentService::Service {
+ public:
+  static sv1::Assessment BelowTheBar() {
+    sv1::Assessment a;
+    a.set_year(2026);
+    a.set_quarter(1);
+    a.set_staff_id("S0022");
+    a.set_department_id("engineering");
+    a.set_role(sv1::STAFF_ROLE_HANDLER);
+    a.set_cases_touched(2);
+    a.set_sla_checks(4);
+    a.set_sla_met(1);
+    a.set_timeliness_rate(0.25);
+    a.set_satisfaction_responses(1);
+    a.set_average_satisfaction(3);
+    a.set_cases_resolved(1);
+    a.set_resolved_without_reopening(0);
+    a.set_score(25);
+    a.set_grade(sv1::GRADE_BELOW_BAR);
+    a.set_role_review(true);
+    a.set_enrolled_plan_id("plan-handler");
+    a.set_run_number(2);
+    a.mutable_computed_at()->set_seconds(1775030400);  // 2026-04-01 08:00 UTC
+    return a;
+  }
+  static sv1::Assessment Excellent() {
+    sv1::Assessment a;
+    a.set_year(2026);
+    a.set_quarter(1);
+    a.set_staff_id("S0021");
+    a.set_department_id("engineering");
+    a.set_role(sv1::STAFF_ROLE_HANDLER);
+    a.set_cases_touched(2);
+    a.set_sla_checks(4);
+    a.set_sla_met(4);
+    a.set_timeliness_rate(1);
+    a.set_satisfaction_responses(2);
+    a.set_average_satisfaction(4.5);
+    a.set_cases_resolved(2);
+    a.set_resolved_without_reopening(2);
+    a.set_effectiveness_rate(1);
+    a.set_score(96.25);
+    a.set_grade(sv1::GRADE_EXCELLENT);
+    a.set_reward(true);
+    a.set_run_number(2);
+    return a;
+  }
+  static sv1::AccountabilityRecord Record() {
+    sv1::AccountabilityRecord r;
+    r.set_id(3);
+    r.set_number("TS-202602-000003");
+    r.set_staff_id("S0022");
+    r.set_department_id("engineering");
+    r.set_cause(sv1::ACCOUNTABILITY_CAUSE_DELAY);
+    r.set_severity(sv1::ACCOUNTABILITY_SEVERITY_MINOR);
+    r.set_measure(sv1::ACCOUNTABILITY_MEASURE_CRITICISM_AND_EDUCATION);
+    r.set_decided_by_staff_id("S0002");
+    r.mutable_decided_at()->set_seconds(1773990000);
+    r.set_note("首次超时，批评教育");
+    r.set_suggestion_id(7);
+    return r;
+  }
+
+  grpc::Status UpsertTrainingCourse(grpc::ServerContext*,
+                                    const sv1::UpsertTrainingCourseRequest* req,
+                                    sv1::UpsertTrainingCourseResponse* resp) override {
+    std::lock_guard lock(mu);
+    courses_set.push_back(*req);
+    *resp->mutable_course() = req->course();
+    resp->set_outcome(sv1::UPSERT_OUTCOME_CREATED);
+    return grpc::Status::OK;
+  }
+  grpc::Status ListTrainingCourses(grpc::ServerContext*, const sv1::ListTrainingCoursesRequest* req,
+                                   sv1::ListTrainingCoursesResponse* resp) override {
+    std::lock_guard lock(mu);
+    courses_listed.push_back(*req);
+    auto* c = resp->add_courses();
+    c->set_id("handler-investigation");
+    c->set_title("投诉调查方法");
+    c->set_topic("调查取证");
+    c->set_target_role(sv1::STAFF_ROLE_HANDLER);
+    c->set_hours(6);
+    return grpc::Status::OK;
+  }
+  grpc::Status UpsertTrainingPlan(grpc::ServerContext*, const sv1::UpsertTrainingPlanRequest* req,
+                                  sv1::UpsertTrainingPlanResponse* resp) override {
+    std::lock_guard lock(mu);
+    plans_set.push_back(*req);
+    *resp->mutable_plan() = req->plan();
+    resp->set_outcome(sv1::UPSERT_OUTCOME_UNCHANGED);
+    return grpc::Status::OK;
+  }
+  grpc::Status ListTrainingPlans(grpc::ServerContext*, const sv1::ListTrainingPlansRequest* req,
+                                 sv1::ListTrainingPlansResponse* resp) override {
+    std::lock_guard lock(mu);
+    plans_listed.push_back(*req);
+    auto* p = resp->add_plans();
+    p->set_id("plan-handler");
+    p->set_name("处理人员培训");
+    p->set_role(sv1::STAFF_ROLE_HANDLER);
+    p->add_course_ids("handler-customer-communication");
+    p->add_course_ids("handler-investigation");
+    return grpc::Status::OK;
+  }
+  grpc::Status Enrol(grpc::ServerContext*, const sv1::EnrolRequest* req,
+                     sv1::EnrolResponse* resp) override {
+    std::lock_guard lock(mu);
+    enrolled.push_back(*req);
+    auto* e = resp->add_enrolments();
+    e->set_staff_id(req->staff_id());
+    e->set_course_id(req->course_id().empty() ? "handler-investigation" : req->course_id());
+    e->set_plan_id(req->plan_id());
+    e->set_reason("manual");
+    e->mutable_enrolled_at()->set_seconds(1796000000);
+    resp->set_newly_enrolled(1);
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordTrainingCompletion(grpc::ServerContext*,
+                                        const sv1::RecordTrainingCompletionRequest* req,
+                                        sv1::RecordTrainingCompletionResponse* resp) override {
+    std::lock_guard lock(mu);
+    completed.push_back(*req);
+    auto* e = resp->mutable_enrolment();
+    e->set_staff_id(req->staff_id());
+    e->set_course_id(req->course_id());
+    e->set_reason("assessment");
+    e->set_assessment_quarter("2026Q1");
+    e->set_completed(true);
+    *e->mutable_completed_at() = req->completed_at();
+    e->set_result(req->result());
+    return grpc::Status::OK;
+  }
+  grpc::Status ListTrainingStatus(grpc::ServerContext*, const sv1::ListTrainingStatusRequest* req,
+                                  sv1::ListTrainingStatusResponse* resp) override {
+    std::lock_guard lock(mu);
+    statuses.push_back(*req);
+    auto* p = resp->add_people();
+    p->set_staff_id("S0022");
+    p->set_role(sv1::STAFF_ROLE_HANDLER);
+    p->set_department_id("engineering");
+    p->set_open(1);
+    auto* e = p->add_enrolments();
+    e->set_staff_id("S0022");
+    e->set_course_id("handler-investigation");
+    e->set_plan_id("plan-handler");
+    e->set_reason("assessment");
+    e->set_assessment_quarter("2026Q1");
+    return grpc::Status::OK;
+  }
+  grpc::Status RunQuarterlyAssessment(grpc::ServerContext*,
+                                      const sv1::RunQuarterlyAssessmentRequest* req,
+                                      sv1::RunQuarterlyAssessmentResponse* resp) override {
+    std::lock_guard lock(mu);
+    runs.push_back(*req);
+    resp->set_year(req->year());
+    resp->set_quarter(req->quarter());
+    resp->set_run_number(2);
+    resp->set_replaced_previous_run(true);
+    *resp->add_assessments() = Excellent();
+    *resp->add_assessments() = BelowTheBar();
+    resp->set_weight_timeliness(0.4);
+    resp->set_weight_satisfaction(0.3);
+    resp->set_weight_effectiveness(0.3);
+    resp->set_excellent_threshold(90);
+    resp->set_pass_threshold(60);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetAssessment(grpc::ServerContext*, const sv1::GetAssessmentRequest* req,
+                             sv1::GetAssessmentResponse* resp) override {
+    std::lock_guard lock(mu);
+    gets.push_back(*req);
+    if (req->staff_id() != "S0022") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "staff_id: no assessment of " +
+                                                           req->staff_id() + " in 2026Q1");
+    }
+    *resp->mutable_assessment() = BelowTheBar();
+    *resp->mutable_assessment()->add_accountability() = Record();
+    return grpc::Status::OK;
+  }
+  grpc::Status ListAssessments(grpc::ServerContext*, const sv1::ListAssessmentsRequest* req,
+                               sv1::ListAssessmentsResponse* resp) override {
+    std::lock_guard lock(mu);
+    lists.push_back(*req);
+    *resp->add_assessments() = BelowTheBar();
+    return grpc::Status::OK;
+  }
+  grpc::Status ExplainAssessment(grpc::ServerContext*, const sv1::ExplainAssessmentRequest* req,
+                                 sv1::ExplainAssessmentResponse* resp) override {
+    std::lock_guard lock(mu);
+    explains.push_back(*req);
+    *resp->mutable_assessment() = BelowTheBar();
+    auto* e = resp->add_evidence();
+    e->set_number("TS-202602-000003");
+    e->set_kind("sla");
+    e->set_sla("acknowledgement");
+    e->set_met(false);
+    e->mutable_at()->set_seconds(1771207200);
+    e->add_events("AcknowledgementOverdue:ev-1");
+    e->add_events("ComplaintAcknowledged:ev-2");
+    return grpc::Status::OK;
+  }
+  grpc::Status ListAccountabilitySuggestions(
+      grpc::ServerContext*, const sv1::ListAccountabilitySuggestionsRequest* req,
+      sv1::ListAccountabilitySuggestionsResponse* resp) override {
+    std::lock_guard lock(mu);
+    suggestions.push_back(*req);
+    auto* s = resp->add_suggestions();
+    s->set_id(7);
+    s->set_number("TS-202602-000003");
+    s->set_staff_id("S0022");
+    s->set_department_id("engineering");
+    s->set_cause(sv1::ACCOUNTABILITY_CAUSE_DELAY);
+    s->set_severity(sv1::ACCOUNTABILITY_SEVERITY_MINOR);
+    s->set_rule("late_acknowledgement");
+    s->set_reason("acknowledged after the 1-hour deadline");
+    s->set_event("ComplaintAcknowledged:ev-2");
+    s->set_status(sv1::SUGGESTION_STATUS_PENDING);
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordAccountability(grpc::ServerContext*,
+                                    const sv1::RecordAccountabilityRequest* req,
+                                    sv1::RecordAccountabilityResponse* resp) override {
+    std::lock_guard lock(mu);
+    recorded.push_back(*req);
+    *resp->mutable_record() = Record();
+    return grpc::Status::OK;
+  }
+  grpc::Status ListAccountability(grpc::ServerContext*, const sv1::ListAccountabilityRequest* req,
+                                  sv1::ListAccountabilityResponse* resp) override {
+    std::lock_guard lock(mu);
+    records_listed.push_back(*req);
+    *resp->add_records() = Record();
+    return grpc::Status::OK;
+  }
+
+  // Requests of every kind, so a refused command line can be seen to have sent nothing.
+  size_t Requests() {
+    std::lock_guard lock(mu);
+    return courses_set.size() + courses_listed.size() + plans_set.size() + plans_listed.size() +
+           enrolled.size() + completed.size() + statuses.size() + runs.size() + gets.size() +
+           lists.size() + explains.size() + suggestions.size() + recorded.size() +
+           records_listed.size();
+  }
+
+  std::mutex mu;
+  std::vector<sv1::UpsertTrainingCourseRequest> courses_set;
+  std::vector<sv1::ListTrainingCoursesRequest> courses_listed;
+  std::vector<sv1::UpsertTrainingPlanRequest> plans_set;
+  std::vector<sv1::ListTrainingPlansRequest> plans_listed;
+  std::vector<sv1::EnrolRequest> enrolled;
+  std::vector<sv1::RecordTrainingCompletionRequest> completed;
+  std::vector<sv1::ListTrainingStatusRequest> statuses;
+  std::vector<sv1::RunQuarterlyAssessmentRequest> runs;
+  std::vector<sv1::GetAssessmentRequest> gets;
+  std::vector<sv1::ListAssessmentsRequest> lists;
+  std::vector<sv1::ExplainAssessmentRequest> explains;
+  std::vector<sv1::ListAccountabilitySuggestionsRequest> suggestions;
+  std::vector<sv1::RecordAccountabilityRequest> recorded;
+  std::vector<sv1::ListAccountabilityRequest> records_listed;
+};
+
 class CommandLineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -1161,6 +1425,7 @@ class CommandLineTest : public ::testing::Test {
     builder.RegisterService(&case_);
     builder.RegisterService(&followup_);
     builder.RegisterService(&analytics_);
+    builder.RegisterService(&assessment_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     address_ = absl::StrCat("127.0.0.1:", port_);
@@ -1228,6 +1493,7 @@ class CommandLineTest : public ::testing::Test {
   FakeCase case_;
   FakeFollowUp followup_;
   FakeAnalytics analytics_;
+  FakeAssessment assessment_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;
@@ -1541,7 +1807,7 @@ TEST_F(CommandLineTest, ProposeSendsActionsInOrderAndReportsLateness) {
               "--action", "修复", "--complete-by", "2026-12-05"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("LATE: proposed after the deadline 2026-11-30 17:30, an SLA breach "
-                               "counted against the owner S0021."));
+                               "counted against S0022, who proposed it."));
 
   r = RunCli({"case", "propose", "TS-202611-000123", "--by", "S0021", "--solution", "方案"});
   EXPECT_EQ(r.code, 2);
@@ -1900,6 +2166,254 @@ TEST_F(CommandLineTest, AnalyticsReportWritesTheFileOrSaysHowToMakeOne) {
   std::stringstream json_body;
   json_body << again.rdbuf();
   EXPECT_EQ(json_body.str(), "{\"total\":40}");
+}
+
+TEST_F(CommandLineTest, TrainingVerbsSendTheCoursePlanEnrolmentAndCompletion) {
+  Result r = RunCli({"training", "courses", "--role", "handler"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.courses_listed.size(), 1u);
+  EXPECT_EQ(assessment_.courses_listed[0].target_role(), sv1::STAFF_ROLE_HANDLER);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("COURSE"), HasSubstr("handler-investigation"),
+                           HasSubstr("投诉调查方法"), HasSubstr("handler")));
+
+  r = RunCli({"training", "course-set", "Handler-Escalation", "--title", "升级投诉处理", "--topic",
+              "复杂投诉", "--role", "handler", "--hours", "4.5"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.courses_set.size(), 1u);
+  const sv1::TrainingCourse& course = assessment_.courses_set[0].course();
+  EXPECT_EQ(course.id(), "handler-escalation");
+  EXPECT_EQ(course.title(), "升级投诉处理");
+  EXPECT_EQ(course.topic(), "复杂投诉");
+  EXPECT_EQ(course.target_role(), sv1::STAFF_ROLE_HANDLER);
+  EXPECT_DOUBLE_EQ(course.hours(), 4.5);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Course handler-escalation created."), HasSubstr("4.5")));
+
+  r = RunCli({"training", "plans"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(assessment_.plans_listed.at(0).role(), sv1::STAFF_ROLE_UNSPECIFIED);
+  EXPECT_THAT(r.out, HasSubstr("handler-customer-communication, handler-investigation"));
+
+  r = RunCli({"training", "plan-set", "plan-handler", "--name", "处理人员培训", "--role", "handler",
+              "--course", "handler-customer-communication,handler-investigation", "--course",
+              "handler-escalation"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.plans_set.size(), 1u);
+  EXPECT_THAT(assessment_.plans_set[0].plan().course_ids(),
+              ElementsAre("handler-customer-communication", "handler-investigation",
+                          "handler-escalation"));
+  EXPECT_THAT(r.out, HasSubstr("Plan plan-handler unchanged (already so)."));
+
+  r = RunCli({"training", "enrol", "s0022", "--plan", "plan-handler"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.enrolled.size(), 1u);
+  EXPECT_EQ(assessment_.enrolled[0].staff_id(), "S0022");
+  EXPECT_EQ(assessment_.enrolled[0].plan_id(), "plan-handler");
+  EXPECT_TRUE(assessment_.enrolled[0].course_id().empty());
+  EXPECT_THAT(r.out, AllOf(HasSubstr("S0022: 1 new enrolment(s), 0 already there."),
+                           HasSubstr("manual"), HasSubstr("open")));
+
+  r = RunCli({"training", "complete", "S0022", "--course", "handler-investigation", "--result",
+              "passed", "--at", "2026-11-20 17:00"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.completed.size(), 1u);
+  EXPECT_EQ(assessment_.completed[0].result(), sv1::TRAINING_RESULT_PASSED);
+  EXPECT_EQ(FromProto(assessment_.completed[0].completed_at()), At("2026-11-20T09:00:00Z"));
+  EXPECT_THAT(r.out, AllOf(HasSubstr("S0022 completed handler-investigation (passed)"),
+                           HasSubstr("assessment 2026Q1"), HasSubstr("2026-11-20 17:00")));
+  // Without --at: now.
+  r = RunCli({"training", "complete", "S0022", "--course", "handler-investigation", "--result",
+              "failed"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(FromProto(assessment_.completed[1].completed_at()), At("2026-11-26T07:22:00Z"));
+
+  r = RunCli({"training", "status", "S0022"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = RunCli({"training", "status", "--department", "Engineering"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.statuses.size(), 2u);
+  EXPECT_EQ(assessment_.statuses[0].staff_id(), "S0022");
+  EXPECT_EQ(assessment_.statuses[1].department_id(), "engineering");
+  EXPECT_TRUE(assessment_.statuses[1].staff_id().empty());
+  EXPECT_THAT(r.out, AllOf(HasSubstr("ENROLLED"), HasSubstr("plan-handler"),
+                           HasSubstr("assessment 2026Q1")));
+}
+
+TEST_F(CommandLineTest, AssessmentVerbsShowFiguresGradesAndWhatTheyBring) {
+  Result r = RunCli({"assessment", "run", "--year", "2026", "--quarter", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.runs.size(), 1u);
+  EXPECT_EQ(assessment_.runs[0].year(), 2026);
+  EXPECT_EQ(assessment_.runs[0].quarter(), 1);
+  EXPECT_THAT(r.out,
+              AllOf(HasSubstr("2026Q1 assessed: run 2, 2 people (replaced run 1)."),
+                    HasSubstr("Weights: timeliness 0.4, satisfaction 0.3, effectiveness 0.3; "
+                              "excellent at 90, pass at 60."),
+                    HasSubstr("1/4 (25.0%)"), HasSubstr("3.00 (1)"), HasSubstr("0/1 (0.0%)"),
+                    HasSubstr("below-bar"), HasSubstr("role review, training plan-handler"),
+                    HasSubstr("96.25"), HasSubstr("reward")));
+  // The rows come in the service's order, S0021 first.
+  EXPECT_LT(r.out.find("S0021"), r.out.find("S0022"));
+
+  r = RunCli({"assessment", "get", "s0022", "--year", "2026", "--quarter", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(assessment_.gets.at(0).staff_id(), "S0022");
+  EXPECT_THAT(r.out, AllOf(HasSubstr("1/4 (25.0%) deadlines met"),
+                           HasSubstr("below-bar: role review, training plan-handler"),
+                           HasSubstr("Accountability:"), HasSubstr("criticism-and-education"),
+                           HasSubstr("首次超时，批评教育")));
+  r = RunCli({"assessment", "get", "S0099", "--year", "2026", "--quarter", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("NOT_FOUND"));
+
+  r = RunCli({"assessment", "list", "--year", "2026", "--quarter", "1", "--department",
+              "Engineering", "--grade", "below-bar"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(assessment_.lists.at(0).department_id(), "engineering");
+  EXPECT_EQ(assessment_.lists.at(0).grade(), sv1::GRADE_BELOW_BAR);
+
+  r = RunCli({"assessment", "explain", "S0022", "--year", "2026", "--quarter", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(assessment_.explains.at(0).staff_id(), "S0022");
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Evidence:"), HasSubstr("acknowledgement"),
+                           HasSubstr("AcknowledgementOverdue:ev-1 ComplaintAcknowledged:ev-2")));
+
+  r = RunCli({"assessment", "list", "--year", "2026", "--quarter", "1", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("\"grade\": \"GRADE_BELOW_BAR\""),
+                           HasSubstr("\"enrolledPlanId\": \"plan-handler\"")));
+}
+
+TEST_F(CommandLineTest, AccountabilityIsSuggestedThenConfirmedByAPerson) {
+  Result r = RunCli({"accountability", "suggestions", "--person", "s0022", "--number",
+                     "ts-202602-000003"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.suggestions.size(), 1u);
+  EXPECT_EQ(assessment_.suggestions[0].staff_id(), "S0022");
+  EXPECT_EQ(assessment_.suggestions[0].number(), "TS-202602-000003");
+  EXPECT_EQ(assessment_.suggestions[0].status(), sv1::SUGGESTION_STATUS_UNSPECIFIED);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("late_acknowledgement"), HasSubstr("delay"),
+                           HasSubstr("pending")));
+  r = RunCli({"accountability", "suggestions", "--status", "confirmed"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(assessment_.suggestions[1].status(), sv1::SUGGESTION_STATUS_CONFIRMED);
+
+  r = RunCli({"accountability", "record", "--suggestion", "7", "--measure",
+              "criticism-and-education", "--decided-by", "s0002", "--decided-at",
+              "2026-03-20 15:00", "--note", "首次超时，批评教育"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.recorded.size(), 1u);
+  const sv1::RecordAccountabilityRequest& confirm = assessment_.recorded[0];
+  EXPECT_EQ(confirm.suggestion_id(), 7);
+  EXPECT_EQ(confirm.measure(), sv1::ACCOUNTABILITY_MEASURE_CRITICISM_AND_EDUCATION);
+  EXPECT_EQ(confirm.decided_by_staff_id(), "S0002");
+  EXPECT_EQ(FromProto(confirm.decided_at()), At("2026-03-20T07:00:00Z"));
+  EXPECT_EQ(confirm.cause(), sv1::ACCOUNTABILITY_CAUSE_UNSPECIFIED);  // the suggestion's
+  EXPECT_TRUE(confirm.staff_id().empty());
+  EXPECT_THAT(r.out, AllOf(HasSubstr("Recorded accountability 3 for TS-202602-000003."),
+                           HasSubstr("S0002")));
+
+  r = RunCli({"accountability", "record", "--number", "TS-202603-000005", "--department", "sales",
+              "--cause", "false-advertising", "--severity", "serious", "--measure", "warning",
+              "--decided-by", "S0003"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const sv1::RecordAccountabilityRequest& direct = assessment_.recorded[1];
+  EXPECT_EQ(direct.suggestion_id(), 0);
+  EXPECT_EQ(direct.department_id(), "sales");
+  EXPECT_EQ(direct.cause(), sv1::ACCOUNTABILITY_CAUSE_FALSE_ADVERTISING);
+  EXPECT_EQ(direct.severity(), sv1::ACCOUNTABILITY_SEVERITY_SERIOUS);
+  EXPECT_EQ(direct.measure(), sv1::ACCOUNTABILITY_MEASURE_WARNING);
+
+  r = RunCli({"accountability", "list", "--person", "S0022", "--year", "2026", "--quarter", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(assessment_.records_listed.size(), 1u);
+  EXPECT_EQ(assessment_.records_listed[0].staff_id(), "S0022");
+  EXPECT_EQ(assessment_.records_listed[0].year(), 2026);
+  EXPECT_EQ(assessment_.records_listed[0].quarter(), 1);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("TS-202602-000003"), HasSubstr("minor"), HasSubstr("7")));
+}
+
+TEST_F(CommandLineTest, BadAssessmentFlagsAreUsageErrorsNamingTheFlagAndSendNothing) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"assessment", "run", "--year", "2026", "--quarter", "5"}, "--quarter"},
+      {{"assessment", "run", "--year", "1999", "--quarter", "1"}, "--year"},
+      {{"assessment", "run", "--year", "2026"}, "--quarter"},
+      {{"assessment", "get", "S0022", "--year", "2026"}, "--quarter"},
+      {{"assessment", "list", "--year", "2026", "--quarter", "1", "--grade", "great"}, "--grade"},
+      {{"assessment", "explain", "--year", "2026", "--quarter", "1"}, "STAFF_ID"},
+      {{"training", "courses", "--role", "janitor"}, "--role"},
+      {{"training", "course-set", "c1", "--title", "t", "--topic", "t", "--role", "handler",
+        "--hours", "lots"},
+       "--hours"},
+      {{"training", "course-set", "c1", "--title", "t", "--role", "handler", "--hours", "2"},
+       "--topic"},
+      {{"training", "plan-set", "p1", "--name", "n", "--role", "handler"}, "--course"},
+      {{"training", "enrol", "S0022"}, "--plan or --course"},
+      {{"training", "enrol", "S0022", "--plan", "p", "--course", "c"}, "--plan or --course"},
+      {{"training", "complete", "S0022", "--course", "c", "--result", "maybe"}, "--result"},
+      {{"training", "complete", "S0022", "--course", "c", "--result", "passed", "--at", "soon"},
+       "--at"},
+      {{"training", "status"}, "--department"},
+      {{"accountability", "suggestions", "--status", "lost"}, "--status"},
+      {{"accountability", "record", "--suggestion", "x", "--measure", "warning", "--decided-by",
+        "S0002"},
+       "--suggestion"},
+      {{"accountability", "record", "--suggestion", "7", "--measure", "fine", "--decided-by",
+        "S0002"},
+       "--measure"},
+      {{"accountability", "record", "--suggestion", "7", "--decided-by", "S0002"}, "--measure"},
+      {{"accountability", "record", "--number", "TS-202603-000005", "--person", "S0023",
+        "--measure", "warning", "--decided-by", "S0003"},
+       "--cause"},
+      {{"accountability", "record", "--suggestion", "7", "--measure", "warning", "--decided-by",
+        "S0002", "--decided-at", "yesterday-ish"},
+       "--decided-at"},
+      {{"accountability", "list"}, "--person"},
+      {{"accountability", "list", "--year", "2026"}, "--quarter"},
+  };
+  for (const auto& [args, flag] : cases) {
+    Result r = RunCli(args);
+    EXPECT_EQ(r.code, 2) << absl::StrJoin(args, " ");
+    EXPECT_THAT(r.err, HasSubstr(flag)) << absl::StrJoin(args, " ");
+  }
+  EXPECT_EQ(assessment_.Requests(), 0u);
+}
+
+TEST_F(CommandLineTest, AssessmentGroupsListTheirVerbsAndTheStaffAddressFlagWorks) {
+  Result r = RunCli({"training", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("training courses"), HasSubstr("training course-set COURSE_ID"),
+                           HasSubstr("training plans"), HasSubstr("training plan-set PLAN_ID"),
+                           HasSubstr("training enrol STAFF_ID"),
+                           HasSubstr("training complete STAFF_ID"),
+                           HasSubstr("training status [STAFF_ID]")));
+  r = RunCli({"assessment"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, AllOf(HasSubstr("assessment needs a second word"),
+                           HasSubstr("assessment run"), HasSubstr("assessment explain STAFF_ID")));
+  r = RunCli({"help", "accountability"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, AllOf(HasSubstr("accountability suggestions"),
+                           HasSubstr("accountability record"), HasSubstr("accountability list")));
+  for (const char* verb : {"training courses", "training course-set", "training plans",
+                           "training plan-set", "training enrol", "training complete",
+                           "training status", "assessment run", "assessment get",
+                           "assessment list", "assessment explain", "accountability suggestions",
+                           "accountability record", "accountability list"}) {
+    std::vector<std::string> args = absl::StrSplit(verb, ' ');
+    args.push_back("--help");
+    r = RunCli(args);
+    EXPECT_EQ(r.code, 0) << verb;
+    EXPECT_THAT(r.out, AllOf(HasSubstr(absl::StrCat("Usage: tousuctl ", verb)),
+                             HasSubstr(absl::StrCat("  tousuctl ", verb, " "))))
+        << verb;
+    for (const std::string& line : Lines(r.out)) EXPECT_LE(DisplayWidth(line), 100u) << line;
+  }
+  // --staff is the service's address here too: a wrong one fails naming it.
+  r = RunCli({"assessment", "run", "--year", "2026", "--quarter", "1", "--staff", "127.0.0.1:1",
+              "--timeout", "2s"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("127.0.0.1:1"));
+  EXPECT_TRUE(assessment_.runs.empty());
 }
 
 }  // namespace

@@ -196,6 +196,15 @@ void DrawFates(const PlanOptions& o, PlannedComplaint& c, Dice& dice) {
     first.satisfaction = satisfied_score();
     c.callbacks.push_back(first);
   }
+  if (!o.struggling_owner.empty() && c.owner_staff_id == o.struggling_owner) {
+    c.ack_late = true;
+    c.solution_late = true;
+    if (c.callbacks.front().satisfaction > 2) {
+      // Fixed, not drawn: the dice stay where they were for the complaints that follow.
+      c.callbacks.front().satisfaction = 2;
+      c.callbacks.push_back({.cycle = 2, .satisfaction = 4, .late = false});
+    }
+  }
 }
 
 absl::StatusOr<absl::Time> BusinessDaysAfter(const time::BusinessCalendar& calendar,

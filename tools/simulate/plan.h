@@ -43,6 +43,11 @@ struct PlanOptions {
   double rejected_share = 0.2;        // the first solution is rejected, then revised
   double late_callback_share = 0.15;  // per callback: after its 3-business-day deadline
   double unsatisfied_share = 0.15;    // first callback scores 1-2: the case reopens
+  // A handler clearly below the bar for the quarterly assessment (§9.2): every complaint this
+  // owner handles is acknowledged late, its first solution is late and its first callback is
+  // unsatisfied (the case reopens once). Applied after the draws, so every other complaint's
+  // story is the same as without it. Empty: nobody.
+  std::string struggling_owner;
 };
 
 // The SLA outcome the plan intends, as analytics should count it: unknown until known, a miss

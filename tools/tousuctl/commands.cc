@@ -1,6 +1,7 @@
 #include "tools/tousuctl/commands.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
@@ -14,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -26,6 +28,7 @@
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
+#include "complaints/staff/v1/assessment.grpc.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
 #include "tools/simulate/driver.h"
 #include "tools/simulate/plan.h"
@@ -34,6 +37,7 @@
 #include "tools/tousuctl/json.h"
 #include "tools/tousuctl/render.h"
 #include "tools/tousuctl/render_analytics.h"
+#include "tools/tousuctl/render_staff.h"
 #include "tools/tousuctl/strings.h"
 #include "tools/tousuctl/table.h"
 #include "tools/tousuctl/time_text.h"
@@ -817,7 +821,7 @@ int RunPropose(Call& c) {
     if (!sol.on_time()) {
       absl::StrAppend(&head, "\nLATE: proposed after the deadline ",
                       FormatBeijing(sol.due(), sol.has_due()),
-                      ", an SLA breach counted against the owner ", sol.owner_staff_id(), ".");
+                      ", an SLA breach counted against ", sol.staff_id(), ", who proposed it.");
     }
     return absl::StrCat(head, "\n\n", RenderSolution(sol));
   });
@@ -1386,6 +1390,379 @@ int RunCheckRollups(Call& c) {
   return Emit(c, response, [&] { return RenderRollupCheck(response); });
 }
 
+// --- Training, assessment, accountability (the staff-assessment service's second API) ---------
+
+std::unique_ptr<sv1::AssessmentService::Stub> AssessmentStub(const Call& c) {
+  // Upserts, enrolment (enrolling twice changes nothing), a completion (recording it again
+  // replaces the result) and a run (a re-run replaces the quarter's results) are safe to repeat.
+  // Recording accountability is not: a repeat would make a second record.
+  return Connect<sv1::AssessmentService>(
+      c.options.staff,
+      {"UpsertTrainingCourse", "ListTrainingCourses", "UpsertTrainingPlan", "ListTrainingPlans",
+       "Enrol", "RecordTrainingCompletion", "ListTrainingStatus", "RunQuarterlyAssessment",
+       "GetAssessment", "ListAssessments", "ExplainAssessment", "ListAccountabilitySuggestions",
+       "ListAccountability"});
+}
+
+// An optional --role filter; UNSPECIFIED when absent.
+absl::StatusOr<sv1::StaffRole> RoleFilter(const Call& c) {
+  auto v = c.args.Get("role");
+  if (!v.has_value()) return sv1::STAFF_ROLE_UNSPECIFIED;
+  return ParseEnumAs<sv1::StaffRole>(*v, "--role");
+}
+
+// --year and --quarter, both required.
+absl::Status ReadQuarter(const Call& c, int* year, int* quarter) {
+  auto y = c.args.Int("year", 2000, 2100);
+  if (!y.ok()) return y.status();
+  auto q = c.args.Int("quarter", 1, 4);
+  if (!q.ok()) return q.status();
+  if (!y->has_value() || !q->has_value()) {
+    return absl::InvalidArgumentError("--year and --quarter are required");
+  }
+  *year = **y;
+  *quarter = **q;
+  return absl::OkStatus();
+}
+
+std::string OutcomeText(sv1::UpsertOutcome outcome) {
+  switch (outcome) {
+    case sv1::UPSERT_OUTCOME_CREATED:
+      return "created";
+    case sv1::UPSERT_OUTCOME_UPDATED:
+      return "updated";
+    case sv1::UPSERT_OUTCOME_UNCHANGED:
+      return "unchanged (already so)";
+    default:
+      return "stored";
+  }
+}
+
+int RunTrainingCourses(Call& c) {
+  sv1::ListTrainingCoursesRequest request;
+  auto role = RoleFilter(c);
+  if (!role.ok()) return UsageError(c, role.status());
+  request.set_target_role(*role);
+  sv1::ListTrainingCoursesResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::ListTrainingCourses, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderCourses(response.courses()); });
+}
+
+int RunTrainingCourseSet(Call& c) {
+  sv1::UpsertTrainingCourseRequest request;
+  sv1::TrainingCourse* course = request.mutable_course();
+  course->set_id(Lower(c.args.positional[0]));
+  auto title = TextFlag(c, "title");
+  if (!title.ok()) return UsageError(c, title.status());
+  course->set_title(*title);
+  auto topic = TextFlag(c, "topic");
+  if (!topic.ok()) return UsageError(c, topic.status());
+  course->set_topic(*topic);
+  auto role = ParseEnumAs<sv1::StaffRole>(c.args.GetOr("role", ""), "--role");
+  if (!role.ok()) return UsageError(c, role.status());
+  course->set_target_role(*role);
+  double hours = 0;
+  const std::string hours_text = c.args.GetOr("hours", "");
+  if (!absl::SimpleAtod(hours_text, &hours) || !std::isfinite(hours) || hours <= 0 ||
+      hours > 200) {
+    return UsageError(c, absl::InvalidArgumentError(absl::StrCat(
+                             "--hours \"", hours_text, "\": a number of hours, more than 0 and at most 200")));
+  }
+  course->set_hours(hours);
+  sv1::UpsertTrainingCourseResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::UpsertTrainingCourse, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] {
+    google::protobuf::RepeatedPtrField<sv1::TrainingCourse> one;
+    *one.Add() = response.course();
+    return absl::StrCat("Course ", response.course().id(), " ", OutcomeText(response.outcome()),
+                        ".\n\n", RenderCourses(one));
+  });
+}
+
+int RunTrainingPlans(Call& c) {
+  sv1::ListTrainingPlansRequest request;
+  auto role = RoleFilter(c);
+  if (!role.ok()) return UsageError(c, role.status());
+  request.set_role(*role);
+  sv1::ListTrainingPlansResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::ListTrainingPlans, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderPlans(response.plans()); });
+}
+
+int RunTrainingPlanSet(Call& c) {
+  sv1::UpsertTrainingPlanRequest request;
+  sv1::TrainingPlan* plan = request.mutable_plan();
+  plan->set_id(Lower(c.args.positional[0]));
+  auto name = TextFlag(c, "name");
+  if (!name.ok()) return UsageError(c, name.status());
+  plan->set_name(*name);
+  auto role = ParseEnumAs<sv1::StaffRole>(c.args.GetOr("role", ""), "--role");
+  if (!role.ok()) return UsageError(c, role.status());
+  plan->set_role(*role);
+  for (const std::string& course : c.args.List("course")) {
+    const std::string id = Lower(course);
+    if (id.empty()) {
+      return UsageError(c, absl::InvalidArgumentError("--course: a course id cannot be empty"));
+    }
+    plan->add_course_ids(id);
+  }
+  sv1::UpsertTrainingPlanResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::UpsertTrainingPlan, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] {
+    google::protobuf::RepeatedPtrField<sv1::TrainingPlan> one;
+    *one.Add() = response.plan();
+    return absl::StrCat("Plan ", response.plan().id(), " ", OutcomeText(response.outcome()),
+                        ".\n\n", RenderPlans(one));
+  });
+}
+
+int RunTrainingEnrol(Call& c) {
+  sv1::EnrolRequest request;
+  request.set_staff_id(Upper(c.args.positional[0]));
+  request.set_plan_id(Lower(c.args.GetOr("plan", "")));
+  request.set_course_id(Lower(c.args.GetOr("course", "")));
+  if (request.plan_id().empty() == request.course_id().empty()) {
+    return UsageError(c, absl::InvalidArgumentError("--plan or --course: give exactly one"));
+  }
+  sv1::EnrolResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s = Invoke(c, *stub, &sv1::AssessmentService::Stub::Enrol, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] {
+    return absl::StrCat(request.staff_id(), ": ", response.newly_enrolled(), " new enrolment(s), ",
+                        response.enrolments_size() - response.newly_enrolled(),
+                        " already there.\n\n", RenderEnrolments(response.enrolments()));
+  });
+}
+
+int RunTrainingComplete(Call& c) {
+  sv1::RecordTrainingCompletionRequest request;
+  request.set_staff_id(Upper(c.args.positional[0]));
+  request.set_course_id(Lower(c.args.GetOr("course", "")));
+  auto result = ParseEnumAs<sv1::TrainingResult>(c.args.GetOr("result", ""), "--result");
+  if (!result.ok()) return UsageError(c, result.status());
+  request.set_result(*result);
+  auto at = ParseInstant(c.args.GetOr("at", "now"), "--at", c.env.now());
+  if (!at.ok()) return UsageError(c, at.status());
+  *request.mutable_completed_at() = ToProto(*at);
+  sv1::RecordTrainingCompletionResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s = Invoke(c, *stub, &sv1::AssessmentService::Stub::RecordTrainingCompletion,
+                          request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] {
+    google::protobuf::RepeatedPtrField<sv1::Enrolment> one;
+    *one.Add() = response.enrolment();
+    return absl::StrCat("Recorded: ", request.staff_id(), " completed ", request.course_id(), " (",
+                        EnumName(request.result()), ").\n\n", RenderEnrolments(one));
+  });
+}
+
+int RunTrainingStatus(Call& c) {
+  sv1::ListTrainingStatusRequest request;
+  if (!c.args.positional.empty()) request.set_staff_id(Upper(c.args.positional[0]));
+  request.set_department_id(Lower(c.args.GetOr("department", "")));
+  if (request.staff_id().empty() == request.department_id().empty()) {
+    return UsageError(c, absl::InvalidArgumentError(
+                             "training status takes STAFF_ID or --department DEPT (exactly one)"));
+  }
+  sv1::ListTrainingStatusResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::ListTrainingStatus, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderTrainingStatus(response); });
+}
+
+int RunAssessmentRun(Call& c) {
+  sv1::RunQuarterlyAssessmentRequest request;
+  int year = 0, quarter = 0;
+  if (auto st = ReadQuarter(c, &year, &quarter); !st.ok()) return UsageError(c, st);
+  request.set_year(year);
+  request.set_quarter(quarter);
+  sv1::RunQuarterlyAssessmentResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::RunQuarterlyAssessment, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderAssessmentRun(response); });
+}
+
+int RunAssessmentGet(Call& c) {
+  sv1::GetAssessmentRequest request;
+  int year = 0, quarter = 0;
+  if (auto st = ReadQuarter(c, &year, &quarter); !st.ok()) return UsageError(c, st);
+  request.set_year(year);
+  request.set_quarter(quarter);
+  request.set_staff_id(Upper(c.args.positional[0]));
+  sv1::GetAssessmentResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::GetAssessment, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderAssessment(response.assessment()); });
+}
+
+int RunAssessmentList(Call& c) {
+  sv1::ListAssessmentsRequest request;
+  int year = 0, quarter = 0;
+  if (auto st = ReadQuarter(c, &year, &quarter); !st.ok()) return UsageError(c, st);
+  request.set_year(year);
+  request.set_quarter(quarter);
+  request.set_department_id(Lower(c.args.GetOr("department", "")));
+  if (auto v = c.args.Get("grade"); v.has_value()) {
+    auto grade = ParseEnumAs<sv1::Grade>(*v, "--grade");
+    if (!grade.ok()) return UsageError(c, grade.status());
+    request.set_grade(*grade);
+  }
+  sv1::ListAssessmentsResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::ListAssessments, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderAssessments(response.assessments()); });
+}
+
+int RunAssessmentExplain(Call& c) {
+  sv1::ExplainAssessmentRequest request;
+  int year = 0, quarter = 0;
+  if (auto st = ReadQuarter(c, &year, &quarter); !st.ok()) return UsageError(c, st);
+  request.set_year(year);
+  request.set_quarter(quarter);
+  request.set_staff_id(Upper(c.args.positional[0]));
+  sv1::ExplainAssessmentResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::ExplainAssessment, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderExplanation(response); });
+}
+
+int RunAccountabilitySuggestions(Call& c) {
+  sv1::ListAccountabilitySuggestionsRequest request;
+  if (auto v = c.args.Get("status"); v.has_value()) {
+    auto status = ParseEnumAs<sv1::SuggestionStatus>(*v, "--status");
+    if (!status.ok()) return UsageError(c, status.status());
+    request.set_status(*status);
+  }
+  request.set_staff_id(Upper(c.args.GetOr("person", "")));
+  request.set_number(Upper(c.args.GetOr("number", "")));
+  sv1::ListAccountabilitySuggestionsResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s = Invoke(c, *stub, &sv1::AssessmentService::Stub::ListAccountabilitySuggestions,
+                          request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderSuggestions(response.suggestions()); });
+}
+
+int RunAccountabilityRecord(Call& c) {
+  sv1::RecordAccountabilityRequest request;
+  if (auto v = c.args.Get("suggestion"); v.has_value()) {
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(*v, &id) || id <= 0) {
+      return UsageError(c, absl::InvalidArgumentError(
+                               absl::StrCat("--suggestion \"", *v, "\": a suggestion id (a whole "
+                                            "number, see 'tousuctl accountability suggestions')")));
+    }
+    request.set_suggestion_id(id);
+  }
+  request.set_number(Upper(c.args.GetOr("number", "")));
+  request.set_staff_id(Upper(c.args.GetOr("person", "")));
+  request.set_department_id(Lower(c.args.GetOr("department", "")));
+  if (auto v = c.args.Get("cause"); v.has_value()) {
+    auto cause = ParseEnumAs<sv1::AccountabilityCause>(*v, "--cause");
+    if (!cause.ok()) return UsageError(c, cause.status());
+    request.set_cause(*cause);
+  }
+  if (auto v = c.args.Get("severity"); v.has_value()) {
+    auto severity = ParseEnumAs<sv1::AccountabilitySeverity>(*v, "--severity");
+    if (!severity.ok()) return UsageError(c, severity.status());
+    request.set_severity(*severity);
+  }
+  // A record made without a suggestion says everything itself.
+  if (request.suggestion_id() == 0) {
+    std::vector<std::string> missing;
+    if (request.number().empty()) missing.push_back("--number");
+    if (request.staff_id().empty() && request.department_id().empty()) {
+      missing.push_back("--person or --department");
+    }
+    if (request.cause() == sv1::ACCOUNTABILITY_CAUSE_UNSPECIFIED) missing.push_back("--cause");
+    if (request.severity() == sv1::ACCOUNTABILITY_SEVERITY_UNSPECIFIED) {
+      missing.push_back("--severity");
+    }
+    if (!missing.empty()) {
+      return UsageError(c, absl::InvalidArgumentError(absl::StrCat(
+                               "without --suggestion, accountability record needs ",
+                               absl::StrJoin(missing, ", "))));
+    }
+  }
+  auto measure =
+      ParseEnumAs<sv1::AccountabilityMeasure>(c.args.GetOr("measure", ""), "--measure");
+  if (!measure.ok()) return UsageError(c, measure.status());
+  request.set_measure(*measure);
+  request.set_decided_by_staff_id(Upper(c.args.GetOr("decided-by", "")));
+  auto decided = ParseInstant(c.args.GetOr("decided-at", "now"), "--decided-at", c.env.now());
+  if (!decided.ok()) return UsageError(c, decided.status());
+  *request.mutable_decided_at() = ToProto(*decided);
+  auto note = TextFlag(c, "note");
+  if (!note.ok()) return UsageError(c, note.status());
+  request.set_note(*note);
+  sv1::RecordAccountabilityResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::RecordAccountability, request, &response);
+  if (!s.ok()) {
+    const std::string check =
+        request.number().empty()
+            ? std::string("tousuctl accountability suggestions --status confirmed")
+            : absl::StrCat("tousuctl accountability list --number ", request.number());
+    return WriteFailed(c, s, StaffFailed, check);
+  }
+  return Emit(c, response, [&] {
+    google::protobuf::RepeatedPtrField<sv1::AccountabilityRecord> one;
+    *one.Add() = response.record();
+    return absl::StrCat("Recorded accountability ", response.record().id(), " for ",
+                        response.record().number(), ".\n\n", RenderAccountabilityRecords(one));
+  });
+}
+
+int RunAccountabilityList(Call& c) {
+  sv1::ListAccountabilityRequest request;
+  request.set_staff_id(Upper(c.args.GetOr("person", "")));
+  request.set_department_id(Lower(c.args.GetOr("department", "")));
+  request.set_number(Upper(c.args.GetOr("number", "")));
+  if (c.args.Has("year") || c.args.Has("quarter")) {
+    int year = 0, quarter = 0;
+    if (auto st = ReadQuarter(c, &year, &quarter); !st.ok()) return UsageError(c, st);
+    request.set_year(year);
+    request.set_quarter(quarter);
+  }
+  if (request.staff_id().empty() && request.department_id().empty() && request.number().empty() &&
+      request.year() == 0) {
+    return UsageError(c, absl::InvalidArgumentError(
+                             "accountability list needs a filter: --person, --department, "
+                             "--number, or --year with --quarter"));
+  }
+  sv1::ListAccountabilityResponse response;
+  auto stub = AssessmentStub(c);
+  grpc::Status s =
+      Invoke(c, *stub, &sv1::AssessmentService::Stub::ListAccountability, request, &response);
+  if (!s.ok()) return StaffFailed(c, s);
+  return Emit(c, response, [&] { return RenderAccountabilityRecords(response.records()); });
+}
+
 // --- The verbs ----------------------------------------------------------------------------------
 
 std::string OneOf(const std::vector<std::string>& names) {
@@ -1839,7 +2216,7 @@ const std::vector<Verb>& Verbs() {
            "Proposes a solution (policy §6.2) while one is due: the solution as the customer\n"
            "will read it, the planned actions in order (one --action each) and when the work\n"
            "will be complete. After a rejection it is the revised solution. A proposal after the\n"
-           "deadline is recorded as late: an SLA breach counted against the case's owner.",
+           "deadline is recorded as late: an SLA breach counted against whoever proposed it.",
        .flags =
            {
                {.name = "by",
@@ -2259,6 +2636,198 @@ const std::vector<Verb>& Verbs() {
                  {.name = "repair", .help = "replace the stored rollups by the recomputed ones"}},
        .examples = {"tousuctl analytics check-rollups --year 2026 --month 11"},
        .run = RunCheckRollups},
+      {.name = "training courses",
+       .group = "Training (staff-assessment service)",
+       .summary = "the training courses, optionally of one role",
+       .description = "Lists the courses (policy §9.1) ordered by id.",
+       .flags = {{.name = "role", .value_name = "ROLE", .help = OneOf(EnumNames<sv1::StaffRole>())}},
+       .examples = {"tousuctl training courses --role handler"},
+       .run = RunTrainingCourses},
+      {.name = "training course-set",
+       .group = "Training (staff-assessment service)",
+       .usage_args = "COURSE_ID",
+       .summary = "create or replace a training course",
+       .description =
+           "Creates the course or replaces it (the same values again change nothing). A course\n"
+           "id is 1-32 of a-z, 0-9 and '-', starting with a letter.",
+       .flags = {{.name = "title", .value_name = "TEXT", .help = "what it is called", .required = true},
+                 {.name = "topic",
+                  .value_name = "TEXT",
+                  .help = "what it teaches, e.g. 沟通技巧",
+                  .required = true},
+                 {.name = "role",
+                  .value_name = "ROLE",
+                  .help = "the role it is for: " + OneOf(EnumNames<sv1::StaffRole>()),
+                  .required = true},
+                 {.name = "hours", .value_name = "H", .help = "length, more than 0 and at most 200", .required = true}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl training course-set handler-escalation --title 升级投诉处理 \\\n"
+                    "    --topic 复杂投诉 --role handler --hours 4"},
+       .run = RunTrainingCourseSet},
+      {.name = "training plans",
+       .group = "Training (staff-assessment service)",
+       .summary = "the training plans (one per role) and their courses",
+       .description = "Lists the plans ordered by id. A person graded below the bar is enrolled\n"
+                      "in their role's plan.",
+       .flags = {{.name = "role", .value_name = "ROLE", .help = OneOf(EnumNames<sv1::StaffRole>())}},
+       .examples = {"tousuctl training plans --role handler"},
+       .run = RunTrainingPlans},
+      {.name = "training plan-set",
+       .group = "Training (staff-assessment service)",
+       .usage_args = "PLAN_ID",
+       .summary = "create or replace a role's training plan",
+       .description = "Creates the plan or replaces it; each course must exist, and a role has one\n"
+                      "plan.",
+       .flags = {{.name = "name", .value_name = "TEXT", .help = "what it is called", .required = true},
+                 {.name = "role",
+                  .value_name = "ROLE",
+                  .help = "the role it is for: " + OneOf(EnumNames<sv1::StaffRole>()),
+                  .required = true},
+                 {.name = "course",
+                  .value_name = "COURSE_ID,...",
+                  .help = "its courses in order, comma-separated (or --course repeated)",
+                  .required = true,
+                  .repeatable = true}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl training plan-set plan-handler --name 处理人员培训 --role handler \\\n"
+                    "    --course handler-customer-communication,handler-investigation"},
+       .run = RunTrainingPlanSet},
+      {.name = "training enrol",
+       .group = "Training (staff-assessment service)",
+       .usage_args = "STAFF_ID",
+       .summary = "enrol a person in a plan's courses or in one course",
+       .description = "Enrolling twice in the same course changes nothing.",
+       .flags = {{.name = "plan", .value_name = "PLAN_ID", .help = "every course of this plan"},
+                 {.name = "course", .value_name = "COURSE_ID", .help = "this one course"}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl training enrol S0022 --plan plan-handler"},
+       .run = RunTrainingEnrol},
+      {.name = "training complete",
+       .group = "Training (staff-assessment service)",
+       .usage_args = "STAFF_ID",
+       .summary = "record that a person completed a course, with date and result",
+       .description = "The person must be enrolled in the course. Recording again replaces the\n"
+                      "earlier result (a retake).",
+       .flags = {{.name = "course", .value_name = "COURSE_ID", .help = "the course", .required = true},
+                 {.name = "result",
+                  .value_name = "RESULT",
+                  .help = OneOf(EnumNames<sv1::TrainingResult>()),
+                  .required = true},
+                 {.name = "at", .value_name = "TIME", .help = "when (default now), not in the future"}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl training complete S0022 --course handler-investigation --result passed \\\n"
+                    "    --at \"2027-04-20 17:00\""},
+       .run = RunTrainingComplete},
+      {.name = "training status",
+       .group = "Training (staff-assessment service)",
+       .usage_args = "[STAFF_ID]",
+       .summary = "the training of one person or of everyone in a department",
+       .description = "Per person: enrolled, completed, passed and open courses, then every\n"
+                      "enrolment with why it was made (manual, or an assessment's quarter).",
+       .flags = {{.name = "department", .value_name = "DEPT", .help = "everyone in this department"}},
+       .max_args = 1,
+       .examples = {"tousuctl training status S0022", "tousuctl training status --department engineering"},
+       .run = RunTrainingStatus},
+      {.name = "assessment run",
+       .group = "Quarterly assessment (staff-assessment service)",
+       .summary = "assess everyone who touched a case in a quarter (re-running replaces it)",
+       .description =
+           "Computes every handler's, tracker's and callback agent's figures for a quarter\n"
+           "(Beijing time) from the events: deadlines met, satisfaction, cases resolved without\n"
+           "reopening; the weighted score and grade. Those below the bar are enrolled in their\n"
+           "role's plan and flagged for role review. A re-run replaces the quarter's results.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "quarter", .value_name = "Q", .help = "the quarter, 1..4", .required = true}},
+       .examples = {"tousuctl assessment run --year 2027 --quarter 1"},
+       .run = RunAssessmentRun},
+      {.name = "assessment get",
+       .group = "Quarterly assessment (staff-assessment service)",
+       .usage_args = "STAFF_ID",
+       .summary = "one person's assessment of a quarter, with accountability records",
+       .description = "Shows the figures, score, grade and what it brings (reward, role review,\n"
+                      "training), and the accountability records decided in the quarter.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "quarter", .value_name = "Q", .help = "the quarter, 1..4", .required = true}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl assessment get S0022 --year 2027 --quarter 1"},
+       .run = RunAssessmentGet},
+      {.name = "assessment list",
+       .group = "Quarterly assessment (staff-assessment service)",
+       .summary = "a quarter's assessments, optionally of one department or grade",
+       .description = "One row per person, ordered by staff id.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "quarter", .value_name = "Q", .help = "the quarter, 1..4", .required = true},
+                 {.name = "department", .value_name = "DEPT", .help = "only this department"},
+                 {.name = "grade", .value_name = "GRADE", .help = OneOf(EnumNames<sv1::Grade>())}},
+       .examples = {"tousuctl assessment list --year 2027 --quarter 1 --grade below-bar"},
+       .run = RunAssessmentList},
+      {.name = "assessment explain",
+       .group = "Quarterly assessment (staff-assessment service)",
+       .usage_args = "STAFF_ID",
+       .summary = "the cases and events behind every figure of one assessment",
+       .description = "The assessment, then one line per fact: a case touched, a deadline (met or\n"
+                      "not), a satisfaction score, a resolution (reopened or not), with its events.",
+       .flags = {{.name = "year", .value_name = "YYYY", .help = "the year", .required = true},
+                 {.name = "quarter", .value_name = "Q", .help = "the quarter, 1..4", .required = true}},
+       .min_args = 1,
+       .max_args = 1,
+       .examples = {"tousuctl assessment explain S0022 --year 2027 --quarter 1"},
+       .run = RunAssessmentExplain},
+      {.name = "accountability suggestions",
+       .group = "Accountability (staff-assessment service)",
+       .summary = "what the rules suggest from late or upheld complaints (pending by default)",
+       .description = "A suggestion is never applied by itself: a person confirms it with\n"
+                      "'tousuctl accountability record --suggestion ID'.",
+       .flags = {{.name = "status",
+                  .value_name = "STATUS",
+                  .help = OneOf(EnumNames<sv1::SuggestionStatus>()) + " (default pending)"},
+                 {.name = "person", .value_name = "STAFF_ID", .help = "only those naming this person"},
+                 {.name = "number", .value_name = "NUMBER", .help = "only this complaint"}},
+       .examples = {"tousuctl accountability suggestions --person S0022"},
+       .run = RunAccountabilitySuggestions},
+      {.name = "accountability record",
+       .group = "Accountability (staff-assessment service)",
+       .summary = "record accountability decided by a person, confirming a suggestion or directly",
+       .description =
+           "With --suggestion, confirms it: its complaint, person, department, cause and\n"
+           "severity are used unless given here. Without, --number, --person or --department,\n"
+           "--cause and --severity say it all.",
+       .flags = {{.name = "suggestion", .value_name = "ID", .help = "the suggestion confirmed"},
+                 {.name = "number", .value_name = "NUMBER", .help = "the complaint"},
+                 {.name = "person", .value_name = "STAFF_ID", .help = "the responsible person"},
+                 {.name = "department", .value_name = "DEPT", .help = "the responsible department"},
+                 {.name = "cause",
+                  .value_name = "CAUSE",
+                  .help = OneOf(EnumNames<sv1::AccountabilityCause>())},
+                 {.name = "severity",
+                  .value_name = "SEVERITY",
+                  .help = OneOf(EnumNames<sv1::AccountabilitySeverity>())},
+                 {.name = "measure",
+                  .value_name = "MEASURE",
+                  .help = OneOf(EnumNames<sv1::AccountabilityMeasure>()),
+                  .required = true},
+                 {.name = "decided-by", .value_name = "STAFF_ID", .help = "who decided", .required = true},
+                 {.name = "decided-at", .value_name = "TIME", .help = "when (default now)"},
+                 {.name = "note", .value_name = "TEXT", .help = "optional, at most 500 characters; - reads stdin"}},
+       .examples = {"tousuctl accountability record --suggestion 12 --measure criticism-and-education \\\n"
+                    "    --decided-by S0002 --note 首次超时，批评教育"},
+       .run = RunAccountabilityRecord},
+      {.name = "accountability list",
+       .group = "Accountability (staff-assessment service)",
+       .summary = "accountability records by person, department, complaint and/or quarter",
+       .description = "At least one filter. Ordered by when they were decided.",
+       .flags = {{.name = "person", .value_name = "STAFF_ID", .help = "the responsible person"},
+                 {.name = "department", .value_name = "DEPT", .help = "the responsible department"},
+                 {.name = "number", .value_name = "NUMBER", .help = "the complaint"},
+                 {.name = "year", .value_name = "YYYY", .help = "decided in this year's --quarter"},
+                 {.name = "quarter", .value_name = "Q", .help = "1..4, with --year"}},
+       .examples = {"tousuctl accountability list --person S0022 --year 2027 --quarter 1"},
+       .run = RunAccountabilityList},
   };
   return *verbs;
 }
@@ -2280,7 +2849,8 @@ std::string PagedWhat(const Verb& v) {
 // Verbs of two words: "staff list", "case get", "follow-up tasks" ("followup" is accepted too).
 bool IsVerbGroup(std::string_view word) {
   return word == "staff" || word == "case" || word == "follow-up" || word == "followup" ||
-         word == "analytics";
+         word == "analytics" || word == "training" || word == "assessment" ||
+         word == "accountability";
 }
 std::string GroupName(std::string_view word) {
   return word == "followup" ? std::string("follow-up") : std::string(word);
@@ -2394,7 +2964,7 @@ std::string VerbHelp(const Verb& v) {
 std::string GeneralHelp() {
   std::string out =
       "tousuctl: the Tousu complaint desk on the command line (intake, routing, case handling,\n"
-      "follow-up, staff directory).\n"
+      "follow-up, analytics, staff directory, training, quarterly assessment, accountability).\n"
       "\nUsage: tousuctl VERB [ARGUMENTS] [FLAGS]\n";
   std::string group;
   std::vector<std::pair<std::string, std::string>> rows;
@@ -2459,7 +3029,8 @@ int Help(const std::vector<std::string>& topic, std::ostream& out, std::ostream&
     out << VerbHelp(*FindVerb("staff list")) << "\n" << VerbHelp(*FindVerb("staff get"));
     return kExitOk;
   }
-  if (name == "case" || name == "follow-up" || name == "analytics") {
+  if (name == "case" || name == "follow-up" || name == "analytics" || name == "training" ||
+      name == "assessment" || name == "accountability") {
     out << GroupHelp(name);
     return kExitOk;
   }
