@@ -130,3 +130,65 @@ mariadb_stop() {
   done
   kill -KILL "$pid" 2>/dev/null || true
 }
+
+# stack_start DIR DB_PORT PORT_BASE [KEY=VALUE,...]: starts every service of deploy/stack.conf
+# against the MariaDB on 127.0.0.1:DB_PORT (see mariadb_start; its my.cnf in DIR/mariadb), as
+# tools/run does, logs in DIR/logs; waits until each is SERVING and loads its deploy/seed/*.sql.
+# Ports: gRPC PORT_BASE+i and metrics PORT_BASE+100+i for the i-th service, or free ones when
+# PORT_BASE is 0. KEY=VALUE settings go to every service (e.g. QUEUE=512). Sets STACK_PIDS
+# (array), STACK_GRPC and STACK_METRICS (name -> address) and STACK_PID (name -> pid); stop with
+# kill -TERM "${STACK_PIDS[@]}".
+stack_start() {
+  local dir="$1" db_port="$2" base="$3" common="${4:-}"
+  local cnf="$dir/mariadb/my.cnf" services peers="" i=0 name env grpc metrics bin extra
+  mkdir -p "$dir/logs"
+  STACK_PIDS=()
+  declare -gA STACK_GRPC=() STACK_METRICS=() STACK_PID=()
+  services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
+  while read -r name env grpc metrics bin extra; do
+    if [ "$base" -eq 0 ]; then grpc=$(free_port); metrics=$(free_port)
+    else grpc=$((base + i)); metrics=$((base + 100 + i)); fi
+    STACK_GRPC[$name]="127.0.0.1:$grpc"
+    STACK_METRICS[$name]="127.0.0.1:$metrics"
+    peers="${peers:+$peers,}$name=127.0.0.1:$grpc"
+    i=$((i + 1))
+  done <<<"$services"
+  while read -r name env grpc metrics bin extra; do
+    local db="tousu_${name//-/_}" p="TOUSU_${env}_" kv other
+    mariadb --defaults-file="$cnf" -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" \
+      || die "creating $db failed"
+    local env_vars=(
+      "${p}GRPC_ADDR=${STACK_GRPC[$name]}" "${p}METRICS_ADDR=${STACK_METRICS[$name]}"
+      "${p}DB_HOST=127.0.0.1" "${p}DB_PORT=$db_port" "${p}DB_USER=tousu"
+      "${p}DB_PASSWORD=${TOUSU_DB_PASSWORD:-tousu-local}" "${p}DB_NAME=$db"
+      "${p}SUBSCRIPTIONS_FILE=$TOUSU_ROOT/deploy/subscriptions.txt" "${p}PEERS=$peers"
+      "${p}CALENDAR_FILE=$TOUSU_ROOT/deploy/calendar/cn-business-calendar.txt"
+    )
+    while read -r other oenv _; do
+      env_vars+=("${p}${oenv}_ADDR=${STACK_GRPC[$other]}")
+    done <<<"$services"
+    if [ -n "${extra:-}" ]; then
+      IFS=',' read -ra kvs <<<"$extra"
+      for kv in "${kvs[@]}"; do env_vars+=("${p}${kv%%=*}=$TOUSU_ROOT/${kv#*=}"); done
+    fi
+    if [ -n "$common" ]; then
+      IFS=',' read -ra kvs <<<"$common"
+      for kv in "${kvs[@]}"; do env_vars+=("${p}$kv"); done
+    fi
+    env "${env_vars[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$name.log" 2>&1 &
+    STACK_PIDS+=($!)
+    STACK_PID[$name]=$!
+  done <<<"$services"
+  while read -r name env grpc metrics bin extra; do
+    for _ in $(seq 1 300); do
+      grep -q '"health: SERVING"' "$dir/logs/$name.log" 2>/dev/null && break
+      kill -0 "${STACK_PID[$name]}" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -q '"health: SERVING"' "$dir/logs/$name.log" || die "$name did not become SERVING (see $dir/logs/$name.log)"
+    if [ -f "$TOUSU_ROOT/deploy/seed/$name.sql" ]; then
+      mariadb --defaults-file="$cnf" "tousu_${name//-/_}" <"$TOUSU_ROOT/deploy/seed/$name.sql" \
+        || die "loading deploy/seed/$name.sql failed"
+    fi
+  done <<<"$services"
+}
