@@ -134,8 +134,8 @@ mariadb_stop() {
 # stack_start DIR DB_PORT PORT_BASE [KEY=VALUE,...]: starts every service of deploy/stack.conf
 # against the MariaDB on 127.0.0.1:DB_PORT (see mariadb_start; its my.cnf in DIR/mariadb), as
 # tools/run does, logs in DIR/logs; waits until each is SERVING and loads its deploy/seed/*.sql.
-# Ports: gRPC PORT_BASE+i and metrics PORT_BASE+100+i for the i-th service, or free ones when
-# PORT_BASE is 0. KEY=VALUE settings go to every service (e.g. QUEUE=512). Sets STACK_PIDS
+# Ports: gRPC PORT_BASE+i and metrics PORT_BASE+100+i for the i-th service, free ones when
+# PORT_BASE is 0, those of deploy/stack.conf when it is "conf". KEY=VALUE settings go to every service (e.g. QUEUE=512). Sets STACK_PIDS
 # (array), STACK_GRPC and STACK_METRICS (name -> address) and STACK_PID (name -> pid); stop with
 # kill -TERM "${STACK_PIDS[@]}".
 stack_start() {
@@ -146,7 +146,8 @@ stack_start() {
   declare -gA STACK_GRPC=() STACK_METRICS=() STACK_PID=()
   services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
   while read -r name env grpc metrics bin extra; do
-    if [ "$base" -eq 0 ]; then grpc=$(free_port); metrics=$(free_port)
+    if [ "$base" = conf ]; then :  # the ports deploy/stack.conf gives (tools/run)
+    elif [ "$base" -eq 0 ]; then grpc=$(free_port); metrics=$(free_port)
     else grpc=$((base + i)); metrics=$((base + 100 + i)); fi
     STACK_GRPC[$name]="127.0.0.1:$grpc"
     STACK_METRICS[$name]="127.0.0.1:$metrics"

@@ -267,7 +267,7 @@ void ReplaceMonthCounts(db::Transaction& tx, int month, const ScopedRollup& roll
   auto& wipe = tx.Prepare("DELETE FROM monthly_counts WHERE month = ?");
   wipe.setInt(1, month);
   wipe.executeUpdate();
-  // In slices, so no statement grows past the server's placeholder limit.
+  // In slices of 500 rows, so no statement grows past the server's limit on bound parameters.
   ScopedRollup slice;
   size_t rows = 0;
   for (const auto& [scope, r] : rollup) {
