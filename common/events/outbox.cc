@@ -2,6 +2,7 @@
 
 #include <random>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "common/db/sql_time.h"
@@ -49,21 +50,29 @@ complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_v
   const std::string envelope = event.SerializeAsString();
   const int partition = PartitionOf(aggregate_id);
   const std::string created_at = db::ToSqlDateTime(now);
-  auto& insert = tx.Prepare(
+  // One statement for every subscriber (a round trip per event, not per subscriber); its shape
+  // depends only on the number of subscribers, so each is prepared once per connection.
+  std::string sql =
       "INSERT INTO outbox (event_id, subscriber, partition_no, aggregate_id, event_type, envelope,"
-      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& subscriber : subscribers) {
-    std::istringstream blob(envelope);
-    insert.clearParameters();
-    insert.setString(1, event.event_id());
-    insert.setString(2, subscriber);
-    insert.setInt(3, partition);
-    insert.setString(4, event.aggregate_id());
-    insert.setString(5, event.event_type());
-    insert.setBlob(6, &blob);
-    insert.setDateTime(7, created_at);
-    insert.executeUpdate();
+      " created_at) VALUES ";
+  for (size_t i = 0; i < subscribers.size(); ++i) {
+    sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
   }
+  auto& insert = tx.Prepare(sql);
+  std::vector<std::istringstream> blobs;
+  blobs.reserve(subscribers.size());  // setBlob keeps a pointer until the statement runs
+  int n = 0;
+  for (const auto& subscriber : subscribers) {
+    blobs.emplace_back(envelope);
+    insert.setString(++n, event.event_id());
+    insert.setString(++n, subscriber);
+    insert.setInt(++n, partition);
+    insert.setString(++n, event.aggregate_id());
+    insert.setString(++n, event.event_type());
+    insert.setBlob(++n, &blobs.back());
+    insert.setDateTime(++n, created_at);
+  }
+  insert.executeUpdate();
   if (listener_) tx.OnCommit(listener_);
   return event;
 }

@@ -46,8 +46,12 @@ iv1::ComplaintReceived ReceivedEvent(const std::string& number, const iv1::Compl
 
 }  // namespace
 
-IntakeService::IntakeService(server::ServiceRuntime& rt)
+IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings)
     : rt_(rt),
+      numbers_(settings.number_block,
+               [&rt](const std::string& month, int count) {
+                 return repository::ReserveNumbers(rt.pool(), month, count);
+               }),
       received_(rt.registry(), "tousu_intake_complaints_received_total",
                 "Complaints recorded, by channel and by the category staff chose"
                 " (\"unclassified\" when none).",
@@ -118,17 +122,8 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
   const iv1::ComplaintInput& input = request.complaint();
   const std::string hash = InputHash(input);
 
-  // A retry is answered before a number is taken, so retries do not burn numbers.
-  std::optional<repo::StoredRequest> stored;
-  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-    stored = repo::FindByRequestId(tx, request.request_id());
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (stored) return AnswerReplay(stored->number, stored->input_hash, hash, response);
-
   const std::string month = MonthOfReceipt(now);
-  absl::StatusOr<int64_t> sequence = repo::NextSequence(rt_.pool(), month);
+  absl::StatusOr<int64_t> sequence = numbers_.Next(month);
   if (!sequence.ok()) return sequence.status();
   repo::NewComplaint complaint{.number = FormatNumber(month, *sequence),
                                .request_id = request.request_id(),
@@ -136,20 +131,22 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
                                .phone_key = PhoneKey(input.customer_phone()),
                                .input = &input,
                                .received_at = now};
-  // The answer is read back in the same transaction as the writes: one round of acquire and
-  // commit fewer per submission, and exactly what was committed.
-  std::optional<iv1::Complaint> written;
-  s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-    const uint64_t id = repo::InsertComplaint(tx, complaint);
-    repo::InsertTimeline(tx, id, ReceivedEntry(input, now), "");
+  const TimelineRecord first_entry = ReceivedEntry(input, now);
+  // One transaction of four statements: the complaint, its first timeline entry, and
+  // ComplaintReceived for every subscriber in one multi-row insert. A retry is not looked up
+  // first: the request id's unique key turns it into a duplicate-key error (below), which costs
+  // the retry one unused number instead of every submission a round trip.
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    repo::InsertComplaint(tx, complaint);
+    repo::InsertFirstTimelineEntry(tx, first_entry);
     rt_.outbox().Append(tx, kComplaintReceived, complaint.number,
                         ReceivedEvent(complaint.number, input, now), request.request_id());
-    written = repo::LoadComplaint(tx, complaint.number);
     return absl::OkStatus();
   });
   if (s.code() == absl::StatusCode::kAlreadyExists) {
-    // A concurrent submission with the same request_id committed first (this insert waited on
-    // its key): answer as the replay this call is. The number taken here is left unused.
+    // The request id is taken: a retry of a submission already recorded, possibly one that
+    // committed while this insert waited on its key. Answer it as the replay it is.
+    std::optional<repo::StoredRequest> stored;
     s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
       stored = repo::FindByRequestId(tx, request.request_id());
       return absl::OkStatus();
@@ -167,8 +164,7 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
                                    {"customer_phone", log::MaskPhone(input.customer_phone())},
                                    {"request_id", request.request_id()}});
   response->set_replayed(false);
-  if (!written) return absl::InternalError("the complaint just written could not be read back");
-  *response->mutable_complaint() = std::move(*written);
+  *response->mutable_complaint() = repo::AsInserted(complaint, first_entry);
   return absl::OkStatus();
 }
 

@@ -15,6 +15,7 @@
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
+#include "services/intake/domain/number_blocks.h"
 
 namespace tousu::db {
 // The service's migrations, compiled in by tousu_embed_migrations (services/intake).
@@ -25,10 +26,17 @@ namespace tousu::intake {
 
 inline constexpr char kGrpcServiceName[] = "complaints.intake.v1.IntakeService";
 
+struct IntakeSettings {
+  // NUMBER_BLOCK: complaint numbers reserved per round trip to the shared counter (1..1000). A
+  // stopped replica leaves the rest of its block unissued, so this is also the largest gap one
+  // restart can leave in a month's numbers.
+  int number_block = 100;
+};
+
 class IntakeService final : public ::complaints::intake::v1::IntakeService::CallbackService {
  public:
   // `rt` must outlive the service; register with rt.AddService before rt.Start().
-  explicit IntakeService(server::ServiceRuntime& rt);
+  IntakeService(server::ServiceRuntime& rt, IntakeSettings settings = {});
 
   // Registers the handlers of the events intake shows on the timeline: routing's, case
   // handling's and follow-up's (before Start; the caller also calls rt.ServeEventSink()).
@@ -66,6 +74,7 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   absl::Status Load(const std::string& number, ::complaints::intake::v1::Complaint* out);
 
   server::ServiceRuntime& rt_;
+  NumberBlocks numbers_;
   metrics::CachedCounter received_;
   metrics::CachedCounter replays_;
   metrics::CachedCounter validation_failures_;

@@ -18,12 +18,21 @@ int main(int argc, char** argv) {
     log::Error("configuration", {{"error", rt.status().ToString()}});
     return 2;
   }
+  intake::IntakeSettings settings;
+  auto block = cfg.IntOr("NUMBER_BLOCK", settings.number_block);
+  if (!block.ok() || *block < 1 || *block > 1000) {
+    log::Error("configuration",
+               {{"error", block.ok() ? cfg.VariableName("NUMBER_BLOCK") + " must be 1..1000"
+                                     : block.status().ToString()}});
+    return 2;
+  }
+  settings.number_block = static_cast<int>(*block);
   if (auto s = cfg.CheckArgs(); !s.ok()) {  // after every key was read
     log::Error("configuration", {{"error", s.ToString()}});
     return 2;
   }
   auto& runtime = **rt;
-  intake::IntakeService service(runtime);
+  intake::IntakeService service(runtime, settings);
   service.RegisterEventHandlers(runtime.event_sink());
   runtime.ServeEventSink();
   runtime.AddService(&service);

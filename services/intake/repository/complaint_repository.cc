@@ -89,16 +89,18 @@ void BindText(sql::PreparedStatement& st, int& n, const std::optional<std::strin
 
 }  // namespace
 
-absl::StatusOr<int64_t> NextSequence(db::ConnectionPool& pool, const std::string& month) {
+absl::StatusOr<int64_t> ReserveNumbers(db::ConnectionPool& pool, const std::string& month,
+                                       int count) {
   // READ COMMITTED: no gap locks, so replicas bumping a month row that does not exist yet do not
   // deadlock on the gap.
   const db::TxOptions options{.read_committed = true};
   std::optional<int64_t> value;
   const auto bump = [&](db::Transaction& tx) -> absl::Status {
     auto& update = tx.Prepare(
-        "UPDATE complaint_number_sequences SET last_value = LAST_INSERT_ID(last_value + 1)"
+        "UPDATE complaint_number_sequences SET last_value = LAST_INSERT_ID(last_value + ?)"
         " WHERE month = ?");
-    update.setString(1, month);
+    update.setInt(1, count);
+    update.setString(2, month);
     if (update.executeUpdate() == 0) return absl::OkStatus();  // the month has no row yet
     auto& last = tx.Prepare("SELECT LAST_INSERT_ID()");
     ResultSet rs(last.executeQuery());
@@ -108,7 +110,7 @@ absl::StatusOr<int64_t> NextSequence(db::ConnectionPool& pool, const std::string
   };
   if (auto s = db::RunInTransaction(pool, bump, options); !s.ok()) return s;
   if (value) return *value;
-  // First number of the month. The row is created in a transaction of its own and committed
+  // First block of the month. The row is created in a transaction of its own and committed
   // before the UPDATE: an INSERT IGNORE's shared lock held into the UPDATE would deadlock two
   // replicas doing the same.
   auto create = [&](db::Transaction& tx) -> absl::Status {
@@ -124,7 +126,7 @@ absl::StatusOr<int64_t> NextSequence(db::ConnectionPool& pool, const std::string
   return *value;
 }
 
-uint64_t InsertComplaint(db::Transaction& tx, const NewComplaint& c) {
+void InsertComplaint(db::Transaction& tx, const NewComplaint& c) {
   const iv1::ComplaintInput& in = *c.input;
   const std::string received = db::ToSqlDateTime(c.received_at);
   auto& insert = tx.Prepare(
@@ -156,10 +158,39 @@ uint64_t InsertComplaint(db::Transaction& tx, const NewComplaint& c) {
   insert.setDateTime(21, received);
   insert.setDateTime(22, received);
   insert.executeUpdate();
-  auto& id = tx.Prepare("SELECT LAST_INSERT_ID()");
-  ResultSet rs(id.executeQuery());
-  rs->next();
-  return rs->getUInt64(1);
+}
+
+void InsertFirstTimelineEntry(db::Transaction& tx, const TimelineRecord& entry) {
+  auto& insert = tx.Prepare(
+      "INSERT INTO complaint_timeline (complaint_id, occurred_at, event_type, summary, actor_id,"
+      " department_id, source_event_id) VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, NULL)");
+  insert.setDateTime(1, db::ToSqlDateTime(entry.at));
+  insert.setInt(2, entry.type);
+  insert.setString(3, entry.summary);
+  insert.setString(4, entry.actor_id);
+  insert.setString(5, entry.department_id);
+  insert.executeUpdate();
+}
+
+iv1::Complaint AsInserted(const NewComplaint& c, const TimelineRecord& first_entry) {
+  // A time as DATETIME(6) keeps it: cut to whole microseconds the way ToSqlDateTime writes it.
+  const auto stored = [](absl::Time t) { return ToProto(db::FromSqlDateTime(db::ToSqlDateTime(t))); };
+  iv1::Complaint out;
+  out.set_number(c.number);
+  *out.mutable_input() = *c.input;
+  out.mutable_input()->DiscardUnknownFields();  // only what the columns keep
+  *out.mutable_input()->mutable_occurred_at() = stored(FromProto(c.input->occurred_at()));
+  out.set_status(iv1::COMPLAINT_STATUS_RECEIVED);
+  out.set_category(c.input->staff_category());
+  *out.mutable_received_at() = stored(c.received_at);
+  *out.mutable_updated_at() = stored(c.received_at);
+  iv1::TimelineEntry* e = out.add_timeline();
+  *e->mutable_at() = stored(first_entry.at);
+  e->set_type(first_entry.type);
+  e->set_summary(first_entry.summary);
+  e->set_actor_id(first_entry.actor_id);
+  e->set_department_id(first_entry.department_id);
+  return out;
 }
 
 void InsertTimeline(db::Transaction& tx, uint64_t complaint_id, const TimelineRecord& entry,

@@ -18,11 +18,12 @@
 
 namespace tousu::intake::repository {
 
-// The next counter value of `month` ("202611"), from a row shared by every replica. It runs in
+// Moves the shared counter of `month` ("202611") forward by `count` and returns its new value:
+// this caller owns [value - count + 1, value] (domain/number_blocks.h hands them out). It runs in
 // short transactions of its own and commits at once, so the hot row is locked for one UPDATE,
-// not for a whole submission. A submission that fails afterwards leaves a gap: numbers never
-// repeat, but they may skip.
-absl::StatusOr<int64_t> NextSequence(db::ConnectionPool& pool, const std::string& month);
+// not for a whole submission. Numbers never repeat, but they may skip.
+absl::StatusOr<int64_t> ReserveNumbers(db::ConnectionPool& pool, const std::string& month,
+                                       int count);
 
 struct NewComplaint {
   std::string number;
@@ -33,10 +34,17 @@ struct NewComplaint {
   absl::Time received_at;
 };
 
-// Inserts the complaint (status RECEIVED, category = the staff's) and returns its row id. A
-// request_id already stored throws a duplicate-key error (1062), also when another submission
-// with it commits while this one waits on the key.
-uint64_t InsertComplaint(db::Transaction& tx, const NewComplaint& complaint);
+// Inserts the complaint (status RECEIVED, category = the staff's). A request_id already stored
+// throws a duplicate-key error (1062), also when another submission with it commits while this
+// one waits on the key.
+void InsertComplaint(db::Transaction& tx, const NewComplaint& complaint);
+// The complaint's first timeline entry; must directly follow InsertComplaint in the same
+// transaction (it takes the row id from LAST_INSERT_ID(), saving a round trip).
+void InsertFirstTimelineEntry(db::Transaction& tx, const TimelineRecord& entry);
+// The record exactly as LoadComplaint would read it back right after InsertComplaint and
+// InsertFirstTimelineEntry (times at the stored microsecond precision, the schema's defaults),
+// so a submission answers without reading its own rows again.
+iv1::Complaint AsInserted(const NewComplaint& complaint, const TimelineRecord& first_entry);
 void InsertTimeline(db::Transaction& tx, uint64_t complaint_id, const TimelineRecord& entry,
                     const std::string& source_event_id);
 
