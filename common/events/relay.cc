@@ -37,6 +37,97 @@ struct Relay::PendingRow {
   std::string envelope;
   int attempts;
   absl::Time next_attempt_at;
+  // Set by DeliverChains: whether it was sent, and the subscriber's answer.
+  bool attempted = false;
+  absl::Status outcome;
+};
+
+// The rows of one (aggregate, subscriber) in id order: delivered one after another.
+struct Relay::Chain {
+  std::vector<PendingRow*> rows;
+};
+
+// One batch's concurrent deliveries: which chain goes next, how many calls are out.
+class Relay::Round {
+ public:
+  Round(Relay& relay, std::vector<Chain>& chains) : relay_(relay), chains_(chains) {}
+
+  void Run(int max_in_flight) {
+    std::vector<size_t> first;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      while (in_flight_ < max_in_flight && next_chain_ < chains_.size()) {
+        first.push_back(next_chain_++);
+        ++in_flight_;
+      }
+    }
+    for (size_t c : first) Send(c, 0);
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [&] { return in_flight_ == 0; });
+  }
+
+ private:
+  struct Call {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    cv1::DeliverEventRequest request;
+    cv1::DeliverEventResponse response;
+  };
+
+  // Sends row `r` of chain `c`; its answer continues the chain or frees the slot for another.
+  void Send(size_t c, size_t r) {
+    PendingRow& row = *chains_[c].rows[r];
+    row.attempted = true;
+    auto* stub = relay_.StubFor(row.subscriber);
+    if (stub == nullptr) {
+      log::Error("no address configured for subscriber", {{"subscriber", row.subscriber}});
+      Finished(c, r, absl::FailedPreconditionError(
+                         absl::StrCat("no address for subscriber ", row.subscriber)));
+      return;
+    }
+    auto call = std::make_shared<Call>();
+    if (!call->request.mutable_event()->ParseFromString(row.envelope)) {
+      Finished(c, r, absl::DataLossError("outbox envelope does not parse"));
+      return;
+    }
+    call->ctx = client::NewCallContext(relay_.options_.rpc_timeout, nullptr,
+                                       call->request.event().request_id());
+    stub->async()->DeliverEvent(call->ctx.get(), &call->request, &call->response,
+                                [this, call, c, r](grpc::Status st) {
+                                  Finished(c, r,
+                                           st.ok() ? absl::OkStatus()
+                                                   : absl::Status(static_cast<absl::StatusCode>(
+                                                                      st.error_code()),
+                                                                  st.error_message()));
+                                });
+  }
+
+  void Finished(size_t c, size_t r, absl::Status outcome) {
+    chains_[c].rows[r]->outcome = std::move(outcome);
+    const bool ok = chains_[c].rows[r]->outcome.ok();
+    size_t next_c = 0, next_r = 0;
+    bool more = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!relay_.stopping_) {
+        if (ok && r + 1 < chains_[c].rows.size()) {
+          // The chain goes on: its next event only now, after this one was acknowledged.
+          next_c = c, next_r = r + 1, more = true;
+        } else if (next_chain_ < chains_.size()) {
+          // A failed event holds back the rest of its chain; the slot goes to another chain.
+          next_c = next_chain_++, next_r = 0, more = true;
+        }
+      }
+      if (!more && --in_flight_ == 0) done_.notify_all();
+    }
+    if (more) Send(next_c, next_r);
+  }
+
+  Relay& relay_;
+  std::vector<Chain>& chains_;
+  std::mutex mu_;
+  std::condition_variable done_;
+  size_t next_chain_ = 0;
+  int in_flight_ = 0;
 };
 
 Relay::Relay(std::string producer, const db::DbOptions& db,
@@ -221,41 +312,61 @@ absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
           }
         }
 
-        std::set<std::pair<std::string, std::string>> blocked;  // (aggregate, subscriber)
-        const absl::Time now = clock_.Now();
-        auto& mark_done = tx.Prepare(
-            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE "
-            "id = ?");
+        // Chains in the order of their first row; the query left out every row queued behind
+        // one that waits out its backoff, so every row here may go now.
+        std::vector<Chain> chains;
+        std::map<std::pair<std::string, std::string>, size_t> chain_of;
+        for (auto& r : rows) {
+          auto [it, added] =
+              chain_of.try_emplace(std::make_pair(r.aggregate_id, r.subscriber), chains.size());
+          if (added) chains.emplace_back();
+          chains[it->second].rows.push_back(&r);
+        }
+        DeliverChains(chains);
+
+        // Delivered rows are marked in groups of kMarkGroup ids (one statement shape: a short
+        // group repeats its last id).
+        constexpr size_t kMarkGroup = 64;
+        std::vector<uint64_t> done_ids;
         for (const auto& r : rows) {
-          if (stopping_) break;
-          auto key = std::make_pair(r.aggregate_id, r.subscriber);
-          if (blocked.contains(key)) continue;
-          if (r.next_attempt_at > now) {  // waiting out its backoff: later events wait behind it
-            blocked.insert(key);
-            continue;
-          }
-          absl::Status d = Deliver(r.subscriber, r.envelope);
-          if (d.ok()) {
+          if (r.attempted && r.outcome.ok()) done_ids.push_back(r.id);
+        }
+        if (!done_ids.empty()) {
+          std::string sql =
+              "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL"
+              " WHERE id IN (?";
+          for (size_t i = 1; i < kMarkGroup; ++i) sql += ", ?";
+          sql += ")";
+          auto& mark_done = tx.Prepare(sql);
+          const std::string delivered_at = db::ToSqlDateTime(clock_.Now());
+          for (size_t from = 0; from < done_ids.size(); from += kMarkGroup) {
             mark_done.clearParameters();
-            mark_done.setDateTime(1, db::ToSqlDateTime(clock_.Now()));
-            mark_done.setUInt64(2, r.id);
+            mark_done.setDateTime(1, delivered_at);
+            for (size_t i = 0; i < kMarkGroup; ++i) {
+              mark_done.setUInt64(static_cast<int>(i) + 2,
+                                  done_ids[std::min(from + i, done_ids.size() - 1)]);
+            }
             mark_done.executeUpdate();
+          }
+        }
+        for (const auto& r : rows) {
+          if (!r.attempted) continue;  // behind a failure in its chain, or the relay is stopping
+          if (r.outcome.ok()) {
             delivered_.With({r.subscriber}).Increment();
             ++delivered_count;
-          } else {
-            blocked.insert(key);
-            failures_.With({r.subscriber}).Increment();
-            auto& mark_failed = tx.Prepare(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-                " WHERE id = ?");
-            mark_failed.setDateTime(1, db::ToSqlDateTime(clock_.Now() + Backoff(r.attempts + 1)));
-            mark_failed.setString(2, Utf8Prefix(std::string(d.message()), 250));
-            mark_failed.setUInt64(3, r.id);
-            mark_failed.executeUpdate();
-            log::Warn("event delivery failed", {{"subscriber", r.subscriber},
-                                                {"attempts", r.attempts + 1},
-                                                {"error", d.ToString()}});
+            continue;
           }
+          failures_.With({r.subscriber}).Increment();
+          auto& mark_failed = tx.Prepare(
+              "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+              " WHERE id = ?");
+          mark_failed.setDateTime(1, db::ToSqlDateTime(clock_.Now() + Backoff(r.attempts + 1)));
+          mark_failed.setString(2, Utf8Prefix(std::string(r.outcome.message()), 250));
+          mark_failed.setUInt64(3, r.id);
+          mark_failed.executeUpdate();
+          log::Warn("event delivery failed", {{"subscriber", r.subscriber},
+                                              {"attempts", r.attempts + 1},
+                                              {"error", r.outcome.ToString()}});
         }
         return absl::OkStatus();
       },
@@ -276,21 +387,10 @@ cv1::EventSink::Stub* Relay::StubFor(const std::string& subscriber) {
   return stubs_.emplace(subscriber, std::move(stub)).first->second.get();
 }
 
-absl::Status Relay::Deliver(const std::string& subscriber, const std::string& envelope) {
-  auto* stub = StubFor(subscriber);
-  if (stub == nullptr) {
-    log::Error("no address configured for subscriber", {{"subscriber", subscriber}});
-    return absl::FailedPreconditionError(absl::StrCat("no address for subscriber ", subscriber));
-  }
-  cv1::DeliverEventRequest request;
-  if (!request.mutable_event()->ParseFromString(envelope)) {
-    return absl::DataLossError("outbox envelope does not parse");
-  }
-  cv1::DeliverEventResponse response;
-  auto ctx = client::NewCallContext(options_.rpc_timeout, nullptr, request.event().request_id());
-  grpc::Status st = stub->DeliverEvent(ctx.get(), request, &response);
-  if (st.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
+void Relay::DeliverChains(std::vector<Chain>& chains) {
+  if (chains.empty()) return;
+  Round round(*this, chains);
+  round.Run(std::max(1, options_.max_in_flight));
 }
 
 absl::Duration Relay::Backoff(int attempts) {

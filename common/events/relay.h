@@ -11,6 +11,11 @@
 //   SELECT ... FOR UPDATE SKIP LOCKED and holds that lock until its batch commits, so another
 //   replica's relay skips to other partitions.
 // - Backoff: a failed row is retried after base * 2^attempts (capped), with jitter.
+// - Throughput: within a batch, different (aggregate, subscriber) chains are delivered
+//   concurrently (up to max_in_flight calls), each chain strictly in order: one event of a chain
+//   is sent only after the previous one was acknowledged. Delivering one event at a time made the
+//   relay the slowest stage of the whole pipeline (a round trip plus the consumer's commit per
+//   event, ~200 complaints/s end to end).
 
 #include <grpcpp/grpcpp.h>
 #include <prometheus/registry.h>
@@ -35,7 +40,9 @@ namespace tousu::events {
 
 struct RelayOptions {
   int workers = 2;
-  int batch_size = 64;
+  int batch_size = 256;
+  // Calls in flight per worker (each to a different aggregate or subscriber).
+  int max_in_flight = 32;
   absl::Duration idle_poll = absl::Milliseconds(200);
   absl::Duration rpc_timeout = absl::Seconds(5);
   absl::Duration backoff_base = absl::Milliseconds(200);
@@ -66,9 +73,12 @@ class Relay {
 
  private:
   struct PendingRow;
+  struct Chain;
+  class Round;
   void Work(int worker);
   absl::StatusOr<int> DeliverPartition(int partition, bool& claimed);
-  absl::Status Deliver(const std::string& subscriber, const std::string& envelope);
+  // Delivers every chain, each in order, many chains at once; sets each row's outcome.
+  void DeliverChains(std::vector<Chain>& chains);
   complaints::common::v1::EventSink::Stub* StubFor(const std::string& subscriber);
   absl::Duration Backoff(int attempts);
   void PruneDelivered();

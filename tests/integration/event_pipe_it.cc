@@ -175,6 +175,30 @@ TEST_F(EventPipe, TwoRelaysOnOneOutboxNeverDeliverOneEventAtTheSameTime) {
   EXPECT_EQ(by_a + by_b, kAggregates * kPerAggregate);
 }
 
+TEST_F(EventPipe, DifferentComplaintsAreDeliveredInParallelEachInItsOwnOrder) {
+  // A slow consumer: one event at a time would leave at most one in flight.
+  auto consumer = StartConsumer("20ms");
+  Endpoint producer_at;
+  auto producer = StartProducer(producer_at, /*relay_workers=*/1);
+  constexpr int kAggregates = 40, kPerAggregate = 6;
+  for (int seq = 1; seq <= kPerAggregate; ++seq) {
+    for (int agg = 0; agg < kAggregates; ++agg) {
+      ASSERT_TRUE(CreateNote(producer_at.grpc_port, absl::StrCat("TS-PAR-", agg), seq).ok());
+    }
+  }
+  ASSERT_TRUE(WaitForReceived(kAggregates * kPerAggregate, absl::Seconds(60)));
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(Received(), kAggregates * kPerAggregate);
+  EXPECT_EQ(OutOfOrderArrivals(), 0);
+  const std::string metrics = testing::HttpGet(consumer_.metrics_port, "/metrics");
+  EXPECT_EQ(testing::MetricValue(metrics, "tousu_probe_aggregate_overlaps_total", {}), 0)
+      << "two events of one complaint were being applied at once";
+  // Delivered one at a time this stays 1; the consumer's own pool (4 connections) caps it.
+  EXPECT_GE(testing::MetricValue(metrics, "tousu_probe_max_events_in_flight", {}), 3)
+      << "one relay worker should have had several complaints' events in flight";
+  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"), "0");
+}
+
 TEST_F(EventPipe, AnEventThatKeepsFailingHoldsBackOnlyItsOwnComplaint) {
   auto consumer = StartConsumer("0s");
   Endpoint producer_at;

@@ -92,18 +92,39 @@ int main(int argc, char** argv) {
   metrics::CachedCounter concurrent(runtime.registry(), "tousu_probe_concurrent_deliveries_total",
                                     "Events that arrived while the same event was being applied.", {});
   concurrent.With({});  // exported at zero from the start
+  // How parallel the relay's delivery is, and whether it ever overlapped one aggregate's events
+  // (which would let them apply out of order).
+  metrics::CachedGauge max_in_flight(runtime.registry(), "tousu_probe_max_events_in_flight",
+                                     "The most events being applied at once so far.", {});
+  metrics::CachedCounter aggregate_overlaps(
+      runtime.registry(), "tousu_probe_aggregate_overlaps_total",
+      "Events that arrived while another event of the same aggregate was being applied.", {});
+  max_in_flight.With({}).Set(0);
+  aggregate_overlaps.With({});
   std::mutex in_flight_mu;
   std::set<std::string> in_flight;
+  std::multiset<std::string> aggregates_in_flight;
+  size_t most_in_flight = 0;
   runtime.event_sink().On("NoteCreated", [&](db::Transaction& tx, const complaints::common::v1::Event& e) {
     {
       std::lock_guard<std::mutex> lock(in_flight_mu);
       if (!in_flight.insert(e.event_id()).second) concurrent.With({}).Increment();
+      if (aggregates_in_flight.contains(e.aggregate_id())) aggregate_overlaps.With({}).Increment();
+      aggregates_in_flight.insert(e.aggregate_id());
+      if (in_flight.size() > most_in_flight) {
+        most_in_flight = in_flight.size();
+        max_in_flight.With({}).Set(static_cast<double>(most_in_flight));
+      }
     }
+    const auto leave = [&] {
+      std::lock_guard<std::mutex> lock(in_flight_mu);
+      in_flight.erase(e.event_id());
+      aggregates_in_flight.erase(aggregates_in_flight.find(e.aggregate_id()));
+    };
     complaints::testing::v1::NoteCreated note;
     e.payload().UnpackTo(&note);
     if (absl::StartsWith(note.aggregate_id(), "TS-POISON")) {
-      std::lock_guard<std::mutex> lock(in_flight_mu);
-      in_flight.erase(e.event_id());
+      leave();
       return absl::FailedPreconditionError("this consumer cannot apply poison notes");
     }
     absl::SleepFor(*handler_delay);
@@ -111,11 +132,13 @@ int main(int argc, char** argv) {
     insert.setString(1, e.event_id());
     insert.setString(2, note.aggregate_id());
     insert.setInt64(3, note.seq());
-    insert.executeUpdate();
-    {
-      std::lock_guard<std::mutex> lock(in_flight_mu);
-      in_flight.erase(e.event_id());
+    try {
+      insert.executeUpdate();
+    } catch (...) {
+      leave();
+      throw;
     }
+    leave();
     return absl::OkStatus();
   });
   runtime.ServeEventSink();
