@@ -52,6 +52,8 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings
                [&rt](const std::string& month, int count) {
                  return repository::ReserveNumbers(rt.pool(), month, count);
                }),
+      cache_(static_cast<size_t>(settings.read_cache_entries),
+             absl::ToChronoNanoseconds(settings.read_cache_ttl)),
       received_(rt.registry(), "tousu_intake_complaints_received_total",
                 "Complaints recorded, by channel and by the category staff chose"
                 " (\"unclassified\" when none).",
@@ -68,7 +70,10 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings
                       " number intake never issued).",
                       {"event_type", "reason"}),
       closed_(rt.registry(), "tousu_intake_complaints_closed_total",
-              "Complaints closed because the customer was satisfied (§7.2).", {}) {
+              "Complaints closed because the customer was satisfied (§7.2).", {}),
+      cache_lookups_(rt.registry(), "tousu_intake_read_cache_lookups_total",
+                     "GetComplaint answers from the read cache (hit) or the database (miss).",
+                     {"result"}) {
   // Every series exists from the start, so rates and dashboards work before the first complaint.
   for (cv1::Channel channel : kChannels) {
     for (cv1::Category category : kCategories) {
@@ -77,6 +82,8 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings
   }
   replays_.With({});
   closed_.With({});
+  cache_lookups_.With({"hit"});
+  cache_lookups_.With({"miss"});
   for (const std::string& type : FollowedEventTypes()) {
     for (const char* reason : {"malformed", "unknown_complaint"}) {
       skipped_events_.With({type, reason});
@@ -101,6 +108,16 @@ grpc::ServerUnaryReactor* IntakeService::SubmitComplaint(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* IntakeService::GetComplaint(grpc::CallbackServerContext* ctx,
                                                       const iv1::GetComplaintRequest* request,
                                                       iv1::GetComplaintResponse* response) {
+  // A cached record is answered right here, without the executor hop or a database round trip.
+  if (cache_.enabled() && CheckNumber("number", request->number()).ok()) {
+    if (ComplaintReadCache::Record cached = cache_.Find(request->number())) {
+      cache_lookups_.With({"hit"}).Increment();
+      *response->mutable_complaint() = *cached;
+      grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+      reactor->Finish(grpc::Status::OK);
+      return reactor;
+    }
+  }
   return server::RunUnary(ctx, rt_.executor(),
                           [this, request, response] { return Get(*request, response); });
 }
@@ -196,7 +213,13 @@ absl::Status IntakeService::Load(const std::string& number, iv1::Complaint* out)
 absl::Status IntakeService::Get(const iv1::GetComplaintRequest& request,
                                 iv1::GetComplaintResponse* response) {
   if (absl::Status s = CheckNumber("number", request.number()); !s.ok()) return s;
-  return Load(request.number(), response->mutable_complaint());
+  if (!cache_.enabled()) return Load(request.number(), response->mutable_complaint());
+  cache_lookups_.With({"miss"}).Increment();
+  const uint64_t ticket = cache_.BeginRead(request.number());
+  if (absl::Status s = Load(request.number(), response->mutable_complaint()); !s.ok()) return s;
+  cache_.Insert(request.number(), std::make_shared<const iv1::Complaint>(response->complaint()),
+                ticket);
+  return absl::OkStatus();
 }
 
 absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
@@ -255,6 +278,7 @@ absl::Status IntakeService::ApplyEvent(db::Transaction& tx, const cv1::Event& ev
                                                   {"number", progress->number}});
   }
   repo::ApplyProgress(tx, *complaint, *progress, outcome, now, event.event_id());
+  tx.OnCommit([this, number = progress->number] { cache_.Invalidate(number); });
   if (outcome.status == iv1::COMPLAINT_STATUS_CLOSED &&
       complaint->state.status != iv1::COMPLAINT_STATUS_CLOSED) {
     // Counted once the close is committed: a failed commit is retried by the relay.

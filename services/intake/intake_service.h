@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/db/migrations.h"
 #include "common/events/event_sink.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "services/intake/domain/number_blocks.h"
+#include "services/intake/read_cache.h"
 
 namespace tousu::db {
 // The service's migrations, compiled in by tousu_embed_migrations (services/intake).
@@ -31,6 +33,10 @@ struct IntakeSettings {
   // stopped replica leaves the rest of its block unissued, so this is also the largest gap one
   // restart can leave in a month's numbers.
   int number_block = 100;
+  // READ_CACHE_ENTRIES (0 = off) and READ_CACHE_TTL: GetComplaint's cache of records
+  // (read_cache.h); the TTL bounds how stale a read can be when several replicas apply events.
+  int read_cache_entries = 10000;
+  absl::Duration read_cache_ttl = absl::Seconds(1);
 };
 
 class IntakeService final : public ::complaints::intake::v1::IntakeService::CallbackService {
@@ -75,11 +81,13 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
 
   server::ServiceRuntime& rt_;
   NumberBlocks numbers_;
+  ComplaintReadCache cache_;
   metrics::CachedCounter received_;
   metrics::CachedCounter replays_;
   metrics::CachedCounter validation_failures_;
   metrics::CachedCounter skipped_events_;
   metrics::CachedCounter closed_;
+  metrics::CachedCounter cache_lookups_;
 };
 
 }  // namespace tousu::intake

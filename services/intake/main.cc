@@ -27,6 +27,23 @@ int main(int argc, char** argv) {
     return 2;
   }
   settings.number_block = static_cast<int>(*block);
+  auto cache_entries = cfg.IntOr("READ_CACHE_ENTRIES", settings.read_cache_entries);
+  if (!cache_entries.ok() || *cache_entries < 0 || *cache_entries > 1000000) {
+    log::Error("configuration",
+               {{"error", cache_entries.ok()
+                              ? cfg.VariableName("READ_CACHE_ENTRIES") + " must be 0..1000000"
+                              : cache_entries.status().ToString()}});
+    return 2;
+  }
+  settings.read_cache_entries = static_cast<int>(*cache_entries);
+  auto cache_ttl = cfg.DurationOr("READ_CACHE_TTL", settings.read_cache_ttl);
+  if (!cache_ttl.ok() || *cache_ttl > absl::Minutes(1)) {
+    log::Error("configuration",
+               {{"error", cache_ttl.ok() ? cfg.VariableName("READ_CACHE_TTL") + " must be 0s..1m"
+                                         : cache_ttl.status().ToString()}});
+    return 2;
+  }
+  settings.read_cache_ttl = *cache_ttl;
   if (auto s = cfg.CheckArgs(); !s.ok()) {  // after every key was read
     log::Error("configuration", {{"error", s.ToString()}});
     return 2;
