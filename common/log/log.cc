@@ -37,6 +37,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Deduction guide: clang before 17 does not deduce aggregate templates (P1816) by itself.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 void AppendEscapedCodePoint(char32_t cp, std::string* out) {
   absl::StrAppendFormat(out, "\\u%04x", static_cast<uint32_t>(cp));

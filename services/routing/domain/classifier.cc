@@ -433,7 +433,12 @@ absl::StatusOr<std::vector<LabelledExample>> ParseLabelledExamples(const std::st
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_no;
     if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
-    if (absl::StripAsciiWhitespace(line).empty() || absl::StartsWith(line, "#")) continue;
+    // A comment may be indented: fields are trimmed, so " #x" would otherwise become an id "#x"
+    // that reads as a comment once the file is rewritten.
+    if (absl::StripAsciiWhitespace(line).empty() ||
+        absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "#")) {
+      continue;
+    }
     std::vector<absl::string_view> fields = absl::StrSplit(line, '\t');
     if (fields.size() != 5) {
       return LineError(line_no, absl::StrCat("want 5 tab-separated fields (id, category, "
