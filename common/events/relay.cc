@@ -215,31 +215,62 @@ void Relay::Work(int worker) {
   }
 }
 
+absl::Status Relay::EnsureLanes() {
+  if (lanes_ready_) return absl::OkStatus();
+  absl::Status s = db::RunInTransaction(
+      *pool_,
+      [&](db::Transaction& tx) {
+        auto& insert =
+            tx.Prepare("INSERT IGNORE INTO outbox_lanes (partition_no, subscriber) VALUES (?, ?)");
+        for (const auto& [subscriber, address] : peers_) {
+          for (int p = 0; p < kOutboxPartitions; ++p) {
+            insert.clearParameters();
+            insert.setInt(1, p);
+            insert.setString(2, subscriber);
+            insert.executeUpdate();
+          }
+        }
+        return absl::OkStatus();
+      },
+      {.read_committed = true});
+  if (s.ok()) lanes_ready_ = true;
+  return s;
+}
+
 absl::StatusOr<int> Relay::DeliverOnce() {
-  // Which partitions have due work? A plain read: the claim below is what guards against races.
-  std::vector<int> partitions;
+  if (absl::Status s = EnsureLanes(); !s.ok()) return s;
+  // Which lanes have undelivered work? A plain read (a loose scan of ix_outbox_lane, not of every
+  // undelivered row): the claim below is what guards against races, and a lane whose events all
+  // wait out a backoff simply delivers nothing.
+  std::vector<std::pair<int, std::string>> lanes;
   absl::Status s = db::RunInTransaction(
       *pool_,
       [&](db::Transaction& tx) {
         auto& q = tx.Prepare(
-            "SELECT DISTINCT partition_no FROM outbox WHERE delivered_at IS NULL"
-            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)");
-        q.setDateTime(1, db::ToSqlDateTime(clock_.Now()));
+            "SELECT DISTINCT partition_no, subscriber FROM outbox WHERE delivered_at IS NULL");
         std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-        while (rs->next()) partitions.push_back(rs->getInt(1));
+        while (rs->next()) lanes.emplace_back(rs->getInt(1), rs->getString(2));
         return absl::OkStatus();
       },
       {.read_committed = true});
   if (!s.ok()) return s;
-  if (partitions.empty()) return 0;
-  // Workers and replicas start at different partitions, so they spread out instead of colliding.
-  std::rotate(partitions.begin(), partitions.begin() + (rotation_++ % partitions.size()),
-              partitions.end());
-  // A claimed partition may have nothing deliverable after all (its due rows wait behind a failed
-  // one), so keep going until one delivers or every candidate was tried.
-  for (int p : partitions) {
+  if (lanes.empty()) return 0;
+  // Workers and replicas start at different lanes, so they spread out instead of colliding.
+  std::rotate(lanes.begin(), lanes.begin() + (rotation_++ % lanes.size()), lanes.end());
+  // A claimed lane may have nothing deliverable after all (its rows wait behind a failed one), so
+  // keep going until one delivers or every candidate was tried.
+  for (const auto& [partition, subscriber] : lanes) {
+    if (!peers_.contains(subscriber)) {
+      // No lane row either, so these events stay in the backlog: say so, once per subscriber.
+      std::lock_guard<std::mutex> lock(backlog_mu_);
+      if (unknown_subscribers_logged_.insert(subscriber).second) {
+        log::Error("outbox events for a subscriber with no configured address wait undelivered",
+                   {{"subscriber", subscriber}});
+      }
+      continue;
+    }
     bool claimed = false;
-    auto n = DeliverPartition(p, claimed);
+    auto n = DeliverLane(partition, subscriber, claimed);
     if (!n.ok()) return n.status();
     if (claimed && *n > 0) return *n;
   }
@@ -264,16 +295,18 @@ void Relay::PruneDelivered() {
   }
 }
 
-absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
+absl::StatusOr<int> Relay::DeliverLane(int partition, const std::string& subscriber,
+                                       bool& claimed) {
   int delivered_count = 0;
   absl::Status s = db::RunInTransaction(
       *pool_,
       [&](db::Transaction& tx) -> absl::Status {
         delivered_count = 0;
         auto& claim = tx.Prepare(
-            "SELECT partition_no FROM outbox_partitions WHERE partition_no = ? FOR UPDATE SKIP "
-            "LOCKED");
+            "SELECT partition_no FROM outbox_lanes WHERE partition_no = ? AND subscriber = ?"
+            " FOR UPDATE SKIP LOCKED");
         claim.setInt(1, partition);
+        claim.setString(2, subscriber);
         {
           std::unique_ptr<sql::ResultSet> rs(claim.executeQuery());
           claimed = rs->next();
@@ -287,16 +320,17 @@ absl::StatusOr<int> Relay::DeliverPartition(int partition, bool& claimed) {
         const std::string now_text = db::ToSqlDateTime(clock_.Now());
         auto& pending = tx.Prepare(
             "SELECT o.id, o.subscriber, o.aggregate_id, o.envelope, o.attempts, o.next_attempt_at"
-            " FROM outbox o WHERE o.partition_no = ? AND o.delivered_at IS NULL"
+            " FROM outbox o WHERE o.delivered_at IS NULL AND o.partition_no = ? AND o.subscriber = ?"
             " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)"
             " AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.aggregate_id = o.aggregate_id"
             "   AND w.subscriber = o.subscriber AND w.delivered_at IS NULL AND w.id < o.id"
             "   AND w.next_attempt_at > ?)"
             " ORDER BY o.id LIMIT ?");
         pending.setInt(1, partition);
-        pending.setDateTime(2, now_text);
+        pending.setString(2, subscriber);
         pending.setDateTime(3, now_text);
-        pending.setInt(4, options_.batch_size);
+        pending.setDateTime(4, now_text);
+        pending.setInt(5, options_.batch_size);
         {
           std::unique_ptr<sql::ResultSet> rs(pending.executeQuery());
           while (rs->next()) {

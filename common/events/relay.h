@@ -4,12 +4,13 @@
 // - At least once: a row is marked delivered only after the subscriber answered OK, and the mark
 //   commits with the batch; a relay killed mid-batch leaves the batch to be delivered again (the
 //   consumer's inbox turns the repeat into a no-op).
-// - In order per aggregate: a partition (hash of the aggregate) is delivered by one relay at a
-//   time, in id order; when an event fails, later events of the same aggregate and subscriber
-//   wait behind it.
-// - Never the same batch twice at once: a relay claims a partition with
+// - In order per aggregate: a lane (partition = hash of the aggregate, and one subscriber) is
+//   delivered by one relay at a time, in id order; when an event fails, later events of the same
+//   aggregate and subscriber wait behind it. Subscribers have separate lanes, so a slow one does
+//   not hold back the others.
+// - Never the same batch twice at once: a relay claims a lane with
 //   SELECT ... FOR UPDATE SKIP LOCKED and holds that lock until its batch commits, so another
-//   replica's relay skips to other partitions.
+//   replica's relay skips to other lanes.
 // - Backoff: a failed row is retried after base * 2^attempts (capped), with jitter.
 // - Throughput: within a batch, different (aggregate, subscriber) chains are delivered
 //   concurrently (up to max_in_flight calls), each chain strictly in order: one event of a chain
@@ -25,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,8 +67,8 @@ class Relay {
   // Wakes an idle worker (called after a commit that wrote outbox rows).
   void Notify();
 
-  // One pass: claims at most one partition with due work and delivers a batch of it. Returns the
-  // number of events delivered (0 when there was nothing to do or every partition was claimed).
+  // One pass: claims at most one lane with due work and delivers a batch of it. Returns the
+  // number of events delivered (0 when there was nothing to do or every lane was claimed).
   absl::StatusOr<int> DeliverOnce();
   // Recomputes the backlog gauges; returns the number of undelivered rows.
   absl::StatusOr<int64_t> RefreshBacklog();
@@ -76,7 +78,9 @@ class Relay {
   struct Chain;
   class Round;
   void Work(int worker);
-  absl::StatusOr<int> DeliverPartition(int partition, bool& claimed);
+  absl::StatusOr<int> DeliverLane(int partition, const std::string& subscriber, bool& claimed);
+  // Adds the claim rows of every (partition, subscriber) this relay delivers to (once).
+  absl::Status EnsureLanes();
   // Delivers every chain, each in order, many chains at once; sets each row's outcome.
   void DeliverChains(std::vector<Chain>& chains);
   complaints::common::v1::EventSink::Stub* StubFor(const std::string& subscriber);
@@ -102,6 +106,7 @@ class Relay {
   metrics::CachedGauge db_up_;
   std::mutex backlog_mu_;
   std::vector<std::string> backlog_subscribers_seen_;
+  std::set<std::string> unknown_subscribers_logged_;
 
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;
@@ -109,6 +114,7 @@ class Relay {
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
   std::atomic<uint32_t> rotation_{0};
+  std::atomic<bool> lanes_ready_{false};
 };
 
 }  // namespace tousu::events
