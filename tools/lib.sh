@@ -193,3 +193,104 @@ stack_start() {
     fi
   done <<<"$services"
 }
+
+# stack_service_start DIR DB_PORT NAME GRPC_ADDR METRICS_ADDR LOG [KEY=VALUE,...]: starts one
+# service of deploy/stack.conf (again, after a kill, or as a replica) the way stack_start does,
+# listening on GRPC_ADDR and METRICS_ADDR, its peers and the other services at the addresses of
+# STACK_GRPC (set by stack_start or stack_start_replicas; a service's replicas there as
+# "127.0.0.1:A|127.0.0.1:B"), logging to DIR/logs/LOG.log. Does not wait; sets SERVICE_PID.
+stack_service_start() {
+  local dir="$1" db_port="$2" want="$3" grpc_addr="$4" metrics_addr="$5" log="$6" common="${7:-}"
+  local services name env grpc metrics bin extra peers="" other oenv kv found=0
+  services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
+  while read -r name env grpc metrics bin extra; do
+    peers="${peers:+$peers,}$name=${STACK_GRPC[$name]}"
+  done <<<"$services"
+  while read -r name env grpc metrics bin extra; do
+    [ "$name" = "$want" ] || continue
+    found=1
+    local db="tousu_${name//-/_}" p="TOUSU_${env}_"
+    local env_vars=(
+      "${p}GRPC_ADDR=$grpc_addr" "${p}METRICS_ADDR=$metrics_addr"
+      "${p}DB_HOST=127.0.0.1" "${p}DB_PORT=$db_port" "${p}DB_USER=tousu"
+      "${p}DB_PASSWORD=${TOUSU_DB_PASSWORD:-tousu-local}" "${p}DB_NAME=$db"
+      "${p}SUBSCRIPTIONS_FILE=$TOUSU_ROOT/deploy/subscriptions.txt" "${p}PEERS=$peers"
+      "${p}CALENDAR_FILE=$TOUSU_ROOT/deploy/calendar/cn-business-calendar.txt"
+    )
+    while read -r other oenv _; do
+      env_vars+=("${p}${oenv}_ADDR=${STACK_GRPC[$other]}")
+    done <<<"$services"
+    if [ -n "${extra:-}" ]; then
+      IFS=',' read -ra kvs <<<"$extra"
+      for kv in "${kvs[@]}"; do env_vars+=("${p}${kv%%=*}=$TOUSU_ROOT/${kv#*=}"); done
+    fi
+    if [ -n "$common" ]; then
+      IFS=',' read -ra kvs <<<"$common"
+      for kv in "${kvs[@]}"; do env_vars+=("${p}$kv"); done
+    fi
+    mkdir -p "$dir/logs"
+    env "${env_vars[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$log.log" 2>&1 &
+    SERVICE_PID=$!
+  done <<<"$services"
+  [ "$found" -eq 1 ] || die "no service $want in deploy/stack.conf"
+}
+
+# stack_wait_serving LOGFILE PID BEFORE [TIMEOUT_S]: waits until LOGFILE holds more than BEFORE
+# '"health: SERVING"' lines (a restarted process appends to its predecessor's log); fails when
+# PID exits or TIMEOUT_S (30) passes.
+stack_wait_serving() {
+  local log="$1" pid="$2" before="$3" timeout="${4:-30}" i n
+  for i in $(seq 1 $((timeout * 10))); do
+    n=$(grep -c '"health: SERVING"' "$log" 2>/dev/null || true)
+    [ "${n:-0}" -gt "$before" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { say "pid $pid exited (see $log)"; return 1; }
+    sleep 0.1
+  done
+  say "no SERVING in $log after ${timeout}s"
+  return 1
+}
+
+# stack_start_replicas DIR DB_PORT REPLICAS [KEY=VALUE,...]: like stack_start with free ports,
+# but REPLICAS processes of every service against the same schema. STACK_GRPC[name] is
+# "127.0.0.1:A|127.0.0.1:B" (what peers and clients dial); replica r (1-based) of a service has
+# STACK_REPLICA_GRPC[name/r], STACK_REPLICA_METRICS[name/r], STACK_REPLICA_PID[name/r] and logs
+# to DIR/logs/name.r.log; every pid is in STACK_PIDS.
+stack_start_replicas() {
+  local dir="$1" db_port="$2" replicas="$3" common="${4:-}"
+  local cnf="$dir/mariadb/my.cnf" services name r addrs before
+  STACK_PIDS=()
+  declare -gA STACK_GRPC=() STACK_METRICS=() STACK_PID=() STACK_REPLICA_GRPC=()
+  declare -gA STACK_REPLICA_METRICS=() STACK_REPLICA_PID=()
+  services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf" | awk '{print $1}')
+  for name in $services; do
+    addrs=""
+    for r in $(seq 1 "$replicas"); do
+      STACK_REPLICA_GRPC[$name/$r]="127.0.0.1:$(free_port)"
+      STACK_REPLICA_METRICS[$name/$r]="127.0.0.1:$(free_port)"
+      addrs="${addrs:+$addrs|}${STACK_REPLICA_GRPC[$name/$r]}"
+    done
+    STACK_GRPC[$name]="$addrs"
+    STACK_METRICS[$name]="${STACK_REPLICA_METRICS[$name/1]}"
+    mariadb --defaults-file="$cnf" -e "CREATE DATABASE IF NOT EXISTS \`tousu_${name//-/_}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" \
+      || die "creating tousu_${name//-/_} failed"
+  done
+  for name in $services; do
+    for r in $(seq 1 "$replicas"); do
+      stack_service_start "$dir" "$db_port" "$name" "${STACK_REPLICA_GRPC[$name/$r]}" \
+        "${STACK_REPLICA_METRICS[$name/$r]}" "$name.$r" "$common"
+      STACK_REPLICA_PID[$name/$r]=$SERVICE_PID
+      STACK_PIDS+=("$SERVICE_PID")
+    done
+    STACK_PID[$name]=${STACK_REPLICA_PID[$name/1]}
+  done
+  for name in $services; do
+    for r in $(seq 1 "$replicas"); do
+      stack_wait_serving "$dir/logs/$name.$r.log" "${STACK_REPLICA_PID[$name/$r]}" 0 60 \
+        || die "$name replica $r did not become SERVING (see $dir/logs/$name.$r.log)"
+    done
+    if [ -f "$TOUSU_ROOT/deploy/seed/$name.sql" ]; then
+      mariadb --defaults-file="$cnf" "tousu_${name//-/_}" <"$TOUSU_ROOT/deploy/seed/$name.sql" \
+        || die "loading deploy/seed/$name.sql failed"
+    fi
+  done
+}

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/metrics/grpc_metrics.h"
 
 namespace tousu::client {
@@ -36,7 +37,15 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
   // Short reconnect backoff: peers restart during rolling deploys.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  std::string resolved = target;
+  if (target.find('|') != std::string::npos) {
+    // Replicas: "127.0.0.1:A|127.0.0.1:B" -> "ipv4:127.0.0.1:A,127.0.0.1:B", spread round robin
+    // over the replicas that are up (a killed one drops out of the pick until it answers again).
+    // '|' rather than ',' because PEERS already separates its entries with commas.
+    resolved = absl::StrCat("ipv4:", absl::StrJoin(absl::StrSplit(target, '|'), ","));
+    args.SetLoadBalancingPolicyName("round_robin");
+  }
+  return grpc::CreateCustomChannel(resolved, grpc::InsecureChannelCredentials(), args);
 }
 
 std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout,

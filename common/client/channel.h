@@ -22,6 +22,9 @@ struct ChannelOptions {
   absl::Duration max_backoff = absl::Seconds(2);
 };
 
+// `target` is a gRPC target ("127.0.0.1:7101", "dns:///intake:7101"), or replicas of one service
+// as IPv4 "address:portA|address:portB|...", which become one channel balancing round robin over
+// the replicas that are up.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
                                            const ChannelOptions& options);
 // The service config JSON MakeChannel installs (exposed for tests).

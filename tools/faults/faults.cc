@@ -1,0 +1,503 @@
+// tousu_faults: the client side of the fault runs (tools/faults/run).
+//
+//   tousu_faults load --target ADDR --complaints N --clients 32 --out FILE [--progress FILE]
+//       [--rate R]  N submissions from concurrent clients (at most R a second when given), each with its own request id, retried with the
+//       same request id on UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED,
+//       CANCELLED, UNKNOWN and INTERNAL until OK or --give-up seconds. Every OK is written to
+//       --out as "request_id<TAB>number<TAB>attempts"; every submission given up or refused for
+//       good to --out.errors. --progress holds the count of OK submissions, rewritten every
+//       100 ms, so the run script can space its faults over the load.
+//   tousu_faults health --target ADDR --service NAME
+//       prints SERVING, NOT_SERVING, UNKNOWN or UNREACHABLE; exit 0 only for SERVING.
+//   tousu_faults lifecycle --intake ADDR --routing ADDR --case-handling ADDR --follow-up ADDR
+//       --numbers FILE --out FILE --clients 8 [--rate R]
+//       takes the complaints of FILE (lines "request_id<TAB>number...") to the states whose
+//       timers the replicas run checks: by position i mod 5 — 0 left routed (acknowledgement
+//       escalation), 1 acknowledged (solution deadline, progress updates), 2 solution accepted
+//       (progress updates), 3 resolved (callback), 4 left alone. Every call is retried like load.
+//       Writes "number<TAB>stage" per complaint that reached its stage.
+//
+// Addresses may name two replicas as "127.0.0.1:A|127.0.0.1:B" (common/client/channel.h).
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/client/channel.h"
+#include "common/time/proto_time.h"
+#include "complaints/casehandling/v1/case.grpc.pb.h"
+#include "complaints/followup/v1/followup.grpc.pb.h"
+#include "complaints/intake/v1/intake.grpc.pb.h"
+#include "complaints/routing/v1/routing.grpc.pb.h"
+
+namespace tousu::faults {
+namespace {
+
+namespace iv1 = complaints::intake::v1;
+namespace rv1 = complaints::routing::v1;
+namespace chv1 = complaints::casehandling::v1;
+namespace fv1 = complaints::followup::v1;
+namespace cv1 = complaints::common::v1;
+using SteadyClock = std::chrono::steady_clock;
+
+const char* CodeName(int code) {
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  return code >= 0 && code <= 16 ? kNames[code] : "?";
+}
+
+bool Retryable(grpc::StatusCode c) {
+  switch (c) {
+    case grpc::UNAVAILABLE:
+    case grpc::DEADLINE_EXCEEDED:
+    case grpc::ABORTED:
+    case grpc::RESOURCE_EXHAUSTED:
+    case grpc::CANCELLED:
+    case grpc::UNKNOWN:
+    case grpc::INTERNAL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+[[noreturn]] void Usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "tousu_faults: %s\n"
+               "usage: tousu_faults load --target ADDR --complaints N [--clients 32] --out FILE\n"
+               "         [--progress FILE] [--run-id ID] [--deadline S] [--give-up S] [--rate R]\n"
+               "       tousu_faults health --target ADDR --service NAME\n"
+               "       tousu_faults lifecycle --intake A --routing A --case-handling A\n"
+               "         --follow-up A --numbers FILE --out FILE [--clients 8] [--rate R]\n",
+               problem.c_str());
+  std::exit(2);
+}
+
+std::map<std::string, std::string> Flags(int argc, char** argv, int from) {
+  std::map<std::string, std::string> f;
+  for (int i = from; i < argc; ++i) {
+    std::string k = argv[i];
+    if (k.rfind("--", 0) != 0 || i + 1 >= argc) Usage("bad argument " + k);
+    f[k.substr(2)] = argv[++i];
+  }
+  return f;
+}
+
+std::string Get(const std::map<std::string, std::string>& f, const std::string& k,
+                const std::string& fallback = "") {
+  auto it = f.find(k);
+  if (it != f.end()) return it->second;
+  if (fallback.empty()) Usage("--" + k + " is required");
+  return fallback;
+}
+
+double Num(const std::map<std::string, std::string>& f, const std::string& k, double fallback) {
+  auto it = f.find(k);
+  if (it == f.end()) return fallback;
+  double v;
+  if (!absl::SimpleAtod(it->second, &v)) Usage("--" + k + " must be a number");
+  return v;
+}
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& target, int index) {
+  client::ChannelOptions opts;  // no gRPC-level retries: the clients retry themselves
+  (void)index;
+  return client::MakeChannel(target, opts);
+}
+
+// Retries `call` (a fresh context each time) on the retryable codes with a capped exponential
+// backoff until OK, a final code, or `give_up`. Counts attempts and retried codes.
+struct RetryStats {
+  std::mutex mu;
+  std::map<std::string, int64_t> retried;  // code -> times
+  void Add(grpc::StatusCode c) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++retried[CodeName(c)];
+  }
+};
+
+grpc::Status WithRetries(const std::function<grpc::Status(grpc::ClientContext*)>& call,
+                         double deadline_s, double give_up_s, RetryStats& stats, int* attempts) {
+  const auto until = SteadyClock::now() + std::chrono::milliseconds(int64_t(give_up_s * 1000));
+  thread_local std::mt19937 rng(std::random_device{}());
+  int backoff_ms = 20;
+  for (*attempts = 1;; ++*attempts) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(int64_t(deadline_s * 1000)));
+    // Wait for a connection rather than fail at once while the channel reconnects: a failing
+    // call leaves nobody polling the channel, and gRPC 1.51 then notices a completed reconnect
+    // only at its backup poller's next round (every 5 s), which stalled clients for up to 5 s
+    // after a restarted server was back.
+    ctx.set_wait_for_ready(true);
+    grpc::Status s = call(&ctx);
+    if (s.ok() || !Retryable(s.error_code()) || SteadyClock::now() > until) return s;
+    stats.Add(s.error_code());
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(backoff_ms / 2 + rng() % (backoff_ms / 2 + 1)));
+    backoff_ms = std::min(backoff_ms * 2, 500);
+  }
+}
+
+// Content like tools/loadgen's submissions: three departments, eight projects.
+constexpr const char* kProjects[] = {"翠湖花园", "锦绣江南", "滨江一号", "云栖山庄",
+                                     "星河湾",   "御景台",   "书香府",   "海棠苑"};
+struct Department {
+  cv1::Category category;
+  const char* id;
+  const char* owner;
+};
+constexpr Department kDepartments[] = {
+    {cv1::CATEGORY_PROPERTY_SERVICE, "property-management", "S0028"},
+    {cv1::CATEGORY_SALES_SERVICE, "sales", "S0023"},
+    {cv1::CATEGORY_HANDOVER, "handover", "S0026"},
+};
+
+iv1::SubmitComplaintRequest NewSubmission(const std::string& request_id, int64_t n) {
+  iv1::SubmitComplaintRequest req;
+  req.set_request_id(request_id);
+  iv1::ComplaintInput* in = req.mutable_complaint();
+  in->set_customer_name("张三");
+  in->set_customer_phone(absl::StrFormat("139%08d", n % 100000000));
+  in->set_project(kProjects[n % std::size(kProjects)]);
+  in->set_building("3栋");
+  in->set_unit(absl::StrCat(1000 + n % 2000));
+  in->set_description("小区电梯经常停运，物业维修响应很慢，老人上下楼十分不便，请尽快处理");
+  time::ToProto(absl::Now() - absl::Hours(2), in->mutable_occurred_at());
+  in->set_severity(cv1::SEVERITY_MEDIUM);
+  in->set_expected_resolution("尽快修复电梯并说明原因");
+  in->set_channel(cv1::CHANNEL_WEB);
+  const Department& d = kDepartments[n % std::size(kDepartments)];
+  in->set_journey_stage(d.category == cv1::CATEGORY_SALES_SERVICE ? cv1::JOURNEY_STAGE_SALE
+                        : d.category == cv1::CATEGORY_HANDOVER    ? cv1::JOURNEY_STAGE_HANDOVER
+                                                                  : cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
+  in->set_staff_category(d.category);
+  return req;
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+std::string Summary(const std::map<std::string, int64_t>& m) {
+  std::string s;
+  for (const auto& [k, v] : m) absl::StrAppend(&s, s.empty() ? "" : ",", k, "=", v);
+  return s.empty() ? "none" : s;
+}
+
+int Load(const std::map<std::string, std::string>& f) {
+  const std::string target = Get(f, "target");
+  const int64_t n = int64_t(Num(f, "complaints", 1000));
+  const int clients = int(Num(f, "clients", 32));
+  const double deadline_s = Num(f, "deadline", 5), give_up_s = Num(f, "give-up", 120);
+  const std::string out_path = Get(f, "out"), progress = Get(f, "progress", "-");
+  const double rate = Num(f, "rate", 0);  // submissions offered per second; 0: as fast as answered
+  const std::string run_id =
+      Get(f, "run-id", absl::StrFormat("f%x", absl::ToUnixMicros(absl::Now())));
+  std::vector<std::unique_ptr<iv1::IntakeService::Stub>> stubs;
+  for (int i = 0; i < (clients + 7) / 8; ++i) stubs.push_back(iv1::IntakeService::NewStub(Channel(target, i)));
+
+  std::atomic<int64_t> next{0}, ok{0}, failed{0}, attempts_total{0};
+  RetryStats stats;
+  std::mutex mu;
+  std::vector<std::string> lines, errors;
+  lines.reserve(n);
+  const auto started = SteadyClock::now();
+  std::atomic<bool> done{false};
+  std::thread reporter([&] {
+    while (!done) {
+      if (progress != "-") WriteFileAtomically(progress, absl::StrCat(ok.load(), "\n"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      auto& stub = *stubs[t % stubs.size()];
+      for (int64_t i = next++; i < n; i = next++) {
+        if (rate > 0) std::this_thread::sleep_until(started + std::chrono::microseconds(int64_t(1e6 * i / rate)));
+        const std::string rid = absl::StrCat(run_id, "-", i);
+        const auto req = NewSubmission(rid, i);
+        iv1::SubmitComplaintResponse resp;
+        int attempts = 0;
+        grpc::Status s = WithRetries(
+            [&](grpc::ClientContext* ctx) {
+              resp.Clear();
+              return stub.SubmitComplaint(ctx, req, &resp);
+            },
+            deadline_s, give_up_s, stats, &attempts);
+        attempts_total += attempts;
+        std::lock_guard<std::mutex> lock(mu);
+        if (s.ok()) {
+          ++ok;
+          lines.push_back(absl::StrCat(rid, "\t", resp.complaint().number(), "\t", attempts, "\n"));
+        } else {
+          ++failed;
+          errors.push_back(absl::StrCat(rid, "\t", CodeName(s.error_code()), "\t",
+                                        s.error_message(), "\n"));
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  done = true;
+  reporter.join();
+  if (progress != "-") WriteFileAtomically(progress, absl::StrCat(ok.load(), "\n"));
+  const double secs = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  {
+    std::ofstream out(out_path, std::ios::trunc);
+    for (const auto& l : lines) out << l;
+    std::ofstream err(out_path + ".errors", std::ios::trunc);
+    for (const auto& l : errors) err << l;
+  }
+  std::printf(
+      "load: %lld submissions from %d clients in %.1f s: ok %lld, errors after retries %lld, "
+      "attempts %lld, retried: %s\n",
+      static_cast<long long>(n), clients, secs, static_cast<long long>(ok.load()),
+      static_cast<long long>(failed.load()), static_cast<long long>(attempts_total.load()),
+      Summary(stats.retried).c_str());
+  if (!errors.empty()) std::printf("load: first error: %s", errors.front().c_str());
+  return failed.load() == 0 ? 0 : 1;
+}
+
+// grpc.health.v1.Health/Check, encoded by hand (as tests/support does) to keep one health proto.
+int HealthCheck(const std::map<std::string, std::string>& f) {
+  const std::string target = Get(f, "target"), service = Get(f, "service");
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  std::string req;
+  req.push_back(0x0a);
+  req.push_back(static_cast<char>(service.size()));
+  req += service;
+  grpc::Slice slice(req);
+  grpc::ByteBuffer request(&slice, 1), response;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(int64_t(Num(f, "deadline", 1) * 1000)));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) { done.set_value(s); });
+  grpc::Status s = done.get_future().get();
+  if (!s.ok()) {
+    std::printf("UNREACHABLE %s\n", CodeName(s.error_code()));
+    return 3;
+  }
+  std::vector<grpc::Slice> slices;
+  response.Dump(&slices);
+  std::string body;
+  for (auto& sl : slices) body.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  const int status = body.size() >= 2 && body[0] == 0x08 ? body[1] : 0;
+  std::printf("%s\n", status == 1 ? "SERVING" : status == 2 ? "NOT_SERVING" : "UNKNOWN");
+  return status == 1 ? 0 : status == 2 ? 1 : 2;
+}
+
+int Lifecycle(const std::map<std::string, std::string>& f) {
+  auto intake = iv1::IntakeService::NewStub(Channel(Get(f, "intake"), 0));
+  auto routing = rv1::RoutingService::NewStub(Channel(Get(f, "routing"), 0));
+  auto cases = chv1::CaseService::NewStub(Channel(Get(f, "case-handling"), 0));
+  auto followup = fv1::FollowUpService::NewStub(Channel(Get(f, "follow-up"), 0));
+  const int clients = int(Num(f, "clients", 8));
+  const double deadline_s = Num(f, "deadline", 5), give_up_s = Num(f, "give-up", 120);
+  std::vector<std::string> numbers;
+  {
+    std::ifstream in(Get(f, "numbers"));
+    std::string line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> parts = absl::StrSplit(line, '\t');
+      if (parts.size() >= 2) numbers.push_back(parts[1]);
+    }
+  }
+  RetryStats stats;
+  std::mutex mu;
+  std::vector<std::string> lines, errors;
+  std::atomic<size_t> next{0};
+  // Polls `ready` every 20 ms for up to give_up_s.
+  auto await = [&](const std::function<bool()>& ready) {
+    const auto until = SteadyClock::now() + std::chrono::milliseconds(int64_t(give_up_s * 1000));
+    while (!ready()) {
+      if (SteadyClock::now() > until) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+  };
+  auto once = [&](const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+    int attempts = 0;
+    return WithRetries(call, deadline_s, give_up_s, stats, &attempts);
+  };
+  auto one = [&](size_t i) -> std::string {
+    const std::string& number = numbers[i];
+    const int stage = int(i % 5);
+    // Department and owner come from routing's assignment (the submission chose the category).
+    rv1::Assignment a;
+    if (!await([&] {
+          rv1::GetAssignmentRequest req;
+          req.set_number(number);
+          rv1::GetAssignmentResponse resp;
+          bool ok = once([&](grpc::ClientContext* c) { return routing->GetAssignment(c, req, &resp); }).ok();
+          a = resp.assignment();
+          return ok && a.state() == rv1::ASSIGNMENT_STATE_ROUTED;
+        })) {
+      return "routed:TIMEOUT";
+    }
+    if (stage == 0 || stage == 4) return stage == 0 ? "routed" : "untouched";
+    std::string owner;
+    for (const auto& d : kDepartments) {
+      if (a.department_id() == d.id) owner = d.owner;
+    }
+    if (owner.empty()) return absl::StrCat("department:", a.department_id());
+    {
+      rv1::AcknowledgeAssignmentRequest req;
+      req.set_number(number);
+      req.set_department_id(a.department_id());
+      req.set_owner_staff_id(owner);
+      rv1::AcknowledgeAssignmentResponse resp;
+      auto s = once([&](grpc::ClientContext* c) { return routing->AcknowledgeAssignment(c, req, &resp); });
+      if (!s.ok() && s.error_code() != grpc::FAILED_PRECONDITION) {
+        return absl::StrCat("acknowledge:", CodeName(s.error_code()), ":", s.error_message());
+      }
+    }
+    chv1::Case kase;
+    auto case_in = [&](chv1::CaseState state) {
+      return await([&] {
+        chv1::GetCaseRequest req;
+        req.set_number(number);
+        chv1::GetCaseResponse resp;
+        if (!once([&](grpc::ClientContext* c) { return cases->GetCase(c, req, &resp); }).ok()) return false;
+        kase = resp.case_file();
+        return kase.state() == state;
+      });
+    };
+    if (!case_in(chv1::CASE_STATE_INVESTIGATING)) return "case_opened:TIMEOUT";
+    if (stage == 1) return "acknowledged";
+    {
+      chv1::ProposeSolutionRequest req;
+      req.set_number(number);
+      req.set_staff_id(owner);
+      req.set_solution("安排维保单位全面检修，检修完成后请客户验收");
+      req.add_planned_actions("现场核实");
+      req.add_planned_actions("检修并验收");
+      time::ToProto(absl::Now() + absl::Hours(24 * 60), req.mutable_planned_completion());
+      chv1::ProposeSolutionResponse resp;
+      auto s = once([&](grpc::ClientContext* c) { return cases->ProposeSolution(c, req, &resp); });
+      if (!s.ok() && !case_in(chv1::CASE_STATE_AWAITING_DECISION)) {
+        return absl::StrCat("propose:", CodeName(s.error_code()), ":", s.error_message());
+      }
+    }
+    if (!case_in(chv1::CASE_STATE_AWAITING_DECISION)) return "proposed:TIMEOUT";
+    {
+      chv1::RecordCustomerDecisionRequest req;
+      req.set_number(number);
+      req.set_revision(kase.revision());
+      req.set_decision(chv1::CUSTOMER_DECISION_ACCEPTED);
+      req.set_recorded_by_staff_id(owner);
+      chv1::RecordCustomerDecisionResponse resp;
+      auto s = once([&](grpc::ClientContext* c) { return cases->RecordCustomerDecision(c, req, &resp); });
+      if (!s.ok() && !case_in(chv1::CASE_STATE_IMPLEMENTING)) {
+        return absl::StrCat("decide:", CodeName(s.error_code()), ":", s.error_message());
+      }
+    }
+    if (!case_in(chv1::CASE_STATE_IMPLEMENTING)) return "accepted:TIMEOUT";
+    if (stage == 2) return "implementing";
+    {
+      chv1::ResolveCaseRequest req;
+      req.set_number(number);
+      req.set_staff_id(owner);
+      req.set_result("电梯已全面检修，客户现场确认运行正常");
+      chv1::ResolveCaseResponse resp;
+      auto s = once([&](grpc::ClientContext* c) { return cases->ResolveCase(c, req, &resp); });
+      if (!s.ok() && !case_in(chv1::CASE_STATE_RESOLVED)) {
+        return absl::StrCat("resolve:", CodeName(s.error_code()), ":", s.error_message());
+      }
+    }
+    if (!await([&] {
+          fv1::GetFollowUpRequest req;
+          req.set_number(number);
+          fv1::GetFollowUpResponse resp;
+          if (!once([&](grpc::ClientContext* c) { return followup->GetFollowUp(c, req, &resp); }).ok()) return false;
+          return resp.follow_up().state() == fv1::FOLLOW_UP_STATE_AWAITING_CALLBACK &&
+                 !resp.follow_up().callbacks().empty();
+        })) {
+      return "callback_scheduled:TIMEOUT";
+    }
+    return "resolved";
+  };
+  const double rate = Num(f, "rate", 0);  // complaints taken on per second; 0: as fast as possible
+  const auto started = SteadyClock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < numbers.size(); i = next++) {
+        if (rate > 0) std::this_thread::sleep_until(started + std::chrono::microseconds(int64_t(1e6 * i / rate)));
+        std::string r = one(i);
+        std::lock_guard<std::mutex> lock(mu);
+        if (r == "routed" || r == "untouched" || r == "acknowledged" || r == "implementing" ||
+            r == "resolved") {
+          lines.push_back(absl::StrCat(numbers[i], "\t", r, "\n"));
+        } else {
+          errors.push_back(absl::StrCat(numbers[i], "\t", r, "\n"));
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::string out_path = Get(f, "out");
+  std::ofstream out(out_path, std::ios::trunc);
+  for (const auto& l : lines) out << l;
+  std::ofstream err(out_path + ".errors", std::ios::trunc);
+  for (const auto& l : errors) err << l;
+  std::printf("lifecycle: %zu complaints staged, %zu failed, retried: %s\n", lines.size(),
+              errors.size(), Summary(stats.retried).c_str());
+  if (!errors.empty()) std::printf("lifecycle: first failure: %s", errors.front().c_str());
+  return errors.empty() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace tousu::faults
+
+int main(int argc, char** argv) {
+  using namespace tousu::faults;
+  if (argc < 2) Usage("a command is required");
+  const std::string cmd = argv[1];
+  auto flags = Flags(argc, argv, 2);
+  if (cmd == "load") return Load(flags);
+  if (cmd == "health") return HealthCheck(flags);
+  if (cmd == "lifecycle") return Lifecycle(flags);
+  Usage("unknown command " + cmd);
+}

@@ -1,0 +1,151 @@
+# Sourced by tools/faults/run for the replica run: two replicas of every service on the same
+# schemas, one of each SIGKILLed and restarted in rounds (replica 1 in odd rounds, 2 in even ones;
+# the other is always up), through three phases:
+#   A  submissions from the clients (through both intake replicas, round robin);
+#   B  the complaints taken on (tousu_faults lifecycle): by position mod 5 left routed,
+#      acknowledged, solution accepted, resolved, or left alone;
+#   C  the shared clock moved 10 days on, so that every timer falls due at once: acknowledgement
+#      escalation (routed ones), solution deadline (acknowledged ones), progress update
+#      (acknowledged and accepted ones), callback (resolved ones), and analytics' month end.
+# Then replica_checks counts each timer's events against what fell due.
+
+echo 0 >"$work/clock-offset"
+stack_start_replicas "$work" "$db_port" 2 "$SETTINGS,CLOCK_OFFSET_FILE=$work/clock-offset"
+EXTRA_SETTINGS="CLOCK_OFFSET_FILE=$work/clock-offset"
+ALL_PIDS+=("${STACK_PIDS[@]}")
+for name in $SERVICES; do
+  for r in 1 2; do
+    SVC_GRPC[$name/$r]=${STACK_REPLICA_GRPC[$name/$r]}
+    SVC_METRICS[$name/$r]=${STACK_REPLICA_METRICS[$name/$r]}
+    SVC_PID[$name/$r]=${STACK_REPLICA_PID[$name/$r]}
+    SVC_LOG[$name/$r]="$work/logs/$name.$r.log"
+  done
+done
+say "replicas: two of every service up, e.g. intake at ${STACK_GRPC[intake]}"
+
+round=0
+declare -A REPLICA_DUPS=()   # key -> inbox duplicates its metrics counted before it was killed
+inbox_dups() {  # inbox_dups KEY: tousu_inbox_duplicates_total summed from KEY's /metrics
+  curl -s --max-time 2 "http://${SVC_METRICS[$1]}/metrics" 2>/dev/null \
+    | awk '/^tousu_inbox_duplicates_total/ {s += $NF} END {printf "%d", s}'
+}
+kill_round() {
+  round=$((round + 1))
+  local r=$(( (round - 1) % 2 + 1 )) other name d
+  other=$(( 3 - r ))
+  for name in $SERVICES; do
+    wait_up "$name/$other"   # never both down
+    wait_up "$name/$r"
+    d=$(inbox_dups "$name/$r"); REPLICA_DUPS[$name/$r]=$(( ${REPLICA_DUPS[$name/$r]:-0} + ${d:-0} ))
+    kill9 "$name/$r"
+    restart_nowait "$name/$r"
+    sleep 0.1
+  done
+  last_fault=$(now)
+  say "kill round $round: replica $r of every service SIGKILLed and restarting"
+}
+
+# Phase A: submissions.
+start_load "${STACK_GRPC[intake]}"
+for j in $(seq 1 "$kills"); do
+  wait_share "$j" $((kills + 1))
+  kill -0 "$load_pid" 2>/dev/null || { violation "load ended before kill round $j"; break; }
+  kill_round
+done
+finish_load
+
+# Phase B: complaints taken on to the states whose deadlines the timers watch.
+"$FAULTS" lifecycle --intake "${STACK_GRPC[intake]}" --routing "${STACK_GRPC[routing]}" \
+  --case-handling "${STACK_GRPC[case-handling]}" --follow-up "${STACK_GRPC[follow-up]}" \
+  --numbers "$work/acked.tsv" --out "$work/staged.tsv" --clients 16 >"$work/lifecycle.out" 2>&1 &
+lc_pid=$!
+for j in $(seq 1 "$kills"); do
+  sleep 2
+  kill -0 "$lc_pid" 2>/dev/null || break
+  kill_round
+done
+lc_rc=0
+wait "$lc_pid" || lc_rc=$?
+load_end=$(now)   # the clients' work ends with the lifecycle phase
+cat "$work/lifecycle.out"
+[ "$lc_rc" -eq 0 ] || violation "complaints could not be taken to their stages (see $work/staged.tsv.errors)"
+for name in $SERVICES; do wait_up "$name/1"; wait_up "$name/2"; done
+t_b=$(now)
+while [ "$(backlog)" != 0 ]; do
+  awk -v e="$(elapsed "$t_b" "$(now)")" 'BEGIN{exit !(e > 120)}' && { violation "no drain before the clock move"; break; }
+  sleep 0.2
+done
+
+# Phase C: ten days on, for every service at once; the timers fire while replicas are killed.
+due_esc=$(awk -F'\t' '$2=="routed" || $2=="untouched"' "$work/staged.tsv" | wc -l)
+due_sol=$(awk -F'\t' '$2=="acknowledged"' "$work/staged.tsv" | wc -l)
+due_prog=$(awk -F'\t' '$2=="acknowledged" || $2=="implementing"' "$work/staged.tsv" | wc -l)
+due_cb=$(awk -F'\t' '$2=="resolved"' "$work/staged.tsv" | wc -l)
+echo 864000 >"$work/clock-offset"
+t_clock=$(now)
+say "clock moved 10 days on: due escalations $due_esc, solution deadlines $due_sol, progress updates $due_prog, callbacks $due_cb"
+for j in $(seq 1 "$kills"); do
+  sleep 1.5
+  kill_round
+done
+for name in $SERVICES; do wait_up "$name/1"; wait_up "$name/2"; done
+
+# fired: distinct events per complaint in the producer's outbox (one row per subscriber).
+timer_counts() {  # prints: fired doubled (for one event type of one producer schema)
+  q "SELECT COUNT(*), COALESCE(SUM(n > 1), 0) FROM (SELECT aggregate_id, COUNT(DISTINCT event_id) n
+     FROM $1.outbox WHERE event_type = '$2' GROUP BY aggregate_id) t"
+}
+# Wait until every due timer fired (at most 120 s after the move).
+while true; do
+  read -r f_esc _ <<<"$(timer_counts tousu_routing AcknowledgementOverdue)"
+  read -r f_sol _ <<<"$(timer_counts tousu_case_handling SolutionDeadlineMissed)"
+  read -r f_prog _ <<<"$(timer_counts tousu_follow_up ProgressUpdateOverdue)"
+  read -r f_cb _ <<<"$(timer_counts tousu_follow_up CallbackOverdue)"
+  f_month=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs")
+  [ "$f_esc" -ge "$due_esc" ] && [ "$f_sol" -ge "$due_sol" ] && [ "$f_prog" -ge "$due_prog" ] \
+    && [ "$f_cb" -ge "$due_cb" ] && [ "$f_month" -ge 1 ] && break
+  awk -v e="$(elapsed "$t_clock" "$(now)")" 'BEGIN{exit !(e > 120)}' && break
+  sleep 0.5
+done
+say "every due timer fired $(elapsed "$t_clock" "$(now)") s after the clock move"
+sleep 3   # a timer firing twice would do it within a pass or two
+
+replica_checks() {
+  local t due fired doubled
+  echo "timers (due / fired / fired twice or more):"
+  for t in "escalation tousu_routing AcknowledgementOverdue $due_esc" \
+           "solution_deadline tousu_case_handling SolutionDeadlineMissed $due_sol" \
+           "progress_update tousu_follow_up ProgressUpdateOverdue $due_prog" \
+           "callback tousu_follow_up CallbackOverdue $due_cb"; do
+    set -- $t
+    read -r fired doubled <<<"$(timer_counts "$2" "$3")"
+    echo "  $1: due $4, fired $fired, doubled $doubled"
+    [ "$fired" -eq "$4" ] || violation "$1: $fired fired for $4 due"
+    [ "$doubled" -eq 0 ] || violation "$1: $doubled complaints had it fire more than once"
+    FIG_TIMERS="${FIG_TIMERS:+$FIG_TIMERS, }$1 $fired/$4"
+  done
+  local months
+  months=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs WHERE month = $(date -u +%Y%m)")
+  echo "  month_end: November closed $months time(s) (one row per month, primary key)"
+  [ "$months" -eq 1 ] || violation "analytics month end ran $months times for this month"
+  # A partition delivered by two relays at once would show as a complaint's events reaching
+  # intake out of the producer's order: each producer's outbox id order must be the timeline's.
+  local p s out=0 n
+  for p in routing case_handling follow_up; do
+    n=$(q "SELECT COUNT(*) FROM (SELECT o.id AS oid, LAG(o.id) OVER (PARTITION BY t.complaint_id ORDER BY t.id) AS prev
+           FROM tousu_intake.complaint_timeline t JOIN tousu_$p.outbox o
+           ON o.event_id = t.source_event_id AND o.subscriber = 'intake') x WHERE prev > oid")
+    out=$((out + n))
+  done
+  local dups=0 k d
+  for k in "${!SVC_METRICS[@]}"; do
+    [[ "$k" == */* ]] || continue
+    d=$(inbox_dups "$k"); dups=$((dups + ${d:-0} + ${REPLICA_DUPS[$k]:-0}))
+  done
+  echo "  deliveries out of the producer's order at intake: $out; repeated deliveries (inbox no-ops, after kills): $dups"
+  [ "$out" -eq 0 ] || violation "$out events reached intake out of order (concurrent delivery)"
+  local numbers
+  numbers=$(q "SELECT COUNT(*) - COUNT(DISTINCT number) FROM tousu_intake.complaints")
+  [ "$numbers" -eq 0 ] || violation "$numbers complaint numbers given twice"
+  echo "  kill rounds: $round (one replica of each of the six services each)"
+}
