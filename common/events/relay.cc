@@ -52,6 +52,13 @@ class Relay::Round {
  public:
   Round(Relay& relay, std::vector<Chain>& chains) : relay_(relay), chains_(chains) {}
 
+  // True once a call failed in a way that says the subscriber itself is unreachable or too slow
+  // (UNAVAILABLE, DEADLINE_EXCEEDED): the round then starts no further chains.
+  bool subscriber_unreachable() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return unreachable_;
+  }
+
   void Run(int max_in_flight) {
     std::vector<size_t> first;
     {
@@ -102,13 +109,18 @@ class Relay::Round {
   }
 
   void Finished(size_t c, size_t r, absl::Status outcome) {
+    const bool unreachable = outcome.code() == absl::StatusCode::kUnavailable ||
+                             outcome.code() == absl::StatusCode::kDeadlineExceeded;
     chains_[c].rows[r]->outcome = std::move(outcome);
     const bool ok = chains_[c].rows[r]->outcome.ok();
     size_t next_c = 0, next_r = 0;
     bool more = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!relay_.stopping_) {
+      // One timed-out call per slot is enough to know: sending the rest of the batch to a
+      // subscriber that is down would hold this worker for rpc_timeout per round of calls.
+      if (unreachable) unreachable_ = true;
+      if (!relay_.stopping_ && !unreachable_) {
         if (ok && r + 1 < chains_[c].rows.size()) {
           // The chain goes on: its next event only now, after this one was acknowledged.
           next_c = c, next_r = r + 1, more = true;
@@ -128,6 +140,7 @@ class Relay::Round {
   std::condition_variable done_;
   size_t next_chain_ = 0;
   int in_flight_ = 0;
+  bool unreachable_ = false;
 };
 
 Relay::Relay(std::string producer, const db::DbOptions& db,
@@ -247,7 +260,8 @@ absl::StatusOr<int> Relay::DeliverOnce() {
       *pool_,
       [&](db::Transaction& tx) {
         auto& q = tx.Prepare(
-            "SELECT DISTINCT partition_no, subscriber FROM outbox WHERE delivered_at IS NULL");
+            "SELECT DISTINCT partition_no, subscriber FROM outbox FORCE INDEX (ix_outbox_lane)"
+            " WHERE delivered_at IS NULL");
         std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
         while (rs->next()) lanes.emplace_back(rs->getInt(1), rs->getString(2));
         return absl::OkStatus();
@@ -260,6 +274,9 @@ absl::StatusOr<int> Relay::DeliverOnce() {
   // A claimed lane may have nothing deliverable after all (its rows wait behind a failed one), so
   // keep going until one delivers or every candidate was tried.
   for (const auto& [partition, subscriber] : lanes) {
+    // A subscriber found down is left alone for a backoff, so the workers serve the others
+    // instead of waiting out a timeout in each of its lanes.
+    if (Paused(subscriber)) continue;
     if (!peers_.contains(subscriber)) {
       // No lane row either, so these events stay in the backlog: say so, once per subscriber.
       std::lock_guard<std::mutex> lock(backlog_mu_);
@@ -320,7 +337,10 @@ absl::StatusOr<int> Relay::DeliverLane(int partition, const std::string& subscri
         const std::string now_text = db::ToSqlDateTime(clock_.Now());
         auto& pending = tx.Prepare(
             "SELECT o.id, o.subscriber, o.aggregate_id, o.envelope, o.attempts, o.next_attempt_at"
-            " FROM outbox o WHERE o.delivered_at IS NULL AND o.partition_no = ? AND o.subscriber = ?"
+            // The lane's index gives its rows in id order, so LIMIT stops early whatever the
+            // optimiser guesses from statistics taken while the backlog was empty.
+            " FROM outbox o FORCE INDEX (ix_outbox_lane)"
+            " WHERE o.delivered_at IS NULL AND o.partition_no = ? AND o.subscriber = ?"
             " AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)"
             " AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.aggregate_id = o.aggregate_id"
             "   AND w.subscriber = o.subscriber AND w.delivered_at IS NULL AND w.id < o.id"
@@ -356,7 +376,8 @@ absl::StatusOr<int> Relay::DeliverLane(int partition, const std::string& subscri
           if (added) chains.emplace_back();
           chains[it->second].rows.push_back(&r);
         }
-        DeliverChains(chains);
+        const bool unreachable = DeliverChains(chains);
+        if (!rows.empty()) SetReachable(subscriber, !unreachable);
 
         // Delivered rows are marked in groups of kMarkGroup ids (one statement shape: a short
         // group repeats its last id).
@@ -421,10 +442,27 @@ cv1::EventSink::Stub* Relay::StubFor(const std::string& subscriber) {
   return stubs_.emplace(subscriber, std::move(stub)).first->second.get();
 }
 
-void Relay::DeliverChains(std::vector<Chain>& chains) {
-  if (chains.empty()) return;
+bool Relay::DeliverChains(std::vector<Chain>& chains) {
+  if (chains.empty()) return false;
   Round round(*this, chains);
   round.Run(std::max(1, options_.max_in_flight));
+  return round.subscriber_unreachable();
+}
+
+bool Relay::Paused(const std::string& subscriber) {
+  std::lock_guard<std::mutex> lock(pause_mu_);
+  auto it = paused_.find(subscriber);
+  return it != paused_.end() && absl::Now() < it->second.until;
+}
+
+void Relay::SetReachable(const std::string& subscriber, bool reachable) {
+  std::lock_guard<std::mutex> lock(pause_mu_);
+  if (reachable) {
+    paused_.erase(subscriber);
+    return;
+  }
+  Pause& p = paused_[subscriber];
+  p.until = absl::Now() + Backoff(++p.failures);
 }
 
 absl::Duration Relay::Backoff(int attempts) {

@@ -11,7 +11,9 @@
 // - Never the same batch twice at once: a relay claims a lane with
 //   SELECT ... FOR UPDATE SKIP LOCKED and holds that lock until its batch commits, so another
 //   replica's relay skips to other lanes.
-// - Backoff: a failed row is retried after base * 2^attempts (capped), with jitter.
+// - Backoff: a failed row is retried after base * 2^attempts (capped), with jitter. A subscriber
+//   that times out or is unreachable is skipped for a backoff of its own, so a dead consumer
+//   costs the workers one timeout, not one per lane, and the other subscribers keep flowing.
 // - Throughput: within a batch, different (aggregate, subscriber) chains are delivered
 //   concurrently (up to max_in_flight calls), each chain strictly in order: one event of a chain
 //   is sent only after the previous one was acknowledged. Delivering one event at a time made the
@@ -81,8 +83,12 @@ class Relay {
   absl::StatusOr<int> DeliverLane(int partition, const std::string& subscriber, bool& claimed);
   // Adds the claim rows of every (partition, subscriber) this relay delivers to (once).
   absl::Status EnsureLanes();
-  // Delivers every chain, each in order, many chains at once; sets each row's outcome.
-  void DeliverChains(std::vector<Chain>& chains);
+  // Delivers every chain, each in order, many chains at once; sets each row's outcome. Returns
+  // true when the subscriber proved unreachable (the rest of the batch was not sent).
+  bool DeliverChains(std::vector<Chain>& chains);
+  // Subscribers found unreachable are skipped for a growing backoff.
+  bool Paused(const std::string& subscriber);
+  void SetReachable(const std::string& subscriber, bool reachable);
   complaints::common::v1::EventSink::Stub* StubFor(const std::string& subscriber);
   absl::Duration Backoff(int attempts);
   void PruneDelivered();
@@ -115,6 +121,12 @@ class Relay {
   std::vector<std::thread> threads_;
   std::atomic<uint32_t> rotation_{0};
   std::atomic<bool> lanes_ready_{false};
+  struct Pause {
+    int failures = 0;
+    absl::Time until = absl::InfinitePast();
+  };
+  std::mutex pause_mu_;
+  std::map<std::string, Pause> paused_;
 };
 
 }  // namespace tousu::events
