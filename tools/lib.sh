@@ -131,6 +131,33 @@ mariadb_stop() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# stack_service_env NAME ENV GRPC_ADDR METRICS_ADDR DB_PORT PEERS EXTRA COMMON SERVICES: the
+# environment one service of deploy/stack.conf starts with (its addresses, database, data files,
+# peers, every other service's address from STACK_GRPC, the stack.conf EXTRA repo paths and the
+# COMMON KEY=VALUE settings), in the array SERVICE_ENV.
+stack_service_env() {
+  local name="$1" env="$2" grpc_addr="$3" metrics_addr="$4" db_port="$5" peers="$6"
+  local extra="$7" common="$8" services="$9" p="TOUSU_${2}_" other oenv kv kvs
+  SERVICE_ENV=(
+    "${p}GRPC_ADDR=$grpc_addr" "${p}METRICS_ADDR=$metrics_addr"
+    "${p}DB_HOST=127.0.0.1" "${p}DB_PORT=$db_port" "${p}DB_USER=tousu"
+    "${p}DB_PASSWORD=${TOUSU_DB_PASSWORD:-tousu-local}" "${p}DB_NAME=tousu_${name//-/_}"
+    "${p}SUBSCRIPTIONS_FILE=$TOUSU_ROOT/deploy/subscriptions.txt" "${p}PEERS=$peers"
+    "${p}CALENDAR_FILE=$TOUSU_ROOT/deploy/calendar/cn-business-calendar.txt"
+  )
+  while read -r other oenv _; do
+    SERVICE_ENV+=("${p}${oenv}_ADDR=${STACK_GRPC[$other]}")
+  done <<<"$services"
+  if [ -n "$extra" ]; then
+    IFS=',' read -ra kvs <<<"$extra"
+    for kv in "${kvs[@]}"; do SERVICE_ENV+=("${p}${kv%%=*}=$TOUSU_ROOT/${kv#*=}"); done
+  fi
+  if [ -n "$common" ]; then
+    IFS=',' read -ra kvs <<<"$common"
+    for kv in "${kvs[@]}"; do SERVICE_ENV+=("${p}$kv"); done
+  fi
+}
+
 # stack_start DIR DB_PORT PORT_BASE [KEY=VALUE,...]: starts every service of deploy/stack.conf
 # against the MariaDB on 127.0.0.1:DB_PORT (see mariadb_start; its my.cnf in DIR/mariadb), as
 # tools/run does, logs in DIR/logs; waits until each is SERVING and loads its deploy/seed/*.sql.
@@ -155,28 +182,12 @@ stack_start() {
     i=$((i + 1))
   done <<<"$services"
   while read -r name env grpc metrics bin extra; do
-    local db="tousu_${name//-/_}" p="TOUSU_${env}_" kv other
+    local db="tousu_${name//-/_}"
     mariadb --defaults-file="$cnf" -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" \
       || die "creating $db failed"
-    local env_vars=(
-      "${p}GRPC_ADDR=${STACK_GRPC[$name]}" "${p}METRICS_ADDR=${STACK_METRICS[$name]}"
-      "${p}DB_HOST=127.0.0.1" "${p}DB_PORT=$db_port" "${p}DB_USER=tousu"
-      "${p}DB_PASSWORD=${TOUSU_DB_PASSWORD:-tousu-local}" "${p}DB_NAME=$db"
-      "${p}SUBSCRIPTIONS_FILE=$TOUSU_ROOT/deploy/subscriptions.txt" "${p}PEERS=$peers"
-      "${p}CALENDAR_FILE=$TOUSU_ROOT/deploy/calendar/cn-business-calendar.txt"
-    )
-    while read -r other oenv _; do
-      env_vars+=("${p}${oenv}_ADDR=${STACK_GRPC[$other]}")
-    done <<<"$services"
-    if [ -n "${extra:-}" ]; then
-      IFS=',' read -ra kvs <<<"$extra"
-      for kv in "${kvs[@]}"; do env_vars+=("${p}${kv%%=*}=$TOUSU_ROOT/${kv#*=}"); done
-    fi
-    if [ -n "$common" ]; then
-      IFS=',' read -ra kvs <<<"$common"
-      for kv in "${kvs[@]}"; do env_vars+=("${p}$kv"); done
-    fi
-    env "${env_vars[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$name.log" 2>&1 &
+    stack_service_env "$name" "$env" "${STACK_GRPC[$name]}" "${STACK_METRICS[$name]}" "$db_port" \
+      "$peers" "${extra:-}" "$common" "$services"
+    env "${SERVICE_ENV[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$name.log" 2>&1 &
     STACK_PIDS+=($!)
     STACK_PID[$name]=$!
   done <<<"$services"
@@ -201,7 +212,7 @@ stack_start() {
 # "127.0.0.1:A|127.0.0.1:B"), logging to DIR/logs/LOG.log. Does not wait; sets SERVICE_PID.
 stack_service_start() {
   local dir="$1" db_port="$2" want="$3" grpc_addr="$4" metrics_addr="$5" log="$6" common="${7:-}"
-  local services name env grpc metrics bin extra peers="" other oenv kv found=0
+  local services name env grpc metrics bin extra peers="" found=0
   services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
   while read -r name env grpc metrics bin extra; do
     peers="${peers:+$peers,}$name=${STACK_GRPC[$name]}"
@@ -209,27 +220,10 @@ stack_service_start() {
   while read -r name env grpc metrics bin extra; do
     [ "$name" = "$want" ] || continue
     found=1
-    local db="tousu_${name//-/_}" p="TOUSU_${env}_"
-    local env_vars=(
-      "${p}GRPC_ADDR=$grpc_addr" "${p}METRICS_ADDR=$metrics_addr"
-      "${p}DB_HOST=127.0.0.1" "${p}DB_PORT=$db_port" "${p}DB_USER=tousu"
-      "${p}DB_PASSWORD=${TOUSU_DB_PASSWORD:-tousu-local}" "${p}DB_NAME=$db"
-      "${p}SUBSCRIPTIONS_FILE=$TOUSU_ROOT/deploy/subscriptions.txt" "${p}PEERS=$peers"
-      "${p}CALENDAR_FILE=$TOUSU_ROOT/deploy/calendar/cn-business-calendar.txt"
-    )
-    while read -r other oenv _; do
-      env_vars+=("${p}${oenv}_ADDR=${STACK_GRPC[$other]}")
-    done <<<"$services"
-    if [ -n "${extra:-}" ]; then
-      IFS=',' read -ra kvs <<<"$extra"
-      for kv in "${kvs[@]}"; do env_vars+=("${p}${kv%%=*}=$TOUSU_ROOT/${kv#*=}"); done
-    fi
-    if [ -n "$common" ]; then
-      IFS=',' read -ra kvs <<<"$common"
-      for kv in "${kvs[@]}"; do env_vars+=("${p}$kv"); done
-    fi
+    stack_service_env "$name" "$env" "$grpc_addr" "$metrics_addr" "$db_port" "$peers" \
+      "${extra:-}" "$common" "$services"
     mkdir -p "$dir/logs"
-    env "${env_vars[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$log.log" 2>&1 &
+    env "${SERVICE_ENV[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$log.log" 2>&1 &
     SERVICE_PID=$!
   done <<<"$services"
   [ "$found" -eq 1 ] || die "no service $want in deploy/stack.conf"
