@@ -42,6 +42,7 @@
 #include "absl/time/clock.h"
 #include "common/time/proto_time.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
+#include "tools/loadgen/submissions.h"
 
 namespace {
 
@@ -175,32 +176,8 @@ bool LooksLikeSql(const std::string& message) {
   return false;
 }
 
-constexpr const char* kProjects[] = {"翠湖花园", "锦绣江南", "滨江一号", "云栖山庄",
-                                     "星河湾",   "御景台",   "书香府",   "海棠苑"};
-
-iv1::SubmitComplaintRequest NewSubmission(const std::string& request_id, int64_t n) {
-  static constexpr cv1::Category kCategories[] = {cv1::CATEGORY_PROPERTY_SERVICE,
-                                                  cv1::CATEGORY_SALES_SERVICE, cv1::CATEGORY_HANDOVER};
-  iv1::SubmitComplaintRequest req;
-  req.set_request_id(request_id);
-  iv1::ComplaintInput* in = req.mutable_complaint();
-  in->set_customer_name("李四");
-  in->set_customer_phone(absl::StrFormat("137%08d", n % 100000000));
-  in->set_project(kProjects[n % std::size(kProjects)]);
-  in->set_building("5栋");
-  in->set_unit(absl::StrCat(2000 + n % 2000));
-  in->set_description("小区电梯经常停运，物业维修响应很慢，老人上下楼十分不便，请尽快处理");
-  tousu::time::ToProto(absl::Now() - absl::Hours(3), in->mutable_occurred_at());
-  in->set_severity(cv1::SEVERITY_MEDIUM);
-  in->set_expected_resolution("尽快修复电梯并说明原因");
-  in->set_channel(cv1::CHANNEL_WEB);
-  const cv1::Category c = kCategories[n % std::size(kCategories)];
-  in->set_journey_stage(c == cv1::CATEGORY_SALES_SERVICE ? cv1::JOURNEY_STAGE_SALE
-                        : c == cv1::CATEGORY_HANDOVER    ? cv1::JOURNEY_STAGE_HANDOVER
-                                                         : cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
-  in->set_staff_category(c);
-  return req;
-}
+using tousu::loadgen::kProjects;
+using tousu::loadgen::NewSubmission;
 
 // Counts of one phase (or of the final retries).
 struct PhaseStats {
