@@ -1,9 +1,12 @@
 #include "common/client/channel.h"
 
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/client/outgoing_token.h"
 #include "common/metrics/grpc_metrics.h"
 
 namespace tousu::client {
@@ -27,6 +30,21 @@ std::string RetryServiceConfig(const ChannelOptions& options) {
       absl::ToDoubleSeconds(options.initial_backoff), absl::ToDoubleSeconds(options.max_backoff));
 }
 
+namespace {
+
+std::mutex credentials_mu;
+std::shared_ptr<grpc::ChannelCredentials>& ChannelCredentialsSlot() {
+  static auto* credentials = new std::shared_ptr<grpc::ChannelCredentials>();
+  return *credentials;
+}
+
+}  // namespace
+
+void SetChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  std::lock_guard<std::mutex> lock(credentials_mu);
+  ChannelCredentialsSlot() = std::move(credentials);
+}
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
                                            const ChannelOptions& options) {
   grpc::ChannelArguments args;
@@ -45,7 +63,20 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
     resolved = absl::StrCat("ipv4:", absl::StrJoin(absl::StrSplit(target, '|'), ","));
     args.SetLoadBalancingPolicyName("round_robin");
   }
-  return grpc::CreateCustomChannel(resolved, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  {
+    std::lock_guard<std::mutex> lock(credentials_mu);
+    credentials = ChannelCredentialsSlot();
+  }
+  const bool secure = credentials != nullptr;
+  if (!secure) credentials = grpc::InsecureChannelCredentials();
+  if (secure && resolved != target) {
+    // With TLS the server's certificate must name the host dialled; the authority of an
+    // "ipv4:A,B" target is the whole list, so check against the replicas' common host instead.
+    const std::string first = target.substr(0, target.find('|'));
+    args.SetSslTargetNameOverride(first.substr(0, first.rfind(':')));
+  }
+  return grpc::CreateCustomChannel(resolved, credentials, args);
 }
 
 std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout,
@@ -66,6 +97,9 @@ std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout,
   }
   ctx->set_deadline(deadline);
   if (!rid.empty()) ctx->AddMetadata(metrics::kRequestIdHeader, rid);
+  // This process's own identity (a service token), never the served caller's: the callee
+  // decides what a service may do, and a customer's token is not forwarded anywhere.
+  AddOutgoingToken(ctx.get());
   return ctx;
 }
 

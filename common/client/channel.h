@@ -27,6 +27,9 @@ struct ChannelOptions {
 // the replicas that are up.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
                                            const ChannelOptions& options);
+// Credentials for every channel MakeChannel creates from now on (insecure until set): the
+// service's mutual-TLS identity, set once at start-up before any channel is made.
+void SetChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials);
 // The service config JSON MakeChannel installs (exposed for tests).
 std::string RetryServiceConfig(const ChannelOptions& options);
 

@@ -34,7 +34,8 @@ int PartitionOf(absl::string_view aggregate_id) {
 complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_view event_type,
                                              absl::string_view aggregate_id,
                                              const google::protobuf::Message& payload,
-                                             absl::string_view request_id) {
+                                             absl::string_view request_id,
+                                             const audit::StateChange& states) {
   complaints::common::v1::Event event;
   event.set_event_id(NewEventId());
   event.set_event_type(std::string(event_type));
@@ -44,6 +45,10 @@ complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_v
   time::ToProto(now, event.mutable_occurred_at());
   event.mutable_payload()->PackFrom(payload);
   event.set_request_id(std::string(request_id));
+
+  // Every event is a state change worth auditing, subscribers or not: one more statement in the
+  // same transaction, so the change, its event and its audit row commit together.
+  audit::RecordEvent(tx, now, event_type, aggregate_id, event.event_id(), request_id, states);
 
   const auto& subscribers = subscriptions_.SubscribersOf(event.event_type());
   if (subscribers.empty()) return event;

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/audit/audit.h"
 #include "common/db/transaction.h"
 #include "common/events/subscriptions.h"
 #include "common/time/clock.h"
@@ -28,12 +29,14 @@ class Outbox {
   Outbox(std::string producer, Subscriptions subscriptions, const time::Clock& clock)
       : producer_(std::move(producer)), subscriptions_(std::move(subscriptions)), clock_(clock) {}
 
-  // Adds the event for every subscriber of `event_type`, in `tx`. Throws sql::SQLException like any
+  // Adds the event for every subscriber of `event_type`, in `tx`, and its audit row (common/audit:
+  // who, the event type, the aggregate, `states` when given). Throws sql::SQLException like any
   // statement (RunInTransaction maps it). Returns the envelope written.
   complaints::common::v1::Event Append(db::Transaction& tx, absl::string_view event_type,
                                        absl::string_view aggregate_id,
                                        const google::protobuf::Message& payload,
-                                       absl::string_view request_id = "");
+                                       absl::string_view request_id = "",
+                                       const audit::StateChange& states = {});
   // Called after each commit that wrote outbox rows (the relay's wake-up).
   void SetCommitListener(std::function<void()> listener) { listener_ = std::move(listener); }
   const Subscriptions& subscriptions() const { return subscriptions_; }

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/auth/access.h"
+#include "common/auth/caller.h"
 #include "common/status/status_map.h"
 
 namespace tousu::server {
@@ -41,14 +43,23 @@ class BoundedExecutor {
   std::vector<std::thread> threads_;
 };
 
-// Runs `work` (returning absl::Status) on `executor` and finishes the call with its status mapped
-// through the one error table. Refuses with RESOURCE_EXHAUSTED when the executor is full and with
+// Runs `work` (returning absl::Status) on `executor`, with the call's verified caller current
+// (auth::CurrentCaller), and finishes the call with its status mapped through the one error
+// table. Refuses with UNAUTHENTICATED / PERMISSION_DENIED as the authentication interceptor
+// decided (common/auth/access.h), with RESOURCE_EXHAUSTED when the executor is full, and with
 // DEADLINE_EXCEEDED / CANCELLED if the caller gave up while the call waited in the queue.
 template <typename Work>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, BoundedExecutor& executor,
                                    Work work) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const bool accepted = executor.TrySubmit([ctx, reactor, work = std::move(work)]() mutable {
+  // Refused callers are answered here, before they cost a queue slot or a connection.
+  absl::StatusOr<auth::Caller> caller = auth::CallerOf(ctx);
+  if (!caller.ok()) {
+    reactor->Finish(status::ToGrpc(caller.status()));
+    return reactor;
+  }
+  const bool accepted = executor.TrySubmit([ctx, reactor, caller = std::move(*caller),
+                                            work = std::move(work)]() mutable {
     if (ctx->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled before it ran"));
       return;
@@ -58,12 +69,33 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, BoundedExec
           grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed while queued"));
       return;
     }
+    auth::ScopedCaller as_caller(caller);
     absl::Status s = work();
     reactor->Finish(status::ToGrpc(s));
   });
   if (!accepted) {
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy, retry later"));
   }
+  return reactor;
+}
+
+// Runs `work` (returning absl::Status) right here on the gRPC callback thread — for CPU-only
+// answers with no database, where the executor hop would cost more than the work — behind the
+// same authentication gate and with the same current caller as RunUnary.
+template <typename Work>
+grpc::ServerUnaryReactor* RunInline(grpc::CallbackServerContext* ctx, Work work) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<auth::Caller> caller = auth::CallerOf(ctx);
+  if (!caller.ok()) {
+    reactor->Finish(status::ToGrpc(caller.status()));
+    return reactor;
+  }
+  absl::Status s;
+  {
+    auth::ScopedCaller as_caller(*caller);
+    s = work();
+  }
+  reactor->Finish(status::ToGrpc(s));
   return reactor;
 }
 

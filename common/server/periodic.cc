@@ -1,5 +1,6 @@
 #include "common/server/periodic.h"
 
+#include "common/audit/audit.h"
 #include "common/log/log.h"
 
 #include "absl/time/clock.h"
@@ -51,7 +52,13 @@ void PeriodicTask::Loop() {
       passes_.With({name_, "skipped"}).Increment();
       continue;
     }
-    if (absl::Status s = pass_(); !s.ok()) {
+    // A pass has no caller: its audit rows name the timer ("system:escalation").
+    absl::Status s;
+    {
+      audit::ScopedSystemActor actor(name_);
+      s = pass_();
+    }
+    if (!s.ok()) {
       passes_.With({name_, "failed"}).Increment();
       log::Warn("timer pass failed", {{"timer", name_}, {"error", s.ToString()}});
       continue;

@@ -6,6 +6,9 @@
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/client/channel.h"
+#include "common/client/outgoing_token.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 
@@ -82,6 +85,20 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
   if (!max_msg.ok()) return max_msg.status();
   rt->max_message_bytes_ = static_cast<int>(*max_msg);
 
+  auto tls_files = tls::TlsFilesFromConfig(cfg);
+  if (!tls_files.ok()) return tls_files.status();
+  rt->tls_files_ = std::move(*tls_files);
+  if (rt->tls_files_) {
+    // Outgoing calls (relay, directory lookups) present the same identity as the server.
+    client::SetChannelCredentials(tls::ChannelCredentialsFor(rt->tls_files_));
+    log::Info("mutual TLS on", {{"cert", rt->tls_files_->cert},
+                                {"key", rt->tls_files_->key},
+                                {"ca", rt->tls_files_->ca},
+                                {"reload", absl::FormatDuration(rt->tls_files_->reload)}});
+  } else {
+    log::Info("TLS off: gRPC serves and calls in plaintext");
+  }
+
   auto db = db::DbOptions::FromConfig(cfg);
   if (!db.ok()) return db.status();
   rt->db_options_ = *db;
@@ -92,6 +109,27 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
               {{"file", *offset_file}});
   } else {
     rt->clock_ = std::make_unique<time::SystemClock>();
+  }
+
+  rt->spec_.access.Merge(auth::CommonAccessTable());
+  if (auto keys = cfg.Get("AUTH_KEYS"); keys && !keys->empty()) {
+    auth::VerifierOptions verifier;
+    verifier.keys_dir = *keys;
+    verifier.issuer = cfg.GetOr("AUTH_ISSUER", verifier.issuer);
+    verifier.audience = cfg.GetOr("AUTH_AUDIENCE", verifier.audience);
+    auto created = auth::TokenVerifier::Create(verifier, *rt->clock_);
+    if (!created.ok()) return created.status();
+    rt->token_verifier_ = std::move(*created);
+    auth::RequireAuthentication(true);
+    log::Info("authentication on",
+              {{"keys", *keys}, {"key_count", static_cast<int64_t>(rt->token_verifier_->key_count())}});
+  } else {
+    log::Warn("authentication OFF: every caller is trusted (set AUTH_KEYS outside local stacks)");
+  }
+  if (auto token_file = cfg.Get("AUTH_TOKEN_FILE"); token_file && !token_file->empty()) {
+    client::SetOutgoingTokenFile(*token_file);
+  } else if (rt->token_verifier_) {
+    log::Warn("AUTH_TOKEN_FILE unset: this service's own calls carry no token");
   }
 
   if (rt->spec_.needs_calendar) {
@@ -143,6 +181,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
   rt->outbox_ = std::make_unique<events::Outbox>(rt->spec_.name, std::move(subs), *rt->clock_);
   rt->event_sink_ =
       std::make_unique<events::EventSinkService>(*rt->pool_, *rt->executor_, *rt->registry_);
+  rt->audit_trail_ = std::make_unique<audit::AuditTrailService>(*rt->pool_, *rt->executor_);
   rt->pool_metrics_ = std::make_unique<PoolMetrics>(*rt->registry_);
   rt->pool_metrics_->Export(rt->pool_->Stats());
   return rt;
@@ -158,9 +197,10 @@ absl::Status ServiceRuntime::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(grpc_addr_, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(grpc_addr_, tls::ServerCredentialsFor(tls_files_), &grpc_port_);
   for (auto* s : services_) builder.RegisterService(s);
   if (serve_event_sink_) builder.RegisterService(event_sink_.get());
+  builder.RegisterService(audit_trail_.get());
   builder.SetMaxReceiveMessageSize(max_message_bytes_);
   builder.SetMaxSendMessageSize(max_message_bytes_);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
@@ -177,8 +217,23 @@ absl::Status ServiceRuntime::Start() {
     }
   }
   if (serve_event_sink_) grpc_metrics->PreRegister("complaints.common.v1.EventSink");
+  grpc_metrics->PreRegister(audit::kAuditTrailServiceName);
+  // A service cannot start with an RPC its access table forgets (it would be closed to everyone
+  // with authentication on, and nobody would have decided who may call it).
+  std::vector<std::string> unlisted;
+  for (const auto& name : spec_.grpc_services) {
+    for (auto& method : spec_.access.Unlisted(name)) unlisted.push_back(std::move(method));
+  }
+  if (!unlisted.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("access table lists no roles for ", absl::StrJoin(unlisted, ", ")));
+  }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::move(grpc_metrics));
+  if (token_verifier_) {
+    interceptors.push_back(std::make_unique<auth::AuthInterceptorFactory>(
+        token_verifier_, spec_.access, *registry_));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   // The relay and the outbox's wake-up exist before the first call can arrive.
@@ -208,6 +263,7 @@ void ServiceRuntime::SetServing(bool serving) {
     health->SetServingStatus("", serving);
     for (const auto& name : spec_.grpc_services) health->SetServingStatus(name, serving);
     if (serve_event_sink_) health->SetServingStatus("complaints.common.v1.EventSink", serving);
+    health->SetServingStatus(audit::kAuditTrailServiceName, serving);
     changed = serving_.exchange(serving) != serving;
   }
   if (changed) {

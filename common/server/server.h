@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/audit/audit_service.h"
 #include "common/config/config.h"
 #include "common/db/migrations.h"
 #include "common/db/pool.h"
@@ -34,6 +35,9 @@
 #include "common/server/executor.h"
 #include "common/time/business_calendar.h"
 #include "common/time/clock.h"
+#include "common/tls/tls.h"
+#include "common/auth/access.h"
+#include "common/auth/token_verifier.h"
 
 namespace tousu::server {
 
@@ -45,13 +49,19 @@ struct RuntimeSpec {
   std::vector<std::string> grpc_services;
   const std::vector<db::MigrationFile>* migrations = nullptr;  // the service's own files
   bool needs_calendar = false;
+  // Which roles may call each RPC of grpc_services (services/<svc>/access.cc). Every RPC must be
+  // listed: Start() refuses a service with an unlisted one. Enforced when AUTH_KEYS is set.
+  auth::AccessTable access;
 };
 
 // Settings every service reads (TOUSU_<SERVICE>_...):
 //   GRPC_ADDR (required), METRICS_ADDR (required), DB_* (see DbOptions), WORKERS (default: pool
 //   size), QUEUE (default 256), DRAIN (5s), SHUTDOWN_GRACE (10s), MAX_MESSAGE_BYTES (4 MiB),
 //   SUBSCRIPTIONS_FILE, PEERS, RELAY_WORKERS (2), CALENDAR_FILE (when needed), CLOCK_OFFSET_FILE
-//   (turns on the controllable clock), LOG_LEVEL (info).
+//   (turns on the controllable clock), LOG_LEVEL (info), TLS_CERT/TLS_KEY/TLS_CA/TLS_RELOAD (mutual
+//   TLS for serving and calling, see common/tls/tls.h), AUTH_KEYS (directory of the public keys
+//   callers' tokens are verified with; authentication is off without it), AUTH_ISSUER and
+//   AUTH_AUDIENCE ("tousu"), AUTH_TOKEN_FILE (this service's own token for its outgoing calls).
 class ServiceRuntime {
  public:
   static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(RuntimeSpec spec,
@@ -98,6 +108,8 @@ class ServiceRuntime {
   absl::Duration drain_ = absl::Seconds(5), shutdown_grace_ = absl::Seconds(10);
   int max_message_bytes_ = 4 << 20;
   db::DbOptions db_options_;
+  std::optional<tls::TlsFiles> tls_files_;
+  std::shared_ptr<auth::TokenVerifier> token_verifier_;  // set when authentication is on  // mutual TLS when set, plaintext otherwise
   std::unique_ptr<time::Clock> clock_;
   std::unique_ptr<time::BusinessCalendar> calendar_;
   std::shared_ptr<prometheus::Registry> registry_;
@@ -109,6 +121,8 @@ class ServiceRuntime {
   std::unique_ptr<BoundedExecutor> executor_;
   std::unique_ptr<events::Outbox> outbox_;
   std::unique_ptr<events::EventSinkService> event_sink_;
+  // complaints.common.v1.AuditTrail, served by every service (common/audit).
+  std::unique_ptr<audit::AuditTrailService> audit_trail_;
   std::unique_ptr<events::Relay> relay_;
   std::map<std::string, std::string> peers_;
   bool has_subscriptions_ = false;

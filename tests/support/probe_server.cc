@@ -77,7 +77,12 @@ int main(int argc, char** argv) {
       {.name = "probe",
        .env_name = "PROBE",
        .grpc_services = {"complaints.testing.v1.ProbeService"},
-       .migrations = &db::probe_migrations()},
+       .migrations = &db::probe_migrations(),
+       // The probe stands in for a service in runtime tests: any member of staff or service.
+       .access = auth::AccessTable()
+                     .Allow("complaints.testing.v1.ProbeService", "CreateNote",
+                            auth::StaffAndServiceRoles())
+                     .Allow("complaints.testing.v1.ProbeService", "Slow", auth::StaffAndServiceRoles())},
       cfg);
   if (!rt.ok() || !handler_delay.ok()) {
     log::Error("configuration", {{"error", (rt.ok() ? handler_delay.status() : rt.status()).ToString()}});

@@ -22,9 +22,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/client/channel.h"
+#include "common/client/outgoing_token.h"
 #include "common/time/proto_time.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
+#include "complaints/common/v1/audit.grpc.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
@@ -37,6 +39,7 @@
 #include "tools/tousuctl/json.h"
 #include "tools/tousuctl/render.h"
 #include "tools/tousuctl/render_analytics.h"
+#include "tools/tousuctl/render_audit.h"
 #include "tools/tousuctl/render_staff.h"
 #include "tools/tousuctl/strings.h"
 #include "tools/tousuctl/table.h"
@@ -134,6 +137,10 @@ std::vector<FlagSpec> GlobalFlags() {
       {.name = "timeout",
        .value_name = "DURATION",
        .help = "deadline of each call: 5s (default), 1500ms, 1m"},
+      {.name = "token-file",
+       .value_name = "FILE",
+       .help = "your sign-in token, sent with every call (env TOUSU_CTL_TOKEN_FILE; tools/run "
+               "writes development tokens under .local/run/tokens/)"},
       {.name = "json", .help = "print the response as JSON instead of a table"},
       {.name = "show-personal-data",
        .help = "show customers' names, phones and emails and staff phones and emails unmasked"},
@@ -1763,6 +1770,55 @@ int RunAccountabilityList(Call& c) {
   return Emit(c, response, [&] { return RenderAccountabilityRecords(response.records()); });
 }
 
+// --- Audit trail (every service) ---------------------------------------------------------------
+
+int RunAudit(Call& c) {
+  // Every service keeps its own trail: the first argument says whose, by the name its address
+  // flag has (also the full service names).
+  const std::string service = Lower(c.args.positional[0]);
+  const std::map<std::string, std::pair<std::string, std::string>> addresses = {
+      {"intake", {c.options.intake, "intake"}},
+      {"routing", {c.options.routing, "routing"}},
+      {"case", {c.options.case_handling, "case"}},
+      {"case-handling", {c.options.case_handling, "case"}},
+      {"followup", {c.options.followup, "followup"}},
+      {"follow-up", {c.options.followup, "followup"}},
+      {"analytics", {c.options.analytics, "analytics"}},
+      {"staff", {c.options.staff, "staff"}},
+      {"staff-assessment", {c.options.staff, "staff"}},
+  };
+  const auto it = addresses.find(service);
+  if (it == addresses.end()) {
+    return UsageError(c, absl::InvalidArgumentError(absl::StrCat(
+                             "SERVICE \"", service,
+                             "\": one of intake, routing, case, followup, analytics, staff")));
+  }
+  const auto& [address, flag] = it->second;
+  cv1::GetAuditTrailRequest request;
+  request.set_subject(std::string(absl::StripAsciiWhitespace(c.args.positional[1])));
+  if (auto v = c.args.Get("since"); v.has_value()) {
+    auto t = ParseInstant(*v, "--since", c.env.now());
+    if (!t.ok()) return UsageError(c, t.status());
+    *request.mutable_since() = ToProto(*t);
+  }
+  if (auto v = c.args.Get("until"); v.has_value()) {
+    auto t = ParseInstant(*v, "--until", c.env.now());
+    if (!t.ok()) return UsageError(c, t.status());
+    *request.mutable_until() = ToProto(*t);
+  }
+  auto size = c.args.Int("page-size", 1, 500);
+  if (!size.ok()) return UsageError(c, size.status());
+  if (size->has_value()) request.mutable_page()->set_page_size(**size);
+  request.mutable_page()->set_page_token(c.args.GetOr("page-token", ""));
+  auto stub = Connect<cv1::AuditTrail>(address, {"GetAuditTrail"});
+  cv1::GetAuditTrailResponse response;
+  grpc::Status s = FetchPages(c, request, &response, [&](const auto& req, auto* resp) {
+    return Invoke(c, *stub, &cv1::AuditTrail::Stub::GetAuditTrail, req, resp);
+  });
+  if (!s.ok()) return CallFailed(c, service, address, flag, s);
+  return Emit(c, response, [&] { return RenderAuditTrail(response); });
+}
+
 // --- The verbs ----------------------------------------------------------------------------------
 
 std::string OneOf(const std::vector<std::string>& names) {
@@ -2828,6 +2884,27 @@ const std::vector<Verb>& Verbs() {
                  {.name = "quarter", .value_name = "Q", .help = "1..4, with --year"}},
        .examples = {"tousuctl accountability list --person S0022 --year 2027 --quarter 1"},
        .run = RunAccountabilityList},
+      {.name = "audit",
+       .group = "Audit trail (every service)",
+       .usage_args = "SERVICE SUBJECT",
+       .summary = "who changed what and when: one complaint's, case's or person's audit trail",
+       .description =
+           "Every service keeps its own append-only trail: SERVICE is intake, routing, case, "
+           "followup, analytics or staff (its address comes from the flag of the same name). "
+           "SUBJECT is a complaint number, case id or staff id. Oldest first. For supervisors and "
+           "managers.",
+       .flags = {{.name = "since", .value_name = "TIME", .help = "only entries at or after TIME"},
+                 {.name = "until", .value_name = "TIME", .help = "only entries before TIME"},
+                 {.name = "page-size", .value_name = "N", .help = "1..500 per page (default 100)"},
+                 {.name = "page-token",
+                  .value_name = "TOKEN",
+                  .help = "continue where the previous page of entries ended"},
+                 {.name = "all", .help = "fetch every page (one call per page)"}},
+       .min_args = 2,
+       .max_args = 2,
+       .examples = {"tousuctl audit intake TS-202611-000001",
+                    "tousuctl audit routing TS-202611-000001 --since 2026-11-20 --all"},
+       .run = RunAudit},
   };
   return *verbs;
 }
@@ -3182,6 +3259,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   call.options.case_handling = address("case", "TOUSU_CTL_CASE_ADDR", kDefaultCase);
   call.options.followup = address("followup", "TOUSU_CTL_FOLLOWUP_ADDR", kDefaultFollowUp);
   call.options.analytics = address("analytics", "TOUSU_CTL_ANALYTICS_ADDR", kDefaultAnalytics);
+  if (auto f = parsed->Get("token-file"); f.has_value() && !f->empty()) {
+    client::SetOutgoingTokenFile(*f);
+  } else if (auto e = EnvOr(env, "TOUSU_CTL_TOKEN_FILE", ""); !e.empty()) {
+    client::SetOutgoingTokenFile(e);
+  }
   if (auto t = parsed->Get("timeout"); t.has_value()) {
     auto timeout = ParseTimeout(*t);
     if (!timeout.ok()) return UsageError(call, timeout.status());
