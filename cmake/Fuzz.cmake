@@ -29,7 +29,8 @@ add_link_options(${TOUSU_FUZZ_SANITIZERS})
 # layout as the main build's tousu_proto, so proto/CMakeLists.txt serves both.
 function(tousu_proto_library target import_root)
   set(protos ${ARGN})
-  list(FILTER protos INCLUDE REGEX "/complaints/(common|intake|staff)/")
+  list(FILTER protos INCLUDE REGEX
+       "/complaints/(common|intake|staff|casehandling|routing|followup|analytics)/")
   set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/gen")
   file(MAKE_DIRECTORY "${gen_dir}")
   add_library(${target} STATIC ${protos})
@@ -66,8 +67,26 @@ target_link_libraries(tousu_fuzz_intake PUBLIC tousu_fuzz_base tousu_proto PRIVA
 add_library(tousu_fuzz_staff STATIC ${_src}/services/staff-assessment/domain/directory.cc)
 target_link_libraries(tousu_fuzz_staff PUBLIC tousu_fuzz_base tousu_proto)
 
-# Routing's classifier: its data-file parser and the model over request text.
-add_library(tousu_fuzz_routing STATIC ${_src}/services/routing/domain/classifier.cc)
+# Routing's classifier (its data-file parser and the model over request text) and its request
+# validation.
+add_library(tousu_fuzz_routing STATIC ${_src}/services/routing/domain/classifier.cc
+            ${_src}/services/routing/domain/request_checks.cc)
 target_link_libraries(tousu_fuzz_routing PUBLIC tousu_fuzz_base tousu_proto)
+
+# Request validation of case-handling, follow-up (with its task page tokens and questionnaire
+# tokens) and analytics.
+add_library(tousu_fuzz_case_handling STATIC
+  ${_src}/services/case-handling/domain/request_checks.cc)
+target_link_libraries(tousu_fuzz_case_handling PUBLIC tousu_fuzz_base tousu_proto)
+add_library(tousu_fuzz_follow_up STATIC
+  ${_src}/services/follow-up/domain/request_checks.cc
+  ${_src}/services/follow-up/domain/questionnaire_token.cc
+  ${_src}/services/follow-up/domain/rules.cc)
+target_link_libraries(tousu_fuzz_follow_up PUBLIC tousu_fuzz_base tousu_proto
+                      PRIVATE OpenSSL::Crypto)
+add_library(tousu_fuzz_analytics STATIC
+  ${_src}/services/analytics/domain/request_checks.cc
+  ${_src}/services/analytics/domain/rules.cc)
+target_link_libraries(tousu_fuzz_analytics PUBLIC tousu_fuzz_base tousu_proto)
 
 add_subdirectory(tests/fuzz)

@@ -16,6 +16,7 @@
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/analytics/domain/request_checks.h"
 #include "services/analytics/report/report.h"
 
 namespace tousu::analytics {
@@ -28,11 +29,6 @@ namespace fv1 = complaints::followup::v1;
 using server::RunUnary;
 
 namespace {
-
-constexpr size_t kMaxProjectBytes = 200;
-constexpr size_t kMaxDepartmentBytes = 64;
-constexpr size_t kMaxValueBytes = 300;
-constexpr int kMaxTrendMonths = 60;
 
 // A timestamp an event carries, when it carries a usable one.
 std::optional<absl::Time> UsableTime(const google::protobuf::Timestamp& ts) {
@@ -56,12 +52,6 @@ void SetDepartment(Fact& f, const std::string& department) {
 }
 void SetSatisfaction(Fact& f, int cycle, int score) {
   if (cycle >= 1 && score >= 1 && score <= 5) f.satisfaction[cycle] = score;
-}
-
-absl::Status CheckMonth(int year, int month) {
-  if (year < 2000 || year > 2100) return absl::InvalidArgumentError("year: must be 2000..2100");
-  if (month < 1 || month > 12) return absl::InvalidArgumentError("month: must be 1..12");
-  return absl::OkStatus();
 }
 
 void FillDurations(const DurationStats& s, av1::Durations* out) {
@@ -342,17 +332,7 @@ void AnalyticsService::RegisterEventHandlers() {
 
 absl::Status AnalyticsService::Summary(const av1::GetMonthlySummaryRequest& req,
                                        av1::MonthlySummary* out) {
-  if (auto s = CheckMonth(req.year(), req.month()); !s.ok()) return s;
-  if (req.project().size() > kMaxProjectBytes || !validation::Utf8Length(req.project())) {
-    return absl::InvalidArgumentError("project: must be valid UTF-8 of at most 200 bytes");
-  }
-  if (!cv1::Category_IsValid(req.category())) {
-    return absl::InvalidArgumentError("category: unknown value");
-  }
-  if (req.department_id().size() > kMaxDepartmentBytes ||
-      !validation::Utf8Length(req.department_id())) {
-    return absl::InvalidArgumentError("department_id: must be at most 64 bytes");
-  }
+  if (auto s = CheckGetMonthlySummary(req); !s.ok()) return s;
   const int month = req.year() * 100 + req.month();
   const MonthFilter filter{
       .project = req.project(), .category = req.category(), .department_id = req.department_id()};
@@ -396,60 +376,15 @@ grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext
                                                      const av1::GetTrendRequest* req,
                                                      av1::GetTrendResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    auto query = CheckGetTrend(*req);
+    if (!query.ok()) return query.status();
     const auto metric = kTrendMetrics.find(req->metric());
-    if (metric == kTrendMetrics.end()) {
-      return absl::InvalidArgumentError(
-          "metric: must be count, reopen_rate, satisfaction_mean, acknowledgement_sla_rate, "
-          "solution_sla_rate, callback_sla_rate, or acknowledgement|solution|resolution_time_"
-          "mean|p90");
-    }
-    const bool counting = req->metric() == "count";
-    static const std::vector<std::string> kDimensions = {
-        "total", "category", "stage", "channel", "project", "department", "project_category"};
-    if (std::find(kDimensions.begin(), kDimensions.end(), req->dimension()) == kDimensions.end()) {
-      return absl::InvalidArgumentError(
-          "dimension: must be total, category, stage, channel, project, department or "
-          "project_category");
-    }
-    if (req->value().size() > kMaxValueBytes || !validation::Utf8Length(req->value())) {
-      return absl::InvalidArgumentError("value: must be valid UTF-8 of at most 300 bytes");
-    }
-    if (req->dimension() != "total" && req->value().empty()) {
-      return absl::InvalidArgumentError("value: required for this dimension");
-    }
-    if (req->end_year() < 2000 || req->end_year() > 2100) {
-      return absl::InvalidArgumentError("end_year: must be 2000..2100");
-    }
-    if (req->end_month() < 1 || req->end_month() > 12) {
-      return absl::InvalidArgumentError("end_month: must be 1..12");
-    }
-    if (req->months() < 1 || req->months() > kMaxTrendMonths) {
-      return absl::InvalidArgumentError("months: must be 1..60");
-    }
-    const int end = req->end_year() * 100 + req->end_month();
-    const int start = AddMonths(end, -(req->months() - 1));
-    const std::string value = req->dimension() == "total" ? "" : req->value();
-    // Rates, means and percentiles come from the month's summary in the value's scope, so only
-    // the dimensions kept as scopes have them.
-    std::string scope;
-    if (!counting) {
-      const std::string& d = req->dimension();
-      if (d == "project") {
-        scope = ProjectScope(value);
-      } else if (d == "department") {
-        scope = DepartmentScope(value);
-      } else if (d == "category") {
-        const std::optional<int> category = CategoryFromName(value);
-        if (!category || *category == 0) {
-          return absl::InvalidArgumentError("value: not a category name (e.g. product_quality)");
-        }
-        scope = CategoryScope(*category);
-      } else if (d != "total") {
-        return absl::InvalidArgumentError(
-            "dimension: only total, category, project and department have metrics other than "
-            "count");
-      }
-    }
+    if (metric == kTrendMetrics.end()) return absl::InternalError("trend metric without a reader");
+    const bool counting = query->counting;
+    const int start = query->start;
+    const int end = query->end;
+    const std::string& value = query->value;
+    const std::string& scope = query->scope;
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       resp->Clear();
       std::map<int, int64_t> series;
@@ -476,7 +411,7 @@ grpc::ServerUnaryReactor* AnalyticsService::ListAlerts(grpc::CallbackServerConte
                                                        const av1::ListAlertsRequest* req,
                                                        av1::ListAlertsResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    if (auto s = CheckListAlerts(*req); !s.ok()) return s;
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       for (const auto& a : LoadAlerts(tx, req->year() * 100 + req->month())) {
         ToProto(a, resp->add_alerts());
@@ -490,7 +425,7 @@ grpc::ServerUnaryReactor* AnalyticsService::RunSpikeCheck(grpc::CallbackServerCo
                                                           const av1::RunSpikeCheckRequest* req,
                                                           av1::RunSpikeCheckResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    if (auto s = CheckRunSpikeCheck(*req); !s.ok()) return s;
     return CheckSpikes(req->year() * 100 + req->month(), resp);
   });
 }
@@ -499,7 +434,7 @@ grpc::ServerUnaryReactor* AnalyticsService::CheckRollups(grpc::CallbackServerCon
                                                          const av1::CheckRollupsRequest* req,
                                                          av1::CheckRollupsResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    if (auto s = CheckCheckRollups(*req); !s.ok()) return s;
     const int month = req->year() * 100 + req->month();
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       resp->Clear();
@@ -674,6 +609,7 @@ grpc::ServerUnaryReactor* AnalyticsService::GenerateMonthlyReport(
     grpc::CallbackServerContext* ctx, const av1::GenerateMonthlyReportRequest* req,
     av1::GenerateMonthlyReportResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+    if (auto s = CheckGenerateMonthlyReport(*req); !s.ok()) return s;
     return GenerateReport(req->year(), req->month(), resp->mutable_report());
   });
 }
@@ -682,7 +618,7 @@ grpc::ServerUnaryReactor* AnalyticsService::GetReport(grpc::CallbackServerContex
                                                       const av1::GetReportRequest* req,
                                                       av1::GetReportResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = CheckMonth(req->year(), req->month()); !s.ok()) return s;
+    if (auto s = CheckGetReport(*req); !s.ok()) return s;
     const int ym = req->year() * 100 + req->month();
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       ReportRow row;

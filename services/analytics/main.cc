@@ -5,6 +5,7 @@
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
+#include "services/analytics/access.h"
 #include "services/analytics/analytics_service.h"
 
 namespace {
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
                                             .env_name = "ANALYTICS",
                                             .grpc_services = {analytics::kGrpcServiceName},
                                             .migrations = &db::analytics_migrations(),
-                                            .needs_calendar = true},
+                                            .needs_calendar = true,
+                                            .access = analytics::AnalyticsAccessTable()},
                                            cfg);
   if (!rt.ok()) return Fail(rt.status());
 

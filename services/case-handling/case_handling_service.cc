@@ -13,6 +13,8 @@
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/case-handling/domain/case_access.h"
+#include "services/case-handling/domain/request_checks.h"
 
 namespace tousu::casehandling {
 
@@ -23,89 +25,11 @@ using server::RunUnary;
 
 namespace {
 
-constexpr int kMaxPage = 200;
-constexpr int kMaxAttachments = 20;
-constexpr int kMaxPlannedActions = 20;
-constexpr size_t kMaxStaffId = 32;
-
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) { time::ToProto(t, out); }
 #define RETURN_IF_ERROR(expr)                  \
   do {                                         \
     if (auto _s = (expr); !_s.ok()) return _s; \
   } while (0)
-
-absl::Status CheckNumber(const std::string& number) {
-  return validation::CheckComplaintNumber("number", number);
-}
-
-absl::Status CheckStaff(std::string_view field, const std::string& id, bool required = true) {
-  return validation::CheckIdentifier(field, id, kMaxStaffId, required);
-}
-
-// Text the customer or staff typed: required unless said otherwise, newlines allowed.
-absl::Status CheckBody(std::string_view field, const std::string& value, size_t max_chars,
-                       size_t min_chars = 1, bool required = true) {
-  RETURN_IF_ERROR(validation::CheckText(
-      field, value, {.required = required, .max_chars = max_chars, .allow_newlines = true}));
-  if (!value.empty() && validation::Utf8Length(value).value_or(0) < min_chars) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field), ": must be at least ", min_chars, " characters"));
-  }
-  return absl::OkStatus();
-}
-
-bool IsMediaTypeChar(char c) {
-  return absl::ascii_isalnum(c) || std::string_view("!#$&^_.+-").find(c) != std::string_view::npos;
-}
-
-absl::Status CheckAttachments(const google::protobuf::RepeatedPtrField<chv1::Attachment>& list) {
-  if (list.size() > kMaxAttachments) return absl::InvalidArgumentError("attachments: at most 20");
-  for (int i = 0; i < list.size(); ++i) {
-    const auto& a = list[i];
-    const std::string at = absl::StrCat("attachments[", i, "]");
-    const bool scheme = absl::StartsWith(a.uri(), "https://") || absl::StartsWith(a.uri(), "s3://");
-    const bool printable = std::all_of(a.uri().begin(), a.uri().end(), [](char c) {
-      return c > ' ' && c < 0x7f;
-    });  // no spaces, ASCII only
-    if (!scheme || !printable || a.uri().size() > 2048 || a.uri().size() < 9) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          at, ".uri: must be an https:// or s3:// URI of at most 2048 characters, without spaces"));
-    }
-    const size_t slash = a.media_type().find('/');
-    const bool media_ok = a.media_type().size() <= 127 && slash != std::string::npos && slash > 0 &&
-                          slash + 1 < a.media_type().size() &&
-                          std::all_of(a.media_type().begin(), a.media_type().end(),
-                                      [](char c) { return c == '/' || IsMediaTypeChar(c); }) &&
-                          a.media_type().find('/', slash + 1) == std::string::npos;
-    if (!media_ok)
-      return absl::InvalidArgumentError(absl::StrCat(at, ".media_type: must be like image/jpeg"));
-    const bool sha_ok =
-        a.sha256().size() == 64 && std::all_of(a.sha256().begin(), a.sha256().end(), [](char c) {
-          return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-        });
-    if (!sha_ok)
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ".sha256: must be 64 lowercase hex digits"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckChannel(std::string_view field, chv1::ContactChannel channel) {
-  if (channel == chv1::CONTACT_CHANNEL_UNSPECIFIED || !chv1::ContactChannel_IsValid(channel)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field), ": required, one of phone, sms, app, email, visit"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckTimestamp(std::string_view field, bool has,
-                            const google::protobuf::Timestamp& ts) {
-  if (!has) return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": required"));
-  if (!time::IsValidTimestamp(ts) || !time::IsStorable(time::FromProto(ts))) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": not a valid time"));
-  }
-  return absl::OkStatus();
-}
 
 const char* ChannelName(chv1::ContactChannel c) {
   switch (c) {
@@ -216,7 +140,7 @@ absl::Status CaseHandlingService::OnComplaintAcknowledged(db::Transaction& tx,
   if (!event.payload().UnpackTo(&ack)) return Skip(event, "payload is not a ComplaintAcknowledged");
   if (!validation::CheckComplaintNumber("number", ack.number()).ok() ||
       !validation::CheckIdentifier("department_id", ack.department_id()).ok() ||
-      !CheckStaff("owner_staff_id", ack.owner_staff_id()).ok()) {
+      !validation::CheckIdentifier("owner_staff_id", ack.owner_staff_id(), kMaxStaffIdLength).ok()) {
     return Skip(event, "malformed number, department or owner");
   }
   for (const auto& d : ack.assisting_department_ids()) {
@@ -361,10 +285,14 @@ absl::Status CaseHandlingService::OnComplaintClosed(db::Transaction& tx, const c
   return absl::OkStatus();
 }
 
-absl::Status CaseHandlingService::WithLockedCase(const std::string& number, const CaseWork& work) {
+absl::Status CaseHandlingService::WithLockedCase(const std::string& number, CaseAccess access,
+                                                 const CaseWork& work) {
   return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
     auto row = LoadCase(tx, number, /*for_update=*/true);
     if (!row) return absl::NotFoundError("no case for this complaint (yet)");
+    // Before `work` writes anything: another department's case is refused untouched.
+    RETURN_IF_ERROR(
+        CheckCaseAccess("number", row->department_id, row->assisting_department_ids, access));
     return work(tx, *row);
   });
 }
@@ -397,11 +325,13 @@ grpc::ServerUnaryReactor* CaseHandlingService::GetCase(grpc::CallbackServerConte
                                                        const chv1::GetCaseRequest* req,
                                                        chv1::GetCaseResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
+    RETURN_IF_ERROR(CheckGetCase(*req));
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       resp->Clear();  // a retried transaction starts over
       auto row = LoadCase(tx, req->number(), /*for_update=*/false);
       if (!row) return absl::NotFoundError("no case for this complaint (yet)");
+      RETURN_IF_ERROR(CheckCaseAccess("number", row->department_id,
+                                      row->assisting_department_ids, CaseAccess::kRead));
       ToProto(*row, resp->mutable_case_file());
       LoadHistory(tx, req->number(), resp->mutable_case_file());
       return absl::OkStatus();
@@ -413,19 +343,13 @@ grpc::ServerUnaryReactor* CaseHandlingService::ListCases(grpc::CallbackServerCon
                                                          const chv1::ListCasesRequest* req,
                                                          chv1::ListCasesResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(validation::CheckIdentifier("department_id", req->department_id(), 64, false));
-    RETURN_IF_ERROR(CheckStaff("owner_staff_id", req->owner_staff_id(), false));
-    if (!chv1::CaseState_IsValid(req->state()))
-      return absl::InvalidArgumentError("state: unknown value");
+    RETURN_IF_ERROR(CheckListCases(*req));
+    // Department-bound staff list their own department's cases only.
+    auto department = ScopeDepartmentFilter("department_id", req->department_id());
+    if (!department.ok()) return department.status();
     const auto& page = req->page();
-    if (page.page_size() < 0 || page.page_size() > kMaxPage) {
-      return absl::InvalidArgumentError("page.page_size: must be 0..200");
-    }
-    if (!page.page_token().empty()) {
-      RETURN_IF_ERROR(validation::CheckComplaintNumber("page.page_token", page.page_token()));
-    }
-    const int size = page.page_size() == 0 ? 50 : page.page_size();
-    const ListFilter filter{.department_id = req->department_id(),
+    const int size = ListPageSize(*req);
+    const ListFilter filter{.department_id = *department,
                             .owner_staff_id = req->owner_staff_id(),
                             .state = req->state()};
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
@@ -444,16 +368,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::AddInvestigationEntry(
     grpc::CallbackServerContext* ctx, const chv1::AddInvestigationEntryRequest* req,
     chv1::AddInvestigationEntryResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    if (req->kind() == chv1::INVESTIGATION_KIND_UNSPECIFIED ||
-        !chv1::InvestigationKind_IsValid(req->kind())) {
-      return absl::InvalidArgumentError(
-          "kind: required, one of site_visit, document_review, interview, evidence");
-    }
-    RETURN_IF_ERROR(CheckStaff("author_staff_id", req->author_staff_id()));
-    RETURN_IF_ERROR(CheckBody("note", req->note(), 4000));
-    RETURN_IF_ERROR(CheckAttachments(req->attachments()));
-    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    RETURN_IF_ERROR(CheckAddInvestigationEntry(*req));
+    return WithLockedCase(req->number(), CaseAccess::kContribute, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kAddInvestigationEntry);
       if (!at.ok()) return at.status();
       chv1::InvestigationEntry e;
@@ -483,16 +399,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::AttachInspectionReport(
     grpc::CallbackServerContext* ctx, const chv1::AttachInspectionReportRequest* req,
     chv1::AttachInspectionReportResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    RETURN_IF_ERROR(CheckStaff("inspector_staff_id", req->inspector_staff_id()));
-    RETURN_IF_ERROR(CheckBody("cause", req->cause(), 2000));
-    if (req->severity() == cv1::SEVERITY_UNSPECIFIED || !cv1::Severity_IsValid(req->severity())) {
-      return absl::InvalidArgumentError("severity: required, one of low, medium, high, critical");
-    }
-    RETURN_IF_ERROR(CheckBody("findings", req->findings(), 4000));
-    RETURN_IF_ERROR(CheckBody("recommended_repair", req->recommended_repair(), 2000));
-    RETURN_IF_ERROR(CheckAttachments(req->attachments()));
-    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    RETURN_IF_ERROR(CheckAttachInspectionReport(*req));
+    return WithLockedCase(req->number(), CaseAccess::kContribute, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kAttachInspectionReport);
       if (!at.ok()) return at.status();
       chv1::InspectionReport r;
@@ -524,11 +432,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::LogCustomerContact(
     grpc::CallbackServerContext* ctx, const chv1::LogCustomerContactRequest* req,
     chv1::LogCustomerContactResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
-    RETURN_IF_ERROR(CheckChannel("channel", req->channel()));
-    RETURN_IF_ERROR(CheckBody("summary", req->summary(), 1000));
-    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    RETURN_IF_ERROR(CheckLogCustomerContact(*req));
+    return WithLockedCase(req->number(), CaseAccess::kContribute, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kLogCustomerContact);
       if (!at.ok()) return at.status();
       *resp->mutable_contact() = LogContact(tx, row, req->staff_id(), req->channel(),
@@ -544,25 +449,9 @@ grpc::ServerUnaryReactor* CaseHandlingService::ProposeSolution(
     grpc::CallbackServerContext* ctx, const chv1::ProposeSolutionRequest* req,
     chv1::ProposeSolutionResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
-    RETURN_IF_ERROR(CheckBody("solution", req->solution(), 4000));
-    if (req->planned_actions_size() == 0 || req->planned_actions_size() > kMaxPlannedActions) {
-      return absl::InvalidArgumentError("planned_actions: 1..20 actions");
-    }
-    for (int i = 0; i < req->planned_actions_size(); ++i) {
-      // One line each: they are stored one per line.
-      RETURN_IF_ERROR(
-          validation::CheckText(absl::StrCat("planned_actions[", i, "]"), req->planned_actions(i),
-                                {.required = true, .max_chars = 500, .allow_newlines = false}));
-    }
-    RETURN_IF_ERROR(CheckTimestamp("planned_completion", req->has_planned_completion(),
-                                   req->planned_completion()));
-    const absl::Time planned = time::FromProto(req->planned_completion());
-    if (planned <= rules_.Now())
-      return absl::InvalidArgumentError("planned_completion: must be in the future");
+    RETURN_IF_ERROR(CheckProposeSolution(*req, rules_.Now()));
     bool on_time = false;
-    auto s = WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto p = rules_.Propose(row.facts);
       if (!p.ok()) return p.status();
       on_time = p->on_time;
@@ -604,13 +493,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::ExtendSolutionDeadline(
     grpc::CallbackServerContext* ctx, const chv1::ExtendSolutionDeadlineRequest* req,
     chv1::ExtendSolutionDeadlineResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
-    RETURN_IF_ERROR(CheckBody("reason", req->reason(), 1000, 2));
-    RETURN_IF_ERROR(CheckTimestamp("new_due", req->has_new_due(), req->new_due()));
-    RETURN_IF_ERROR(CheckChannel("notice_channel", req->notice_channel()));
-    RETURN_IF_ERROR(CheckBody("customer_notice", req->customer_notice(), 1000));
-    auto s = WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    RETURN_IF_ERROR(CheckExtendSolutionDeadline(*req));
+    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       resp->Clear();
       auto e = rules_.Extend(row.facts, time::FromProto(req->new_due()));
       if (!e.ok()) return e.status();
@@ -652,17 +536,9 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
     grpc::CallbackServerContext* ctx, const chv1::RecordCustomerDecisionRequest* req,
     chv1::RecordCustomerDecisionResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    if (req->revision() < 0) return absl::InvalidArgumentError("revision: must not be negative");
-    if (req->decision() == chv1::CUSTOMER_DECISION_UNSPECIFIED ||
-        !chv1::CustomerDecision_IsValid(req->decision())) {
-      return absl::InvalidArgumentError("decision: required, accepted or rejected");
-    }
+    RETURN_IF_ERROR(CheckRecordCustomerDecision(*req));
     const bool accepted = req->decision() == chv1::CUSTOMER_DECISION_ACCEPTED;
-    RETURN_IF_ERROR(CheckBody("reason", req->reason(), 1000, 2, /*required=*/!accepted));
-    RETURN_IF_ERROR(
-        CheckStaff("recorded_by_staff_id", req->recorded_by_staff_id(), /*required=*/false));
-    auto s = WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto d = rules_.Decide(row.facts, req->revision(), accepted);
       if (!d.ok()) return d.status();
       chv1::Decision rec;
@@ -707,17 +583,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordImplementationProgress(
     grpc::CallbackServerContext* ctx, const chv1::RecordImplementationProgressRequest* req,
     chv1::RecordImplementationProgressResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
-    RETURN_IF_ERROR(CheckBody("note", req->note(), 2000));
-    if (req->plan_changed()) {
-      RETURN_IF_ERROR(CheckBody("customer_explanation", req->customer_explanation(), 1000));
-      RETURN_IF_ERROR(CheckChannel("explanation_channel", req->explanation_channel()));
-    } else if (!req->customer_explanation().empty() ||
-               req->explanation_channel() != chv1::CONTACT_CHANNEL_UNSPECIFIED) {
-      return absl::InvalidArgumentError("customer_explanation: only with plan_changed");
-    }
-    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    RETURN_IF_ERROR(CheckRecordImplementationProgress(*req));
+    return WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kRecordImplementationProgress);
       if (!at.ok()) return at.status();
       chv1::ImplementationNote n;
@@ -753,10 +620,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::ResolveCase(grpc::CallbackServerC
                                                            const chv1::ResolveCaseRequest* req,
                                                            chv1::ResolveCaseResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    RETURN_IF_ERROR(CheckNumber(req->number()));
-    RETURN_IF_ERROR(CheckStaff("staff_id", req->staff_id()));
-    RETURN_IF_ERROR(CheckBody("result", req->result(), 2000));
-    return WithLockedCase(req->number(), [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    RETURN_IF_ERROR(CheckResolveCase(*req));
+    return WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       resp->Clear();
       auto at = rules_.Resolve(row.facts);
       if (!at.ok()) return at.status();

@@ -22,6 +22,7 @@
 #include "common/server/server.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/common/v1/events.pb.h"
+#include "services/case-handling/domain/case_access.h"
 #include "services/case-handling/domain/case_rules.h"
 #include "services/case-handling/repository/cases.h"
 
@@ -89,9 +90,10 @@ class CaseHandlingService final : public chv1::CaseService::CallbackService {
 
  private:
   using CaseWork = std::function<absl::Status(db::Transaction&, CaseRow&)>;
-  // Runs `work` on the case locked FOR UPDATE, in one transaction; NOT_FOUND when there is none.
+  // Runs `work` on the case locked FOR UPDATE, in one transaction; NOT_FOUND when there is none,
+  // PERMISSION_DENIED (nothing written) when the caller may not take `access` on it.
   // Concurrent steps on one case wait for each other, so none is lost.
-  absl::Status WithLockedCase(const std::string& number, const CaseWork& work);
+  absl::Status WithLockedCase(const std::string& number, CaseAccess access, const CaseWork& work);
   // Writes a contact and its CustomerContacted event.
   chv1::CustomerContact LogContact(db::Transaction& tx, const CaseRow& row,
                                    const std::string& staff_id, chv1::ContactChannel channel,

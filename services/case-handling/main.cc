@@ -4,6 +4,7 @@
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
+#include "services/case-handling/access.h"
 #include "services/case-handling/case_handling_service.h"
 
 namespace {
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
                                             .env_name = "CASE_HANDLING",
                                             .grpc_services = {casehandling::kGrpcServiceName},
                                             .migrations = &db::case_handling_migrations(),
-                                            .needs_calendar = true},
+                                            .needs_calendar = true,
+                                            .access = casehandling::CaseHandlingAccessTable()},
                                            cfg);
   if (!rt.ok()) return Fail(rt.status());
 

@@ -15,7 +15,9 @@
 #include "common/validation/text.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
+#include "services/follow-up/domain/follow_up_access.h"
 #include "services/follow-up/domain/questionnaire_token.h"
+#include "services/follow-up/domain/request_checks.h"
 
 namespace tousu::followup {
 
@@ -25,10 +27,7 @@ using server::RunUnary;
 
 namespace {
 
-constexpr int kMaxPage = 200;
 constexpr int kTimerBatch = 100;
-constexpr size_t kStaffIdLength = 32;
-constexpr size_t kMaxFeedbackChars = 1000;
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) { time::ToProto(t, out); }
 
@@ -41,51 +40,6 @@ std::optional<absl::Time> UsableTime(const google::protobuf::Timestamp& ts) {
 }
 
 const char* Timeliness(bool on_time) { return on_time ? "on_time" : "overdue"; }
-
-absl::Status CheckSatisfaction(const char* field, int value) {
-  if (value < kMinSatisfaction || value > kMaxSatisfaction) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": must be 1..5"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckFeedback(const std::string& comments, const std::string& suggestions) {
-  const validation::TextRule rule{
-      .required = false, .max_chars = kMaxFeedbackChars, .allow_newlines = true};
-  if (auto s = validation::CheckText("comments", comments, rule); !s.ok()) return s;
-  return validation::CheckText("suggestions", suggestions, rule);
-}
-
-// Page tokens: base64url of "<due micros>|<kind>|<number>|<staff>|<kind filter>", so a token only
-// works with the filters it was issued for.
-std::string EncodeTaskToken(const TaskCursor& c, const std::string& staff, int kind_filter) {
-  return absl::WebSafeBase64Escape(absl::StrCat(absl::ToUnixMicros(c.due), "|", c.kind, "|",
-                                                c.number, "|", staff, "|", kind_filter));
-}
-
-absl::StatusOr<TaskCursor> DecodeTaskToken(const std::string& token, const std::string& staff,
-                                           int kind_filter) {
-  std::string raw;
-  const auto malformed =
-      absl::InvalidArgumentError("page.page_token: malformed; pass back next_page_token as given");
-  if (token.size() > 200 || !absl::WebSafeBase64Unescape(token, &raw)) return malformed;
-  std::vector<std::string> parts = absl::StrSplit(raw, '|');
-  int64_t micros = 0;
-  TaskCursor c;
-  int filter = 0;
-  if (parts.size() != 5 || !absl::SimpleAtoi(parts[0], &micros) ||
-      !absl::SimpleAtoi(parts[1], &c.kind) || !absl::SimpleAtoi(parts[4], &filter) ||
-      !validation::CheckComplaintNumber("n", parts[2]).ok()) {
-    return malformed;
-  }
-  if (parts[3] != staff || filter != kind_filter) {
-    return absl::InvalidArgumentError(
-        "page.page_token: was issued for other filters; start again without it");
-  }
-  c.due = absl::FromUnixMicros(micros);
-  c.number = parts[2];
-  return c;
-}
 
 void ToProto(const CallbackRow& r, fv1::Callback* out) {
   out->set_cycle(r.cycle);
@@ -217,7 +171,7 @@ absl::StatusOr<std::vector<std::string>> FollowUpService::ActiveStaff(const std:
   req.set_department_id(department);
   req.set_role(role);
   req.set_active(true);
-  req.mutable_page()->set_page_size(kMaxPage);
+  req.mutable_page()->set_page_size(kMaxPageSize);
   for (int page = 0; page < 50; ++page) {
     sv1::ListStaffResponse resp;
     auto call = client::NewCallContext(settings_.staff_timeout);
@@ -366,7 +320,7 @@ absl::Status FollowUpService::OnCustomerContacted(db::Transaction& tx, const cv1
       EventTimeOr(UsableTime(contacted.at()), EventTimeOr(UsableTime(event.occurred_at()), now));
   ProgressRow contact{.cycle = fu->cycle,
                       .source = "department",
-                      .staff_id = contacted.staff_id().substr(0, kStaffIdLength),
+                      .staff_id = contacted.staff_id().substr(0, kMaxStaffIdLength),
                       .summary = "",
                       .due = fu->progress_due,
                       .at = at,
@@ -463,6 +417,11 @@ absl::Status FollowUpService::LoadView(db::Transaction& tx, const std::string& n
                                        fv1::FollowUp* out) {
   auto fu = LoadFollowUp(tx, number, /*for_update=*/false);
   if (!fu) return absl::NotFoundError("no follow-up for this complaint");
+  if (auto s = CheckFollowUpAccess("number", fu->department_id, FollowUpWork::kRead,
+                                   settings_.policy);
+      !s.ok()) {
+    return s;
+  }
   out->Clear();
   out->set_number(fu->number);
   out->set_state(fu->state);
@@ -486,7 +445,7 @@ grpc::ServerUnaryReactor* FollowUpService::GetFollowUp(grpc::CallbackServerConte
                                                        const fv1::GetFollowUpRequest* req,
                                                        fv1::GetFollowUpResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
+    if (auto s = CheckGetFollowUp(*req); !s.ok()) return s;
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
       return LoadView(tx, req->number(), resp->mutable_follow_up());
     });
@@ -497,20 +456,7 @@ grpc::ServerUnaryReactor* FollowUpService::ReassignTracker(grpc::CallbackServerC
                                                            const fv1::ReassignTrackerRequest* req,
                                                            fv1::ReassignTrackerResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("tracker_staff_id", req->tracker_staff_id(),
-                                             kStaffIdLength);
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = validation::CheckText(
-            "reason", req->reason(), {.required = true, .max_chars = 500, .allow_newlines = true});
-        !s.ok()) {
-      return s;
-    }
-    if (validation::Utf8Length(req->reason()).value_or(0) < 2) {
-      return absl::InvalidArgumentError("reason: must be at least 2 characters");
-    }
+    if (auto s = CheckReassignTracker(*req); !s.ok()) return s;
     // Ask the directory before opening a transaction: no locks held across a network call.
     if (auto s = CheckStaff(ctx, "tracker_staff_id", req->tracker_staff_id(),
                             sv1::STAFF_ROLE_TRACKER, settings_.policy.tracker_department);
@@ -520,6 +466,11 @@ grpc::ServerUnaryReactor* FollowUpService::ReassignTracker(grpc::CallbackServerC
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto fu = LoadFollowUp(tx, req->number(), /*for_update=*/true);
       if (!fu) return absl::NotFoundError("no follow-up for this complaint");
+      if (auto s = CheckFollowUpAccess("number", fu->department_id, FollowUpWork::kTracking,
+                                       settings_.policy);
+          !s.ok()) {
+        return s;
+      }
       if (fu->state == fv1::FOLLOW_UP_STATE_CLOSED) {
         return absl::FailedPreconditionError("the complaint is closed");
       }
@@ -545,22 +496,16 @@ grpc::ServerUnaryReactor* FollowUpService::RecordProgressUpdate(
     grpc::CallbackServerContext* ctx, const fv1::RecordProgressUpdateRequest* req,
     fv1::RecordProgressUpdateResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("tracker_staff_id", req->tracker_staff_id(),
-                                             kStaffIdLength);
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = validation::CheckText(
-            "summary", req->summary(),
-            {.required = true, .max_chars = kMaxFeedbackChars, .allow_newlines = true});
-        !s.ok()) {
-      return s;
-    }
+    if (auto s = CheckRecordProgressUpdate(*req); !s.ok()) return s;
     bool on_time = true;
     auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto fu = LoadFollowUp(tx, req->number(), /*for_update=*/true);
       if (!fu) return absl::NotFoundError("no follow-up for this complaint");
+      if (auto s = CheckFollowUpAccess("number", fu->department_id, FollowUpWork::kTracking,
+                                       settings_.policy);
+          !s.ok()) {
+        return s;
+      }
       if (fu->state != fv1::FOLLOW_UP_STATE_OPEN) {
         return absl::FailedPreconditionError("progress updates are given while the case is open");
       }
@@ -664,20 +609,7 @@ grpc::ServerUnaryReactor* FollowUpService::RecordCallback(grpc::CallbackServerCo
                                                           const fv1::RecordCallbackRequest* req,
                                                           fv1::RecordCallbackResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (req->cycle() < 0)
-      return absl::InvalidArgumentError("cycle: must be 0 (the one due) or a cycle number");
-    if (auto s = validation::CheckIdentifier("callback_agent_staff_id",
-                                             req->callback_agent_staff_id(), kStaffIdLength);
-        !s.ok()) {
-      return s;
-    }
-    if (req->method() == fv1::CALLBACK_METHOD_UNSPECIFIED ||
-        !fv1::CallbackMethod_IsValid(req->method())) {
-      return absl::InvalidArgumentError("method: required, one of phone, visit, questionnaire");
-    }
-    if (auto s = CheckSatisfaction("satisfaction", req->satisfaction()); !s.ok()) return s;
-    if (auto s = CheckFeedback(req->comments(), req->suggestions()); !s.ok()) return s;
+    if (auto s = CheckRecordCallback(*req); !s.ok()) return s;
     if (auto s = CheckStaff(ctx, "callback_agent_staff_id", req->callback_agent_staff_id(),
                             sv1::STAFF_ROLE_CALLBACK_AGENT, settings_.policy.callback_department);
         !s.ok()) {
@@ -686,6 +618,11 @@ grpc::ServerUnaryReactor* FollowUpService::RecordCallback(grpc::CallbackServerCo
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto fu = LoadFollowUp(tx, req->number(), /*for_update=*/true);
       if (!fu) return absl::NotFoundError("no follow-up for this complaint");
+      if (auto s = CheckFollowUpAccess("number", fu->department_id, FollowUpWork::kCallback,
+                                       settings_.policy);
+          !s.ok()) {
+        return s;
+      }
       auto cb = LoadCallback(tx, fu->number, fu->cycle, /*for_update=*/true);
       if (cb && cb->status == fv1::CALLBACK_STATUS_RECORDED) {
         return absl::FailedPreconditionError("the callback of this cycle is already recorded");
@@ -716,12 +653,7 @@ grpc::ServerUnaryReactor* FollowUpService::IssueQuestionnaireLink(
     grpc::CallbackServerContext* ctx, const fv1::IssueQuestionnaireLinkRequest* req,
     fv1::IssueQuestionnaireLinkResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("issued_by_staff_id", req->issued_by_staff_id(),
-                                             kStaffIdLength);
-        !s.ok()) {
-      return s;
-    }
+    if (auto s = CheckIssueQuestionnaireLink(*req); !s.ok()) return s;
     if (auto s = CheckStaff(ctx, "issued_by_staff_id", req->issued_by_staff_id(),
                             sv1::STAFF_ROLE_CALLBACK_AGENT, settings_.policy.callback_department);
         !s.ok()) {
@@ -731,6 +663,11 @@ grpc::ServerUnaryReactor* FollowUpService::IssueQuestionnaireLink(
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto fu = LoadFollowUp(tx, req->number(), /*for_update=*/true);
       if (!fu) return absl::NotFoundError("no follow-up for this complaint");
+      if (auto s = CheckFollowUpAccess("number", fu->department_id, FollowUpWork::kCallback,
+                                       settings_.policy);
+          !s.ok()) {
+        return s;
+      }
       auto cb = LoadCallback(tx, fu->number, fu->cycle, /*for_update=*/true);
       if (fu->state != fv1::FOLLOW_UP_STATE_AWAITING_CALLBACK || !cb ||
           cb->status != fv1::CALLBACK_STATUS_SCHEDULED) {
@@ -751,11 +688,7 @@ grpc::ServerUnaryReactor* FollowUpService::SubmitQuestionnaire(
     grpc::CallbackServerContext* ctx, const fv1::SubmitQuestionnaireRequest* req,
     fv1::SubmitQuestionnaireResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (!IsWellFormedQuestionnaireToken(req->token())) {
-      return absl::InvalidArgumentError("token: malformed; pass the token from the link as it is");
-    }
-    if (auto s = CheckSatisfaction("satisfaction", req->satisfaction()); !s.ok()) return s;
-    if (auto s = CheckFeedback(req->comments(), req->suggestions()); !s.ok()) return s;
+    if (auto s = CheckSubmitQuestionnaire(*req); !s.ok()) return s;
     const std::string hash = QuestionnaireTokenHash(req->token());
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto found = FindCallbackByToken(tx, hash);
@@ -790,23 +723,13 @@ grpc::ServerUnaryReactor* FollowUpService::ListDueTasks(grpc::CallbackServerCont
                                                         const fv1::ListDueTasksRequest* req,
                                                         fv1::ListDueTasksResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckIdentifier("staff_id", req->staff_id(), kStaffIdLength); !s.ok())
-      return s;
-    if (!fv1::TaskKind_IsValid(req->kind()))
-      return absl::InvalidArgumentError("kind: unknown task kind");
-    const auto& page = req->page();
-    if (page.page_size() < 0 || page.page_size() > kMaxPage) {
-      return absl::InvalidArgumentError("page.page_size: must be 0..200");
-    }
-    const int size = page.page_size() == 0 ? 50 : page.page_size();
-    std::optional<TaskCursor> after;
-    if (!page.page_token().empty()) {
-      auto c = DecodeTaskToken(page.page_token(), req->staff_id(), req->kind());
-      if (!c.ok()) return c.status();
-      after = *c;
-    }
+    auto after = CheckListDueTasks(*req);
+    if (!after.ok()) return after.status();
+    if (auto s = CheckTaskListAccess("staff_id", req->kind(), settings_.policy); !s.ok()) return s;
+    const int size = ListPageSize(*req);
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
-      auto rows = ListTasks(tx, req->staff_id(), req->kind(), after, size + 1);
+      resp->Clear();
+      auto rows = ListTasks(tx, req->staff_id(), req->kind(), *after, size + 1);
       const bool more = static_cast<int>(rows.size()) > size;
       if (more) rows.resize(size);
       for (const auto& r : rows) {

@@ -6,6 +6,7 @@
 #include "common/log/log.h"
 #include "common/server/server.h"
 #include "common/validation/text.h"
+#include "services/follow-up/access.h"
 #include "services/follow-up/follow_up_service.h"
 
 namespace {
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
                                             .env_name = "FOLLOW_UP",
                                             .grpc_services = {followup::kGrpcServiceName},
                                             .migrations = &db::follow_up_migrations(),
-                                            .needs_calendar = true},
+                                            .needs_calendar = true,
+                                            .access = followup::FollowUpAccessTable()},
                                            cfg);
   if (!rt.ok()) return Fail(rt.status());
 

@@ -6,6 +6,7 @@
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
+#include "services/routing/access.h"
 #include "services/routing/routing_service.h"
 
 namespace {
@@ -21,11 +22,13 @@ int main(int argc, char** argv) {
   using namespace tousu;
   server::BlockTerminationSignals();
   auto cfg = config::Config::FromProcess("ROUTING", argc, argv);
-  auto rt = server::ServiceRuntime::Create({.name = "routing",
-                                            .env_name = "ROUTING",
-                                            .grpc_services = {"complaints.routing.v1.RoutingService"},
-                                            .migrations = &db::routing_migrations()},
-                                           cfg);
+  auto rt =
+      server::ServiceRuntime::Create({.name = "routing",
+                                      .env_name = "ROUTING",
+                                      .grpc_services = {"complaints.routing.v1.RoutingService"},
+                                      .migrations = &db::routing_migrations(),
+                                      .access = routing::RoutingAccessTable()},
+                                     cfg);
   if (!rt.ok()) return Fail(rt.status());
 
   routing::RoutingSettings settings;
@@ -34,9 +37,10 @@ int main(int argc, char** argv) {
   auto examples_path = cfg.Require("CLASSIFIER_EXAMPLES");
   if (!examples_path.ok()) return Fail(examples_path.status());
   if (auto v = cfg.Get("LOW_CONFIDENCE"); v.has_value()) {
-    if (!absl::SimpleAtod(*v, &settings.policy.low_confidence) || settings.policy.low_confidence < 0 ||
-        settings.policy.low_confidence > 1) {
-      return Fail(absl::InvalidArgumentError(cfg.VariableName("LOW_CONFIDENCE") + " must be a number in 0..1"));
+    if (!absl::SimpleAtod(*v, &settings.policy.low_confidence) ||
+        settings.policy.low_confidence < 0 || settings.policy.low_confidence > 1) {
+      return Fail(absl::InvalidArgumentError(cfg.VariableName("LOW_CONFIDENCE") +
+                                             " must be a number in 0..1"));
     }
   }
   auto bounces = cfg.IntOr("MAX_BOUNCES", settings.policy.max_bounces);
@@ -59,7 +63,8 @@ int main(int argc, char** argv) {
   client::ChannelOptions staff_channel;
   staff_channel.idempotent_methods = {"complaints.staff.v1.StaffService/GetStaff",
                                       "complaints.staff.v1.StaffService/GetDepartment"};
-  auto staff = complaints::staff::v1::StaffService::NewStub(client::MakeChannel(*staff_addr, staff_channel));
+  auto staff =
+      complaints::staff::v1::StaffService::NewStub(client::MakeChannel(*staff_addr, staff_channel));
 
   routing::RoutingService service(**rt, std::move(*classifier), std::move(staff), settings);
   service.RegisterEventHandlers();

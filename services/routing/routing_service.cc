@@ -7,6 +7,8 @@
 #include "common/validation/text.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/routing/domain/assignment_access.h"
+#include "services/routing/domain/request_checks.h"
 
 namespace tousu::routing {
 
@@ -17,23 +19,8 @@ using server::RunUnary;
 
 namespace {
 
-constexpr int kMaxPage = 200;
-
 using time::FromProto;
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) { time::ToProto(t, out); }
-
-int PageSize(const cv1::PageRequest& page) {
-  return page.page_size() <= 0 ? 50 : std::min(page.page_size(), kMaxPage);
-}
-
-absl::Status CheckPage(const cv1::PageRequest& page) {
-  if (page.page_size() < 0 || page.page_size() > kMaxPage) {
-    return absl::InvalidArgumentError("page.page_size: must be 0..200");
-  }
-  if (!page.page_token().empty()) return validation::CheckComplaintNumber("page.page_token", page.page_token());
-  return absl::OkStatus();
-}
-
 
 }  // namespace
 
@@ -211,9 +198,8 @@ grpc::ServerUnaryReactor* RoutingService::ClassifyComplaint(grpc::CallbackServer
                                                             const rv1::ClassifyComplaintRequest* req,
                                                             rv1::ClassifyComplaintResponse* resp) {
   // Pure computation: answered on the callback thread, no database.
-  auto* reactor = ctx->DefaultReactor();
-  absl::Status s = validation::CheckText("text", req->text(), {.required = true, .max_chars = 2000, .allow_newlines = true});
-  if (s.ok()) {
+  return server::RunInline(ctx, [this, req, resp]() -> absl::Status {
+    if (absl::Status s = CheckClassifyComplaint(*req); !s.ok()) return s;
     const Classification c = classifier_.Classify(req->text());
     resp->set_category(c.category);
     resp->set_confidence(c.confidence);
@@ -222,9 +208,8 @@ grpc::ServerUnaryReactor* RoutingService::ClassifyComplaint(grpc::CallbackServer
       score->set_category(o.category);
       score->set_probability(o.probability);
     }
-  }
-  reactor->Finish(status::ToGrpc(s));
-  return reactor;
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* RoutingService::UpsertRoutingRule(grpc::CallbackServerContext* ctx,
@@ -232,13 +217,7 @@ grpc::ServerUnaryReactor* RoutingService::UpsertRoutingRule(grpc::CallbackServer
                                                             rv1::UpsertRoutingRuleResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
     const auto& rule = req->rule();
-    if (rule.category() == cv1::CATEGORY_UNSPECIFIED || !cv1::Category_IsValid(rule.category())) {
-      return absl::InvalidArgumentError("rule.category: required, one of the four categories");
-    }
-    if (auto s = validation::CheckText("rule.project", rule.project(), {.required = false, .max_chars = 100}); !s.ok()) {
-      return s;
-    }
-    if (auto s = validation::CheckIdentifier("rule.department_id", rule.department_id()); !s.ok()) return s;
+    if (auto s = CheckUpsertRoutingRule(*req); !s.ok()) return s;
     if (auto s = CheckDepartmentExists(ctx, rule.department_id()); !s.ok()) {
       if (s.code() == absl::StatusCode::kNotFound) {
         return absl::FailedPreconditionError("rule.department_id: no such department");
@@ -279,10 +258,12 @@ grpc::ServerUnaryReactor* RoutingService::GetAssignment(grpc::CallbackServerCont
                                                         const rv1::GetAssignmentRequest* req,
                                                         rv1::GetAssignmentResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
+    if (auto s = CheckGetAssignment(*req); !s.ok()) return s;
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+      resp->Clear();  // a retried transaction starts over
       auto row = LoadAssignment(tx, req->number(), false);
       if (!row) return absl::NotFoundError("no assignment for this complaint (yet)");
+      if (auto s = CheckAssignmentAccess("number", row->department_id); !s.ok()) return s;
       ToProto(*row, resp->mutable_assignment());
       for (const auto& h : LoadHops(tx, req->number())) {
         auto* hop = resp->mutable_assignment()->add_hops();
@@ -302,11 +283,20 @@ grpc::ServerUnaryReactor* RoutingService::ListDepartmentQueue(grpc::CallbackServ
                                                               const rv1::ListDepartmentQueueRequest* req,
                                                               rv1::ListDepartmentQueueResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckIdentifier("department_id", req->department_id()); !s.ok()) return s;
-    if (auto s = CheckPage(req->page()); !s.ok()) return s;
+    // Department-bound staff list their own queue; naming none means theirs.
+    auto department = ScopeQueueDepartment("department_id", req->department_id());
+    if (!department.ok()) {
+      // A malformed filter is still INVALID_ARGUMENT first, as before.
+      if (auto s = CheckListDepartmentQueue(*req); !s.ok()) return s;
+      return department.status();
+    }
+    rv1::ListDepartmentQueueRequest scoped = *req;
+    scoped.set_department_id(*department);
+    if (auto s = CheckListDepartmentQueue(scoped); !s.ok()) return s;
     const int size = PageSize(req->page());
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-      auto rows = ListByState(tx, rv1::ASSIGNMENT_STATE_ROUTED, req->department_id(), req->page().page_token(), size + 1);
+      resp->Clear();
+      auto rows = ListByState(tx, rv1::ASSIGNMENT_STATE_ROUTED, *department, req->page().page_token(), size + 1);
       for (int i = 0; i < static_cast<int>(rows.size()) && i < size; ++i) ToProto(rows[i], resp->add_assignments());
       if (static_cast<int>(rows.size()) > size) resp->mutable_page()->set_next_page_token(rows[size - 1].number);
       return absl::OkStatus();
@@ -318,9 +308,11 @@ grpc::ServerUnaryReactor* RoutingService::ListSupervisorQueue(grpc::CallbackServ
                                                               const rv1::ListSupervisorQueueRequest* req,
                                                               rv1::ListSupervisorQueueResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
-    if (auto s = CheckPage(req->page()); !s.ok()) return s;
+    if (auto s = CheckListSupervisorQueue(*req); !s.ok()) return s;
+    if (auto s = CheckSupervisorQueueAccess(); !s.ok()) return s;
     const int size = PageSize(req->page());
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+      resp->Clear();
       auto rows = ListByState(tx, rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR, "", req->page().page_token(), size + 1);
       for (int i = 0; i < static_cast<int>(rows.size()) && i < size; ++i) ToProto(rows[i], resp->add_assignments());
       if (static_cast<int>(rows.size()) > size) resp->mutable_page()->set_next_page_token(rows[size - 1].number);
@@ -333,9 +325,10 @@ grpc::ServerUnaryReactor* RoutingService::AcknowledgeAssignment(grpc::CallbackSe
                                                                 const rv1::AcknowledgeAssignmentRequest* req,
                                                                 rv1::AcknowledgeAssignmentResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("department_id", req->department_id()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("owner_staff_id", req->owner_staff_id(), 32); !s.ok()) return s;
+    if (auto s = CheckAcknowledgeAssignment(*req); !s.ok()) return s;
+    // Acting for another department is refused before the directory is asked; the record's own
+    // department is checked again under its lock below.
+    if (auto s = CheckAssignmentAccess("department_id", req->department_id()); !s.ok()) return s;
     // Ask the directory before opening a transaction: no locks held across a network call.
     auto owner = LookUpStaff(ctx, req->owner_staff_id());
     if (!owner.ok()) {
@@ -352,6 +345,7 @@ grpc::ServerUnaryReactor* RoutingService::AcknowledgeAssignment(grpc::CallbackSe
     auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto row = LoadAssignment(tx, req->number(), /*for_update=*/true);
       if (!row) return absl::NotFoundError("no assignment for this complaint");
+      if (auto s = CheckAssignmentAccess("number", row->department_id); !s.ok()) return s;
       const bool awaiting = row->state == rv1::ASSIGNMENT_STATE_ROUTED ||
                             (row->state == rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR && row->escalated &&
                              !row->department_id.empty());
@@ -394,23 +388,8 @@ grpc::ServerUnaryReactor* RoutingService::RejectAssignment(grpc::CallbackServerC
                                                            const rv1::RejectAssignmentRequest* req,
                                                            rv1::RejectAssignmentResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("department_id", req->department_id()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("staff_id", req->staff_id(), 32); !s.ok()) return s;
-    if (auto s = validation::CheckText("reason", req->reason(), {.required = true, .max_chars = 500, .allow_newlines = true});
-        !s.ok()) {
-      return s;
-    }
-    if (validation::Utf8Length(req->reason()).value_or(0) < 2) {
-      return absl::InvalidArgumentError("reason: must be at least 2 characters");
-    }
-    if (auto s = validation::CheckIdentifier("reroute_to_department_id", req->reroute_to_department_id(), 64, false);
-        !s.ok()) {
-      return s;
-    }
-    if (req->reroute_to_department_id() == req->department_id()) {
-      return absl::InvalidArgumentError("reroute_to_department_id: must differ from department_id");
-    }
+    if (auto s = CheckRejectAssignment(*req); !s.ok()) return s;
+    if (auto s = CheckAssignmentAccess("department_id", req->department_id()); !s.ok()) return s;
     auto staff = LookUpStaff(ctx, req->staff_id());
     if (!staff.ok()) {
       if (staff.status().code() == absl::StatusCode::kNotFound) {
@@ -433,6 +412,7 @@ grpc::ServerUnaryReactor* RoutingService::RejectAssignment(grpc::CallbackServerC
     auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto row = LoadAssignment(tx, req->number(), /*for_update=*/true);
       if (!row) return absl::NotFoundError("no assignment for this complaint");
+      if (auto s = CheckAssignmentAccess("number", row->department_id); !s.ok()) return s;
       if (row->state != rv1::ASSIGNMENT_STATE_ROUTED) {
         return absl::FailedPreconditionError("only a routed, unacknowledged complaint can be sent back");
       }
@@ -506,20 +486,10 @@ grpc::ServerUnaryReactor* RoutingService::AssignBySupervisor(grpc::CallbackServe
                                                              const rv1::AssignBySupervisorRequest* req,
                                                              rv1::AssignBySupervisorResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
-    if (auto s = validation::CheckComplaintNumber("number", req->number()); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("supervisor_staff_id", req->supervisor_staff_id(), 32); !s.ok()) return s;
-    if (auto s = validation::CheckIdentifier("lead_department_id", req->lead_department_id()); !s.ok()) return s;
-    if (req->assisting_department_ids_size() > 4) {
-      return absl::InvalidArgumentError("assisting_department_ids: at most 4");
-    }
-    std::set<std::string> assisting;
-    for (const auto& d : req->assisting_department_ids()) {
-      if (auto s = validation::CheckIdentifier("assisting_department_ids", d); !s.ok()) return s;
-      if (d == req->lead_department_id()) {
-        return absl::InvalidArgumentError("assisting_department_ids: must not include the lead department");
-      }
-      if (!assisting.insert(d).second) return absl::InvalidArgumentError("assisting_department_ids: listed twice");
-    }
+    if (auto s = CheckAssignBySupervisor(*req); !s.ok()) return s;
+    // Checked: distinct, none the lead.
+    const std::set<std::string> assisting(req->assisting_department_ids().begin(),
+                                          req->assisting_department_ids().end());
     auto supervisor = LookUpStaff(ctx, req->supervisor_staff_id());
     if (!supervisor.ok()) {
       if (supervisor.status().code() == absl::StatusCode::kNotFound) {
@@ -547,6 +517,7 @@ grpc::ServerUnaryReactor* RoutingService::AssignBySupervisor(grpc::CallbackServe
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       auto row = LoadAssignment(tx, req->number(), /*for_update=*/true);
       if (!row) return absl::NotFoundError("no assignment for this complaint");
+      if (auto s = CheckAssignmentAccess("number", row->department_id); !s.ok()) return s;
       if (row->state != rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR) {
         return absl::FailedPreconditionError("the complaint is not in the supervisor queue");
       }

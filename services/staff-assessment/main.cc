@@ -4,6 +4,7 @@
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
+#include "services/staff-assessment/access.h"
 #include "services/staff-assessment/assessment_service.h"
 #include "services/staff-assessment/staff_service.h"
 
@@ -15,7 +16,8 @@ int main(int argc, char** argv) {
       {.name = "staff-assessment",
        .env_name = "STAFF_ASSESSMENT",
        .grpc_services = {staff::kGrpcServiceName, staff::kAssessmentGrpcServiceName},
-       .migrations = &db::staff_assessment_migrations()},
+       .migrations = &db::staff_assessment_migrations(),
+       .access = staff::StaffAccessTable()},
       cfg);
   if (!rt.ok()) {
     log::Error("configuration", {{"error", rt.status().ToString()}});

@@ -22,6 +22,7 @@
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/analytics/access.h"
 #include "services/analytics/analytics_service.h"
 #include "tests/support/test_env.h"
 
@@ -266,12 +267,14 @@ class AnalyticsIt : public ::testing::Test {
         "TOUSU_ANALYTICS_CLOCK_OFFSET_FILE=" + clock_file_,
         std::string("TOUSU_ANALYTICS_SUBSCRIPTIONS_FILE=") + TOUSU_SUBSCRIPTIONS_FILE};
     config::Config cfg("ANALYTICS", env, {});
-    auto rt = server::ServiceRuntime::Create({.name = "analytics",
-                                              .env_name = "ANALYTICS",
-                                              .grpc_services = {kGrpcServiceName},
-                                              .migrations = &db::analytics_migrations(),
-                                              .needs_calendar = true},
-                                             cfg);
+    auto rt = server::ServiceRuntime::Create(
+        {.name = "analytics",
+         .env_name = "ANALYTICS",
+         .grpc_services = {kGrpcServiceName},
+         .migrations = &db::analytics_migrations(),
+         .needs_calendar = true,
+         .access = analytics::AnalyticsAccessTable()},
+        cfg);
     ASSERT_TRUE(rt.ok()) << rt.status();
     rt_ = std::move(*rt);
     ASSERT_NE(rt_->calendar(), nullptr);
@@ -897,8 +900,9 @@ TEST_F(AnalyticsIt, TrendsOfRatesAndTimesMatchEachMonthsSummary) {
   for (int m = 1; m <= 3; ++m) {
     SCOPED_TRACE(m);
     EXPECT_DOUBLE_EQ(ack_rates[m - 1], Summary(2026, m).acknowledgement_sla().rate());
-    EXPECT_DOUBLE_EQ(resolution_p90[m - 1],
-                     Summary(2026, m, "", cv1::CATEGORY_PRODUCT_QUALITY).resolution_time().p90_seconds());
+    EXPECT_DOUBLE_EQ(
+        resolution_p90[m - 1],
+        Summary(2026, m, "", cv1::CATEGORY_PRODUCT_QUALITY).resolution_time().p90_seconds());
     EXPECT_DOUBLE_EQ(satisfaction[m - 1], Summary(2026, m, "", 0, "property").satisfaction_mean());
   }
   EXPECT_GT(ack_rates[2], 0);  // March has acknowledgements, met and missed

@@ -6,10 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/access.h"
+#include "common/auth/token_minter.h"
 #include "common/client/channel.h"
 #include "common/events/outbox.h"
 #include "common/time/clock.h"
@@ -17,6 +21,7 @@
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/case-handling/access.h"
 #include "services/case-handling/case_handling_service.h"
 #include "tests/support/test_env.h"
 
@@ -57,6 +62,7 @@ class CaseHandlingIt : public ::testing::Test {
       if (r->service) r->service->StopTimers();
       if (r->runtime) r->runtime->Shutdown();
     }
+    auth::RequireAuthentication(false);  // process-wide: StartAuthenticatedReplica turned it on
   }
 
   struct Replica {
@@ -79,14 +85,17 @@ class CaseHandlingIt : public ::testing::Test {
         "TOUSU_CASE_HANDLING_CLOCK_OFFSET_FILE=" + clock_file_,
         std::string("TOUSU_CASE_HANDLING_CALENDAR_FILE=") + TOUSU_CALENDAR_FILE,
         std::string("TOUSU_CASE_HANDLING_SUBSCRIPTIONS_FILE=") + TOUSU_SUBSCRIPTIONS_FILE};
+    if (!auth_keys_dir_.empty()) env.push_back("TOUSU_CASE_HANDLING_AUTH_KEYS=" + auth_keys_dir_);
     config::Config cfg("CASE_HANDLING", env, {});
     Replica r;
-    auto rt = server::ServiceRuntime::Create({.name = "case-handling",
-                                              .env_name = "CASE_HANDLING",
-                                              .grpc_services = {kGrpcServiceName},
-                                              .migrations = &db::case_handling_migrations(),
-                                              .needs_calendar = true},
-                                             cfg);
+    auto rt = server::ServiceRuntime::Create(
+        {.name = "case-handling",
+         .env_name = "CASE_HANDLING",
+         .grpc_services = {kGrpcServiceName},
+         .migrations = &db::case_handling_migrations(),
+         .needs_calendar = true,
+         .access = casehandling::CaseHandlingAccessTable()},
+        cfg);
     EXPECT_TRUE(rt.ok()) << rt.status();
     r.runtime = std::move(*rt);
     CaseHandlingSettings settings;
@@ -95,7 +104,8 @@ class CaseHandlingIt : public ::testing::Test {
     r.service->RegisterEventHandlers();
     r.runtime->ServeEventSink();
     r.runtime->AddService(r.service.get());
-    EXPECT_TRUE(r.runtime->Start().ok());
+    const absl::Status started = r.runtime->Start();
+    EXPECT_TRUE(started.ok()) << started;
     EXPECT_TRUE(r.runtime->WaitUntilServing(absl::Seconds(20)));
     r.service->StartTimers();
     return r;
@@ -301,8 +311,43 @@ class CaseHandlingIt : public ::testing::Test {
   testing::ScratchDatabase db_;
   std::string clock_file_;
   absl::Time now_;
+  // Replica B verifying tokens signed with a fresh key (authentication is then on for every
+  // server of this process until TearDown), and a stub to it.
+  void StartAuthenticatedReplica() {
+    auto keys = auth::GenerateKeyPair(auth::KeyAlgorithm::kEs256);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    signing_key_ = keys->private_pem;
+    auth_keys_dir_ = ::testing::TempDir() + "/keys_" + db_.name();
+    std::filesystem::create_directories(auth_keys_dir_);
+    std::ofstream(auth_keys_dir_ + "/test.pem") << keys->public_pem;
+    replica_b_ = StartReplica();
+    auth_stub_ = chv1::CaseService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", replica_b_.runtime->grpc_port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+  // A call to replica B with a token of staff `subject` (`role`, `department`).
+  template <typename Req, typename Resp>
+  grpc::Status CallAs(const std::string& subject, const std::string& role,
+                      const std::string& department,
+                      grpc::Status (chv1::CaseService::Stub::*method)(grpc::ClientContext*,
+                                                                      const Req&, Resp*),
+                      const Req& req, Resp* resp) {
+    auto token = auth::MintToken(signing_key_, {.subject = subject,
+                                                .role = role,
+                                                .department = department,
+                                                .issued_at = now_,  // the service's clock
+                                                .not_before = std::nullopt,
+                                                .kid = ""});
+    EXPECT_TRUE(token.ok()) << token.status();
+    auto ctx = client::NewCallContext(absl::Seconds(10));
+    ctx->AddMetadata("authorization", "Bearer " + *token);
+    return (auth_stub_.get()->*method)(ctx.get(), req, resp);
+  }
+
   Replica replica_a_, replica_b_;
   std::unique_ptr<chv1::CaseService::Stub> stub_;
+  std::string auth_keys_dir_, signing_key_;
+  std::unique_ptr<chv1::CaseService::Stub> auth_stub_;
 };
 
 TEST_F(CaseHandlingIt, ACaseOpensOnAcknowledgementWithASolutionDueInTwoBusinessDays) {
@@ -645,6 +690,69 @@ TEST_F(CaseHandlingIt, ListCasesFiltersByDepartmentOwnerAndStateInPages) {
   req.clear_page();
   ASSERT_TRUE(Call(&chv1::CaseService::Stub::ListCases, req, &resp).ok());
   EXPECT_EQ(resp.cases_size(), 0);
+}
+
+TEST_F(CaseHandlingIt, AHandlerWorksOnlyOnTheirOwnDepartmentsCasesAndARefusalWritesNothing) {
+  const std::string n = "TS-202603-000060";
+  Acknowledge(n);  // engineering leads, property assists
+  Acknowledge("TS-202603-000061");
+  StartAuthenticatedReplica();
+  const std::string entries = std::to_string(Rows("investigation_entries"));
+  const std::string outbox = std::to_string(Rows("outbox"));
+  const std::string updated =
+      db_.QueryScalar("SELECT updated_at FROM cases WHERE number = '" + n + "'");
+
+  // A sales handler: every step on engineering's case is refused naming the field, nothing else.
+  chv1::AddInvestigationEntryResponse entry;
+  grpc::Status s = CallAs("S-SAL-1", "handler", "sales",
+                          &chv1::CaseService::Stub::AddInvestigationEntry, EntryRequest(n), &entry);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(s.error_message(), "number: belongs to another department");
+  chv1::ProposeSolutionResponse proposed;
+  s = CallAs("S-SAL-1", "handler", "sales", &chv1::CaseService::Stub::ProposeSolution,
+             ProposeRequest(n), &proposed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  chv1::GetCaseRequest get;
+  get.set_number(n);
+  chv1::GetCaseResponse got;
+  s = CallAs("S-SAL-1", "handler", "sales", &chv1::CaseService::Stub::GetCase, get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_FALSE(got.has_case_file());
+  EXPECT_EQ(std::to_string(Rows("investigation_entries")), entries);
+  EXPECT_EQ(std::to_string(Rows("outbox")), outbox);
+  EXPECT_EQ(db_.QueryScalar("SELECT updated_at FROM cases WHERE number = '" + n + "'"), updated);
+
+  // Its list is its own department: none of engineering's cases; naming engineering is refused.
+  chv1::ListCasesRequest list;
+  chv1::ListCasesResponse listed;
+  ASSERT_TRUE(
+      CallAs("S-SAL-1", "handler", "sales", &chv1::CaseService::Stub::ListCases, list, &listed)
+          .ok());
+  EXPECT_EQ(listed.cases_size(), 0);
+  list.set_department_id("engineering");
+  s = CallAs("S-SAL-1", "handler", "sales", &chv1::CaseService::Stub::ListCases, list, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(), "department_id: not your department");
+
+  // Engineering's own handler, an assisting property engineer (investigation only) and a
+  // supervisor may.
+  EXPECT_TRUE(CallAs("S-ENG-1", "handler", "engineering",
+                     &chv1::CaseService::Stub::AddInvestigationEntry, EntryRequest(n), &entry)
+                  .ok());
+  EXPECT_TRUE(CallAs("S-PRO-1", "engineer", "property",
+                     &chv1::CaseService::Stub::AddInvestigationEntry, EntryRequest(n), &entry)
+                  .ok());
+  s = CallAs("S-PRO-1", "handler", "property", &chv1::CaseService::Stub::ProposeSolution,
+             ProposeRequest(n), &proposed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  list.clear_department_id();
+  ASSERT_TRUE(CallAs("S-ENG-1", "handler", "engineering", &chv1::CaseService::Stub::ListCases,
+                     list, &listed)
+                  .ok());
+  EXPECT_EQ(listed.cases_size(), 2);
+  EXPECT_TRUE(CallAs("S0001", "supervisor", "", &chv1::CaseService::Stub::ProposeSolution,
+                     ProposeRequest(n), &proposed)
+                  .ok());
 }
 
 TEST_F(CaseHandlingIt, ADeadlineInAnUnpublishedYearIsRecordedAsProvisionalAndCounted) {

@@ -6,17 +6,22 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/access.h"
+#include "common/auth/token_minter.h"
 #include "common/client/channel.h"
 #include "common/events/outbox.h"
 #include "common/time/clock.h"
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
+#include "services/follow-up/access.h"
 #include "services/follow-up/domain/questionnaire_token.h"
 #include "services/follow-up/follow_up_service.h"
 #include "tests/support/test_env.h"
@@ -106,6 +111,7 @@ class FollowUpIt : public ::testing::Test {
       if (r->runtime) r->runtime->Shutdown();
     }
     directory_server_->Shutdown(std::chrono::system_clock::now());
+    auth::RequireAuthentication(false);  // process-wide: StartAuthenticatedReplica turned it on
   }
 
   struct Replica {
@@ -115,7 +121,7 @@ class FollowUpIt : public ::testing::Test {
 
   Replica StartReplica() {
     auto o = db_.options(4);
-    const std::vector<std::string> env = {
+    std::vector<std::string> env = {
         "TOUSU_FOLLOW_UP_GRPC_ADDR=127.0.0.1:0",
         "TOUSU_FOLLOW_UP_METRICS_ADDR=127.0.0.1:0",
         "TOUSU_FOLLOW_UP_DB_HOST=" + o.host,
@@ -128,14 +134,17 @@ class FollowUpIt : public ::testing::Test {
         "TOUSU_FOLLOW_UP_CALENDAR_FILE=" TOUSU_CALENDAR_FILE,
         "TOUSU_FOLLOW_UP_CLOCK_OFFSET_FILE=" + clock_file_,
         "TOUSU_FOLLOW_UP_SUBSCRIPTIONS_FILE=" TOUSU_SUBSCRIPTIONS_FILE};
+    if (!auth_keys_dir_.empty()) env.push_back("TOUSU_FOLLOW_UP_AUTH_KEYS=" + auth_keys_dir_);
     config::Config cfg("FOLLOW_UP", env, {});
     Replica r;
-    auto rt = server::ServiceRuntime::Create({.name = "follow-up",
-                                              .env_name = "FOLLOW_UP",
-                                              .grpc_services = {kGrpcServiceName},
-                                              .migrations = &db::follow_up_migrations(),
-                                              .needs_calendar = true},
-                                             cfg);
+    auto rt = server::ServiceRuntime::Create(
+        {.name = "follow-up",
+         .env_name = "FOLLOW_UP",
+         .grpc_services = {kGrpcServiceName},
+         .migrations = &db::follow_up_migrations(),
+         .needs_calendar = true,
+         .access = followup::FollowUpAccessTable()},
+        cfg);
     EXPECT_TRUE(rt.ok()) << rt.status();
     r.runtime = std::move(*rt);
     Settings settings;
@@ -225,6 +234,36 @@ class FollowUpIt : public ::testing::Test {
     time::ToProto(at, m.mutable_at());
     return Envelope("CustomerContacted", number, m);
   }
+
+  // Replica B verifying tokens signed with a fresh key (authentication is then on for every
+  // server of this process until TearDown), and a stub to it.
+  void StartAuthenticatedReplica() {
+    auto keys = auth::GenerateKeyPair(auth::KeyAlgorithm::kEs256);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    signing_key_ = keys->private_pem;
+    auth_keys_dir_ = ::testing::TempDir() + "/keys_" + db_.name();
+    std::filesystem::create_directories(auth_keys_dir_);
+    std::ofstream(auth_keys_dir_ + "/test.pem") << keys->public_pem;
+    b_ = StartReplica();
+    auth_stub_ = fv1::FollowUpService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", b_.runtime->grpc_port()), grpc::InsecureChannelCredentials()));
+  }
+  // A call context carrying a token of staff `subject` (`role`, `department`).
+  std::unique_ptr<grpc::ClientContext> As(const std::string& subject, const std::string& role,
+                                          const std::string& department) {
+    auto token = auth::MintToken(signing_key_, {.subject = subject,
+                                                .role = role,
+                                                .department = department,
+                                                .issued_at = Now(),  // the service's clock
+                                                .not_before = std::nullopt,
+                                                .kid = ""});
+    EXPECT_TRUE(token.ok()) << token.status();
+    auto ctx = client::NewCallContext(absl::Seconds(5));
+    ctx->AddMetadata("authorization", "Bearer " + *token);
+    return ctx;
+  }
+  std::string auth_keys_dir_, signing_key_;
+  std::unique_ptr<fv1::FollowUpService::Stub> auth_stub_;
 
   fv1::FollowUp Get(const std::string& number) {
     fv1::GetFollowUpRequest req;
@@ -360,6 +399,51 @@ TEST_F(FollowUpIt, EveryOpenCaseGetsTheActiveTrackerWithTheFewestOpenCasesTiesBy
   EXPECT_EQ(f.department_id(), "engineering");
   EXPECT_EQ(At(f.next_progress_due()), BusinessDaysAfter(opened, 3));
   EXPECT_FALSE(f.progress_overdue());
+}
+
+TEST_F(FollowUpIt, FollowUpsAreWorkedByTheirDepartmentsOnlyAndARefusalWritesNothing) {
+  const std::string n = "TS-202611-000080";
+  Deliver(Opened(n, Now()));  // engineering's case, tracked by customer service
+  const std::string tracker = Get(n).tracker_staff_id();
+  StartAuthenticatedReplica();  // from here on every call carries a token
+  const std::string updates = db_.QueryScalar("SELECT COUNT(*) FROM progress_updates");
+  const std::string outbox = db_.QueryScalar("SELECT COUNT(*) FROM outbox");
+
+  // A tracker outside the tracker department (customer-service) cannot give the update.
+  fv1::RecordProgressUpdateRequest update;
+  update.set_number(n);
+  update.set_tracker_staff_id(tracker);
+  update.set_summary("已电话告知客户施工进度");
+  fv1::RecordProgressUpdateResponse updated;
+  grpc::Status s =
+      auth_stub_->RecordProgressUpdate(As("S-TRK-ENG", "tracker", "engineering").get(), update,
+                                       &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(s.error_message(), "number: belongs to another department");
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM progress_updates"), updates);
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM outbox"), outbox);
+
+  // Reading: the case's own department may, another department's handler may not.
+  fv1::GetFollowUpRequest get;
+  get.set_number(n);
+  fv1::GetFollowUpResponse got;
+  s = auth_stub_->GetFollowUp(As("S-SAL-1", "handler", "sales").get(), get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_FALSE(got.has_follow_up());
+  EXPECT_TRUE(
+      auth_stub_->GetFollowUp(As("S-ENG-1", "handler", "engineering").get(), get, &got).ok());
+
+  // Task lists are the tracker and callback departments'.
+  fv1::ListDueTasksRequest tasks;
+  tasks.set_staff_id("S-TRK-ENG");
+  fv1::ListDueTasksResponse listed;
+  s = auth_stub_->ListDueTasks(As("S-TRK-ENG", "tracker", "engineering").get(), tasks, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+
+  // The case's tracker of customer service gives it.
+  s = auth_stub_->RecordProgressUpdate(
+      As(update.tracker_staff_id(), "tracker", "customer-service").get(), update, &updated);
+  EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
 TEST_F(FollowUpIt, ATrackerIsReassignedOnlyToAnActiveTrackerOfTheDepartment) {

@@ -4,15 +4,19 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/access.h"
+#include "common/auth/token_minter.h"
 #include "common/client/channel.h"
 #include "common/events/outbox.h"
 #include "common/time/clock.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/routing/access.h"
 #include "services/routing/routing_service.h"
 #include "tests/support/test_env.h"
 
@@ -32,9 +36,11 @@ class FakeDirectory final : public sv1::StaffService::CallbackService {
     Add("S-HAND-1", "handover", sv1::STAFF_ROLE_HANDLER, true);
     Add("S-SALES-1", "sales", sv1::STAFF_ROLE_HANDLER, true);
     Add("S-SUP-1", "customer-service", sv1::STAFF_ROLE_SUPERVISOR, true);
-    for (const char* d : {"engineering", "property", "handover", "sales", "customer-service"}) departments_.insert(d);
+    for (const char* d : {"engineering", "property", "handover", "sales", "customer-service"})
+      departments_.insert(d);
   }
-  grpc::ServerUnaryReactor* GetStaff(grpc::CallbackServerContext* ctx, const sv1::GetStaffRequest* req,
+  grpc::ServerUnaryReactor* GetStaff(grpc::CallbackServerContext* ctx,
+                                     const sv1::GetStaffRequest* req,
                                      sv1::GetStaffResponse* resp) override {
     auto* r = ctx->DefaultReactor();
     auto it = staff_.find(req->staff_id());
@@ -46,7 +52,8 @@ class FakeDirectory final : public sv1::StaffService::CallbackService {
     }
     return r;
   }
-  grpc::ServerUnaryReactor* GetDepartment(grpc::CallbackServerContext* ctx, const sv1::GetDepartmentRequest* req,
+  grpc::ServerUnaryReactor* GetDepartment(grpc::CallbackServerContext* ctx,
+                                          const sv1::GetDepartmentRequest* req,
                                           sv1::GetDepartmentResponse* resp) override {
     auto* r = ctx->DefaultReactor();
     if (!departments_.contains(req->department_id())) {
@@ -82,12 +89,14 @@ class RoutingIt : public ::testing::Test {
     clock_file_ = ::testing::TempDir() + "/clock_" + db_.name();
     time::OffsetFileClock::WriteOffset(clock_file_, absl::ZeroDuration());
     subscriptions_ = ::testing::TempDir() + "/subs_" + db_.name();
-    std::ofstream(subscriptions_) << "ComplaintRouted intake\nComplaintSentToSupervisor intake\n"
-                                     "ComplaintAssignedBySupervisor intake\nComplaintAcknowledged intake\n"
-                                     "AssignmentRejected intake\nAcknowledgementOverdue intake\n";
+    std::ofstream(subscriptions_)
+        << "ComplaintRouted intake\nComplaintSentToSupervisor intake\n"
+           "ComplaintAssignedBySupervisor intake\nComplaintAcknowledged intake\n"
+           "AssignmentRejected intake\nAcknowledgementOverdue intake\n";
     replica_a_ = StartReplica();
-    stub_ = complaints::routing::v1::RoutingService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", replica_a_.runtime->grpc_port()), grpc::InsecureChannelCredentials()));
+    stub_ = complaints::routing::v1::RoutingService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", replica_a_.runtime->grpc_port()),
+                            grpc::InsecureChannelCredentials()));
     for (auto [category, department] : std::vector<std::pair<cv1::Category, std::string>>{
              {cv1::CATEGORY_PRODUCT_QUALITY, "engineering"},
              {cv1::CATEGORY_SALES_SERVICE, "sales"},
@@ -107,6 +116,7 @@ class RoutingIt : public ::testing::Test {
       if (r->runtime) r->runtime->Shutdown();
     }
     directory_server_->Shutdown(std::chrono::system_clock::now());
+    auth::RequireAuthentication(false);  // process-wide: StartAuthenticatedReplica turned it on
   }
 
   struct Replica {
@@ -116,20 +126,27 @@ class RoutingIt : public ::testing::Test {
 
   Replica StartReplica() {
     auto o = db_.options(4);
-    std::vector<std::string> env = {
-        "TOUSU_ROUTING_GRPC_ADDR=127.0.0.1:0", "TOUSU_ROUTING_METRICS_ADDR=127.0.0.1:0",
-        "TOUSU_ROUTING_DB_HOST=" + o.host, absl::StrCat("TOUSU_ROUTING_DB_PORT=", o.port),
-        "TOUSU_ROUTING_DB_USER=" + o.user, "TOUSU_ROUTING_DB_PASSWORD=" + o.password,
-        "TOUSU_ROUTING_DB_NAME=" + o.database, "TOUSU_ROUTING_DRAIN=0s",
-        "TOUSU_ROUTING_LOG_LEVEL=error", "TOUSU_ROUTING_CLOCK_OFFSET_FILE=" + clock_file_,
-        "TOUSU_ROUTING_SUBSCRIPTIONS_FILE=" + subscriptions_};
+    std::vector<std::string> env = {"TOUSU_ROUTING_GRPC_ADDR=127.0.0.1:0",
+                                    "TOUSU_ROUTING_METRICS_ADDR=127.0.0.1:0",
+                                    "TOUSU_ROUTING_DB_HOST=" + o.host,
+                                    absl::StrCat("TOUSU_ROUTING_DB_PORT=", o.port),
+                                    "TOUSU_ROUTING_DB_USER=" + o.user,
+                                    "TOUSU_ROUTING_DB_PASSWORD=" + o.password,
+                                    "TOUSU_ROUTING_DB_NAME=" + o.database,
+                                    "TOUSU_ROUTING_DRAIN=0s",
+                                    "TOUSU_ROUTING_LOG_LEVEL=error",
+                                    "TOUSU_ROUTING_CLOCK_OFFSET_FILE=" + clock_file_,
+                                    "TOUSU_ROUTING_SUBSCRIPTIONS_FILE=" + subscriptions_};
+    if (!auth_keys_dir_.empty()) env.push_back("TOUSU_ROUTING_AUTH_KEYS=" + auth_keys_dir_);
     config::Config cfg("ROUTING", env, {});
     Replica r;
-    auto rt = server::ServiceRuntime::Create({.name = "routing",
-                                              .env_name = "ROUTING",
-                                              .grpc_services = {"complaints.routing.v1.RoutingService"},
-                                              .migrations = &db::routing_migrations()},
-                                             cfg);
+    auto rt =
+        server::ServiceRuntime::Create({.name = "routing",
+                                        .env_name = "ROUTING",
+                                        .grpc_services = {"complaints.routing.v1.RoutingService"},
+                                        .migrations = &db::routing_migrations(),
+                                        .access = routing::RoutingAccessTable()},
+                                       cfg);
     EXPECT_TRUE(rt.ok()) << rt.status();
     r.runtime = std::move(*rt);
     auto examples = LoadLabelledExamples(TOUSU_ROUTING_EXAMPLES);
@@ -138,9 +155,11 @@ class RoutingIt : public ::testing::Test {
     EXPECT_TRUE(classifier.ok()) << classifier.status();
     RoutingSettings settings;
     settings.escalation_interval = absl::Hours(1);  // the tests run escalation passes themselves
-    r.service = std::make_unique<RoutingService>(
-        *r.runtime, std::move(*classifier),
-        sv1::StaffService::NewStub(client::MakeChannel(absl::StrCat("127.0.0.1:", directory_port_), {})), settings);
+    r.service =
+        std::make_unique<RoutingService>(*r.runtime, std::move(*classifier),
+                                         sv1::StaffService::NewStub(client::MakeChannel(
+                                             absl::StrCat("127.0.0.1:", directory_port_), {})),
+                                         settings);
     r.service->RegisterEventHandlers();
     r.runtime->ServeEventSink();
     r.runtime->AddService(r.service.get());
@@ -183,7 +202,8 @@ class RoutingIt : public ::testing::Test {
     return resp.assignment();
   }
 
-  grpc::Status Acknowledge(const std::string& number, const std::string& department, const std::string& owner) {
+  grpc::Status Acknowledge(const std::string& number, const std::string& department,
+                           const std::string& owner) {
     complaints::routing::v1::AcknowledgeAssignmentRequest req;
     req.set_number(number);
     req.set_department_id(department);
@@ -193,8 +213,8 @@ class RoutingIt : public ::testing::Test {
     return stub_->AcknowledgeAssignment(ctx.get(), req, &resp);
   }
 
-  grpc::Status Reject(const std::string& number, const std::string& department, const std::string& staff,
-                      const std::string& reroute = "") {
+  grpc::Status Reject(const std::string& number, const std::string& department,
+                      const std::string& staff, const std::string& reroute = "") {
     complaints::routing::v1::RejectAssignmentRequest req;
     req.set_number(number);
     req.set_department_id(department);
@@ -207,10 +227,41 @@ class RoutingIt : public ::testing::Test {
   }
 
   std::string Outbox(const std::string& number, const std::string& type) {
-    return db_.QueryScalar(absl::StrCat("SELECT COUNT(*) FROM outbox WHERE aggregate_id = '", number,
-                                        "' AND event_type = '", type, "'"));
+    return db_.QueryScalar(absl::StrCat("SELECT COUNT(*) FROM outbox WHERE aggregate_id = '",
+                                        number, "' AND event_type = '", type, "'"));
   }
 
+  // Replica B verifying tokens signed with a fresh key (authentication is then on for every
+  // server of this process until TearDown), and a stub to it.
+  void StartAuthenticatedReplica() {
+    auto keys = auth::GenerateKeyPair(auth::KeyAlgorithm::kEs256);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    signing_key_ = keys->private_pem;
+    auth_keys_dir_ = ::testing::TempDir() + "/keys_" + db_.name();
+    std::filesystem::create_directories(auth_keys_dir_);
+    std::ofstream(auth_keys_dir_ + "/test.pem") << keys->public_pem;
+    replica_b_ = StartReplica();
+    auth_stub_ = complaints::routing::v1::RoutingService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", replica_b_.runtime->grpc_port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+  // A call context carrying a token of staff `subject` (`role`, `department`).
+  std::unique_ptr<grpc::ClientContext> As(const std::string& subject, const std::string& role,
+                                          const std::string& department) {
+    auto token = auth::MintToken(signing_key_, {.subject = subject,
+                                                .role = role,
+                                                .department = department,
+                                                .issued_at = absl::Now(),
+                                                .not_before = std::nullopt,
+                                                .kid = ""});
+    EXPECT_TRUE(token.ok()) << token.status();
+    auto ctx = client::NewCallContext(absl::Seconds(5));
+    ctx->AddMetadata("authorization", "Bearer " + *token);
+    return ctx;
+  }
+
+  std::string auth_keys_dir_, signing_key_;
+  std::unique_ptr<complaints::routing::v1::RoutingService::Stub> auth_stub_;
   testing::ScratchDatabase db_;
   FakeDirectory directory_;
   int directory_port_ = 0;
@@ -238,12 +289,74 @@ TEST_F(RoutingIt, AClearComplaintIsRoutedToItsDepartmentWithAOneHourDeadline) {
   EXPECT_EQ(a.hops(0).action(), "routed");
 }
 
+TEST_F(RoutingIt, AHandlerSeesAndActsOnlyOnTheirOwnDepartmentsAssignmentsAndARefusalWritesNothing) {
+  namespace rv1 = complaints::routing::v1;
+  const std::string n = "TS-202611-000070";
+  Receive(n, kLeak);  // routed to engineering
+  StartAuthenticatedReplica();
+  const std::string hops = db_.QueryScalar("SELECT COUNT(*) FROM hops");
+  const std::string outbox = db_.QueryScalar("SELECT COUNT(*) FROM outbox");
+
+  rv1::GetAssignmentRequest get;
+  get.set_number(n);
+  rv1::GetAssignmentResponse got;
+  grpc::Status s = auth_stub_->GetAssignment(As("S-SALES-1", "handler", "sales").get(), get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(s.error_message(), "number: belongs to another department");
+  EXPECT_FALSE(got.has_assignment());
+
+  // Sales' handler sending engineering's complaint back, in sales' name: refused under the lock.
+  rv1::RejectAssignmentRequest reject;
+  reject.set_number(n);
+  reject.set_department_id("sales");
+  reject.set_staff_id("S-SALES-1");
+  reject.set_reason("不属于本部门处理范围");
+  rv1::RejectAssignmentResponse rejected;
+  s = auth_stub_->RejectAssignment(As("S-SALES-1", "handler", "sales").get(), reject, &rejected);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(s.error_message(), "number: belongs to another department");
+  // ... or acknowledging it in engineering's name.
+  rv1::AcknowledgeAssignmentRequest ack;
+  ack.set_number(n);
+  ack.set_department_id("engineering");
+  ack.set_owner_staff_id("S-ENG-1");
+  rv1::AcknowledgeAssignmentResponse acked;
+  s = auth_stub_->AcknowledgeAssignment(As("S-SALES-1", "handler", "sales").get(), ack, &acked);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(s.error_message(), "department_id: belongs to another department");
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM hops"), hops);
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM outbox"), outbox);
+  ASSERT_TRUE(auth_stub_->GetAssignment(As("S-SUP-1", "supervisor", "").get(), get, &got).ok());
+  EXPECT_EQ(got.assignment().state(), rv1::ASSIGNMENT_STATE_ROUTED);
+
+  // Queues: a handler's own (none named: theirs), never another's; the supervisor queue is not
+  // theirs at all.
+  rv1::ListDepartmentQueueRequest queue;
+  rv1::ListDepartmentQueueResponse listed;
+  ASSERT_TRUE(
+      auth_stub_->ListDepartmentQueue(As("S-SALES-1", "handler", "sales").get(), queue, &listed)
+          .ok());
+  EXPECT_EQ(listed.assignments_size(), 0);
+  ASSERT_TRUE(
+      auth_stub_
+          ->ListDepartmentQueue(As("S-ENG-1", "engineer", "engineering").get(), queue, &listed)
+          .ok());
+  EXPECT_EQ(listed.assignments_size(), 1);
+  queue.set_department_id("engineering");
+  s = auth_stub_->ListDepartmentQueue(As("S-SALES-1", "handler", "sales").get(), queue, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // Engineering itself acknowledges.
+  s = auth_stub_->AcknowledgeAssignment(As("S-ENG-2", "handler", "engineering").get(), ack,
+                                        &acked);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
 TEST_F(RoutingIt, TheHourRunsFromReceiptEvenWhenTheEventArrivesLate) {
   // Intake received it 40 minutes ago; the event reaches routing only now (a relay backlog).
-  const absl::Time received = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())) -
-                              absl::Minutes(40);
-  Receive("TS-202611-000009", kLeak, cv1::CATEGORY_UNSPECIFIED, cv1::SEVERITY_MEDIUM, "",
-          received);
+  const absl::Time received =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())) - absl::Minutes(40);
+  Receive("TS-202611-000009", kLeak, cv1::CATEGORY_UNSPECIFIED, cv1::SEVERITY_MEDIUM, "", received);
   const auto a = Get("TS-202611-000009");
   EXPECT_EQ(absl::FromUnixSeconds(a.ack_due().seconds()), received + absl::Hours(1));
 }
@@ -274,7 +387,8 @@ TEST_F(RoutingIt, OnlyActiveStaffOfTheDepartmentCanAcknowledgeAndTheTimeIsRecord
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Acknowledge("TS-202611-000004", "property", "S-PROP-1").error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Acknowledge("TS-202611-000004", "engineering", "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Acknowledge("TS-202611-000004", "engineering", "").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Outbox("TS-202611-000004", "ComplaintAcknowledged"), "0");
 
   ASSERT_TRUE(Acknowledge("TS-202611-000004", "engineering", "S-ENG-1").ok());
@@ -301,7 +415,9 @@ TEST_F(RoutingIt, AnUnacknowledgedComplaintEscalatesOnceAfterTheHourEvenWithTwoR
   }
   for (auto& t : passes) t.join();
   EXPECT_EQ(escalated.load(), 20);
-  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE event_type = 'AcknowledgementOverdue'"), "20");
+  EXPECT_EQ(
+      db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE event_type = 'AcknowledgementOverdue'"),
+      "20");
   auto a = Get("TS-202611-000010");
   EXPECT_EQ(a.state(), complaints::routing::v1::ASSIGNMENT_STATE_WITH_SUPERVISOR);
   EXPECT_EQ(a.supervisor_reason(), "acknowledgement_overdue");
@@ -324,7 +440,9 @@ TEST_F(RoutingIt, AMisroutedComplaintIsReroutedKeepingEveryHopThenGoesToTheSuper
   EXPECT_EQ(a.bounces(), 1);
   // A coordinator names the department.
   const std::string named = second == "handover" ? "sales" : "handover";
-  const std::string rejecter = second == "engineering" ? "S-ENG-1" : second == "handover" ? "S-HAND-1" : "S-SALES-1";
+  const std::string rejecter = second == "engineering" ? "S-ENG-1"
+                               : second == "handover"  ? "S-HAND-1"
+                                                       : "S-SALES-1";
   ASSERT_TRUE(Reject("TS-202611-000040", second, rejecter, named).ok());
   EXPECT_EQ(Get("TS-202611-000040").department_id(), named);
   // A third bounce (max 2) goes to the supervisor.
@@ -356,7 +474,8 @@ TEST_F(RoutingIt, ACriticalComplaintLandsWithTheSupervisorWhoAssignsIt) {
   req.set_complex(true);
   complaints::routing::v1::AssignBySupervisorResponse resp;
   auto ctx2 = client::NewCallContext(absl::Seconds(5));
-  EXPECT_EQ(stub_->AssignBySupervisor(ctx2.get(), req, &resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->AssignBySupervisor(ctx2.get(), req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   req.set_supervisor_staff_id("S-SUP-1");
   auto ctx3 = client::NewCallContext(absl::Seconds(5));
   ASSERT_TRUE(stub_->AssignBySupervisor(ctx3.get(), req, &resp).ok());
@@ -384,8 +503,10 @@ TEST_F(RoutingIt, ClassifyComplaintSuggestsACategoryAndRejectsBadText) {
 }
 
 TEST_F(RoutingIt, BadRequestsNameTheFieldAndChangeNothing) {
-  EXPECT_EQ(Acknowledge("TS-2026", "engineering", "S-ENG-1").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Acknowledge("TS-202611-999999", "engineering", "S-ENG-1").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Acknowledge("TS-2026", "engineering", "S-ENG-1").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Acknowledge("TS-202611-999999", "engineering", "S-ENG-1").error_code(),
+            grpc::StatusCode::NOT_FOUND);
   complaints::routing::v1::UpsertRoutingRuleRequest rule;
   rule.mutable_rule()->set_category(cv1::CATEGORY_HANDOVER);
   rule.mutable_rule()->set_department_id("no-such-department");
@@ -393,7 +514,9 @@ TEST_F(RoutingIt, BadRequestsNameTheFieldAndChangeNothing) {
   auto ctx = client::NewCallContext(absl::Seconds(5));
   auto s = stub_->UpsertRoutingRule(ctx.get(), rule, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(db_.QueryScalar("SELECT department_id FROM routing_rules WHERE category = 3 AND project = ''"), "handover");
+  EXPECT_EQ(db_.QueryScalar(
+                "SELECT department_id FROM routing_rules WHERE category = 3 AND project = ''"),
+            "handover");
 }
 
 }  // namespace

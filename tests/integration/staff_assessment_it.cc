@@ -24,6 +24,7 @@
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
 #include "complaints/staff/v1/assessment.grpc.pb.h"
+#include "services/staff-assessment/access.h"
 #include "services/staff-assessment/assessment_service.h"
 #include "services/staff-assessment/staff_service.h"
 #include "tests/support/test_env.h"
@@ -37,8 +38,8 @@ namespace rv1 = complaints::routing::v1;
 namespace chv1 = complaints::casehandling::v1;
 namespace fv1 = complaints::followup::v1;
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::ScratchDatabase;
+using ::testing::StartsWith;
 
 // Shanghai wall time (UTC+8).
 absl::Time Sh(int y, int mo, int d, int h = 0, int mi = 0) {
@@ -76,7 +77,8 @@ class StaffAssessment : public ::testing::Test {
         {.name = "staff-assessment",
          .env_name = "STAFF_ASSESSMENT",
          .grpc_services = {staff::kGrpcServiceName, staff::kAssessmentGrpcServiceName},
-         .migrations = &db::staff_assessment_migrations()},
+         .migrations = &db::staff_assessment_migrations(),
+         .access = staff::StaffAccessTable()},
         cfg);
     ASSERT_TRUE(rt.ok()) << rt.status();
     runtime_ = rt->release();
@@ -482,8 +484,8 @@ TEST_F(StaffAssessment, BelowTheBarEnrolsInTheRolesPlanAndFlagsARoleReview) {
     EXPECT_EQ(e.assessment_quarter(), "2026Q1");
     EXPECT_FALSE(e.completed());
   }
-  EXPECT_EQ(courses, (std::set<std::string>{"handler-customer-communication",
-                                            "handler-investigation"}));
+  EXPECT_EQ(courses,
+            (std::set<std::string>{"handler-customer-communication", "handler-investigation"}));
   EXPECT_EQ(Enrolments("S0015").size(), 1u);  // plan-callback-agent
   EXPECT_TRUE(Enrolments("S0021").empty());   // excellent: no targeted training
 }
@@ -498,9 +500,9 @@ TEST_F(StaffAssessment, ARerunReplacesTheQuartersResultsAndSaysSo) {
   EXPECT_EQ(scratch_->QueryScalar("SELECT COUNT(*) FROM assessments WHERE year = 2026"), "7");
   EXPECT_EQ(Enrolments("S0022").size(), 2u);  // not enrolled twice
   // The outbox announced both runs.
-  EXPECT_EQ(scratch_->QueryScalar(
-                "SELECT COUNT(*) FROM outbox WHERE aggregate_id = 'assessment-2026Q1'"),
-            "2");
+  EXPECT_EQ(
+      scratch_->QueryScalar("SELECT COUNT(*) FROM outbox WHERE aggregate_id = 'assessment-2026Q1'"),
+      "2");
 
   v1::ListAssessmentsRequest list;
   list.set_year(2026);
@@ -525,9 +527,9 @@ TEST_F(StaffAssessment, ARerunReplacesTheQuartersResultsAndSaysSo) {
   EXPECT_EQ(testing::MetricValue(metrics, "tousu_staff_assessment_assessments_run_total",
                                  {"outcome=\"replaced\""}),
             1);
-  EXPECT_EQ(testing::MetricValue(metrics, "tousu_staff_assessment_grades",
-                                 {"quarter=\"2026Q1\"", "department=\"engineering\"",
-                                  "grade=\"BELOW_BAR\""}),
+  EXPECT_EQ(testing::MetricValue(
+                metrics, "tousu_staff_assessment_grades",
+                {"quarter=\"2026Q1\"", "department=\"engineering\"", "grade=\"BELOW_BAR\""}),
             1);
 }
 
@@ -863,8 +865,8 @@ TEST(StaffAssessmentConfig, BadWeightsOrThresholdsStopStartUpNamingTheVariable) 
   auto policy_of = [](const std::vector<std::string>& env) {
     return staff::AssessmentPolicyFromConfig(config::Config("STAFF_ASSESSMENT", env, {}));
   };
-  auto ok = policy_of({"TOUSU_STAFF_ASSESSMENT_WEIGHT_TIMELINESS=2",
-                       "TOUSU_STAFF_ASSESSMENT_GRADE_PASS_AT=55"});
+  auto ok = policy_of(
+      {"TOUSU_STAFF_ASSESSMENT_WEIGHT_TIMELINESS=2", "TOUSU_STAFF_ASSESSMENT_GRADE_PASS_AT=55"});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_DOUBLE_EQ(ok->weight_timeliness, 2);
   EXPECT_DOUBLE_EQ(ok->pass_at, 55);

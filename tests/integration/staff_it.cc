@@ -27,6 +27,7 @@
 #include "common/server/server.h"
 #include "complaints/common/v1/events.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
+#include "services/staff-assessment/access.h"
 #include "services/staff-assessment/staff_service.h"
 #include "tests/support/test_env.h"
 
@@ -97,11 +98,13 @@ class StaffDirectory : public ::testing::Test {
         p + "LOG_LEVEL=error",
     };
     config::Config cfg("STAFF_ASSESSMENT", env, {});
-    auto rt = server::ServiceRuntime::Create({.name = "staff-assessment",
-                                              .env_name = "STAFF_ASSESSMENT",
-                                              .grpc_services = {staff::kGrpcServiceName},
-                                              .migrations = &db::staff_assessment_migrations()},
-                                             cfg);
+    auto rt = server::ServiceRuntime::Create(
+        {.name = "staff-assessment",
+         .env_name = "STAFF_ASSESSMENT",
+         .grpc_services = {staff::kGrpcServiceName},
+         .migrations = &db::staff_assessment_migrations(),
+         .access = staff::StaffAccessTable()},
+        cfg);
     ASSERT_TRUE(rt.ok()) << rt.status();
     runtime_ = rt->release();
     // Gauges re-read often, so rows written behind the service's back (the seed) show up fast.

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/db/transaction.h"
 #include "complaints/followup/v1/followup.pb.h"
+#include "services/follow-up/domain/request_checks.h"
 
 namespace tousu::followup {
 
@@ -69,12 +70,7 @@ struct TaskRow {
   bool overdue = false;
 };
 
-// Where a page of tasks resumes: strictly after this (due, kind, number).
-struct TaskCursor {
-  absl::Time due;
-  int kind = 0;
-  std::string number;
-};
+// TaskCursor (where a page of tasks resumes) is in domain/request_checks.h.
 
 std::optional<FollowUpRow> LoadFollowUp(db::Transaction& tx, const std::string& number,
                                         bool for_update);
