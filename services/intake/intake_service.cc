@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit.h"
 #include "common/db/transaction.h"
 #include "common/log/log.h"
 #include "common/log/mask.h"
@@ -73,7 +74,14 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings
               "Complaints closed because the customer was satisfied (§7.2).", {}),
       cache_lookups_(rt.registry(), "tousu_intake_read_cache_lookups_total",
                      "GetComplaint answers from the read cache (hit) or the database (miss).",
-                     {"result"}) {
+                     {"result"}),
+      customer_limiter_(settings.per_customer),
+      source_limiter_(settings.per_source),
+      rate_limited_(rt.registry(), "tousu_intake_rate_limited_total",
+                    "Submissions refused by a rate limit, by limit (customer, source).",
+                    {"limit"}) {
+  rate_limited_.With({"customer"});
+  rate_limited_.With({"source"});
   // Every series exists from the start, so rates and dashboards work before the first complaint.
   for (cv1::Channel channel : kChannels) {
     for (cv1::Category category : kCategories) {
@@ -101,6 +109,12 @@ void IntakeService::RegisterEventHandlers(events::EventSinkService& sink) {
 grpc::ServerUnaryReactor* IntakeService::SubmitComplaint(grpc::CallbackServerContext* ctx,
                                                          const iv1::SubmitComplaintRequest* request,
                                                          iv1::SubmitComplaintResponse* response) {
+  // A flood is refused here, on the gRPC thread, before it costs a queue slot or a connection.
+  if (absl::Status limited = CheckRateLimits(ctx); !limited.ok()) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    reactor->Finish(status::ToGrpc(limited));
+    return reactor;
+  }
   return server::RunUnary(ctx, rt_.executor(),
                           [this, request, response] { return Submit(*request, response); });
 }
@@ -109,12 +123,17 @@ grpc::ServerUnaryReactor* IntakeService::GetComplaint(grpc::CallbackServerContex
                                                       const iv1::GetComplaintRequest* request,
                                                       iv1::GetComplaintResponse* response) {
   // A cached record is answered right here, without the executor hop or a database round trip.
-  if (cache_.enabled() && CheckNumber("number", request->number()).ok()) {
+  // Staff reads are audited (a database write), so only customers' and services' reads are
+  // answered from the cache.
+  const absl::StatusOr<auth::Caller> reader = auth::CallerOf(ctx);
+  if (cache_.enabled() && reader.ok() && !reader->is_staff() &&
+      CheckNumber("number", request->number()).ok()) {
     if (ComplaintReadCache::Record cached = cache_.Find(request->number())) {
       cache_lookups_.With({"hit"}).Increment();
-      *response->mutable_complaint() = *cached;
       grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-      reactor->Finish(grpc::Status::OK);
+      absl::Status s = CheckMaySee(*reader, *cached);
+      if (s.ok()) *response->mutable_complaint() = *cached;
+      reactor->Finish(status::ToGrpc(s));
       return reactor;
     }
   }
@@ -129,6 +148,33 @@ grpc::ServerUnaryReactor* IntakeService::ListComplaints(grpc::CallbackServerCont
                           [this, request, response] { return List(*request, response); });
 }
 
+absl::Status IntakeService::CheckRateLimits(const grpc::CallbackServerContext* ctx) {
+  // Who is calling comes first: an unauthenticated flood is refused as such and spends nobody's
+  // allowance.
+  absl::StatusOr<auth::Caller> caller = auth::CallerOf(ctx);
+  if (!caller.ok()) return caller.status();
+  const absl::Time now = rt_.clock().Now();
+  absl::Duration retry_after;
+  if (source_limiter_.enabled() &&
+      !source_limiter_.Allow(PeerAddress(ctx->peer()), now, &retry_after)) {
+    rate_limited_.With({"source"}).Increment();
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "rate limit: too many submissions from this address; retry in ",
+        absl::FormatDuration(retry_after)));
+  }
+  // Customers filing for themselves, by account. Staff recording complaints are trusted and
+  // identified; a hotline agent may rightly record many complaints of one caller.
+  if (customer_limiter_.enabled() && caller->is_customer()) {
+    if (!customer_limiter_.Allow(caller->subject, now, &retry_after)) {
+      rate_limited_.With({"customer"}).Increment();
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "rate limit: too many submissions for this customer; retry in ",
+          absl::FormatDuration(retry_after)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
                                    iv1::SubmitComplaintResponse* response) {
   const absl::Time now = rt_.clock().Now();
@@ -136,7 +182,31 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
     validation_failures_.With({FieldOf(s)}).Increment();
     return s;
   }
-  const iv1::ComplaintInput& input = request.complaint();
+  // Who submits decides whose complaint it is: a customer's token names their account, and a
+  // member of staff records complaints under their own id only.
+  const auth::Caller& caller = auth::CurrentCaller();
+  iv1::ComplaintInput owned_input;
+  const iv1::ComplaintInput* submitted = &request.complaint();
+  if (caller.is_customer()) {
+    if (!submitted->customer_id().empty() && submitted->customer_id() != caller.subject) {
+      return absl::PermissionDeniedError(
+          "complaint.customer_id: a customer submits only for their own account");
+    }
+    if (!submitted->recorded_by_staff_id().empty()) {
+      return absl::PermissionDeniedError(
+          "complaint.recorded_by_staff_id: only staff record complaints for customers");
+    }
+    if (submitted->customer_id().empty()) {
+      owned_input = *submitted;
+      owned_input.set_customer_id(caller.subject);
+      submitted = &owned_input;
+    }
+  } else if (caller.is_staff() && !submitted->recorded_by_staff_id().empty() &&
+             submitted->recorded_by_staff_id() != caller.subject) {
+    return absl::PermissionDeniedError(
+        "complaint.recorded_by_staff_id: must be the caller's own staff id");
+  }
+  const iv1::ComplaintInput& input = *submitted;
   const std::string hash = InputHash(input);
 
   const std::string month = MonthOfReceipt(now);
@@ -213,19 +283,48 @@ absl::Status IntakeService::Load(const std::string& number, iv1::Complaint* out)
 absl::Status IntakeService::Get(const iv1::GetComplaintRequest& request,
                                 iv1::GetComplaintResponse* response) {
   if (absl::Status s = CheckNumber("number", request.number()); !s.ok()) return s;
-  if (!cache_.enabled()) return Load(request.number(), response->mutable_complaint());
-  cache_lookups_.With({"miss"}).Increment();
-  const uint64_t ticket = cache_.BeginRead(request.number());
-  if (absl::Status s = Load(request.number(), response->mutable_complaint()); !s.ok()) return s;
-  cache_.Insert(request.number(), std::make_shared<const iv1::Complaint>(response->complaint()),
-                ticket);
-  return absl::OkStatus();
+  absl::Status s;
+  if (!cache_.enabled()) {
+    s = Load(request.number(), response->mutable_complaint());
+  } else {
+    cache_lookups_.With({"miss"}).Increment();
+    const uint64_t ticket = cache_.BeginRead(request.number());
+    s = Load(request.number(), response->mutable_complaint());
+    if (s.ok()) {
+      cache_.Insert(request.number(),
+                    std::make_shared<const iv1::Complaint>(response->complaint()), ticket);
+    }
+  }
+  const auth::Caller& caller = auth::CurrentCaller();
+  if (s.ok()) s = CheckMaySee(caller, response->complaint());
+  if (s.ok() && caller.is_staff()) {
+    // Staff see the customer's name, phone and email unmasked: who looked, and when, is recorded
+    // before they do. A read that cannot be recorded is not served.
+    s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+      return audit::Record(tx, {.occurred_at = rt_.clock().Now(),
+                                .action = "read_personal_data",
+                                .subject = request.number(),
+                                .detail = "GetComplaint: customer name, phone, email"});
+    });
+  }
+  if (!s.ok()) response->clear_complaint();
+  return s;
+}
+
+absl::Status IntakeService::CheckMaySee(const auth::Caller& caller,
+                                        const iv1::Complaint& complaint) {
+  if (caller.MaySeeCustomer(complaint.input().customer_id())) return absl::OkStatus();
+  // Word for word what a number never issued gets: nothing tells that it exists.
+  return absl::NotFoundError(absl::StrCat("number: no complaint ", complaint.number()));
 }
 
 absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
                                  iv1::ListComplaintsResponse* response) {
   absl::StatusOr<ListQuery> query = ParseListRequest(request);
   if (!query.ok()) return query.status();
+  if (const auth::Caller& caller = auth::CurrentCaller(); caller.is_customer()) {
+    query->customer_id = caller.subject;  // a customer lists their own complaints only
+  }
   std::vector<repo::ListedComplaint> rows;
   absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
     rows = repo::List(tx, *query);

@@ -11,12 +11,14 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/auth/caller.h"
 #include "common/db/migrations.h"
 #include "common/events/event_sink.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "services/intake/domain/number_blocks.h"
+#include "services/intake/domain/rate_limit.h"
 #include "services/intake/read_cache.h"
 
 namespace tousu::db {
@@ -37,6 +39,13 @@ struct IntakeSettings {
   // (read_cache.h); the TTL bounds how stale a read can be when several replicas apply events.
   int read_cache_entries = 10000;
   absl::Duration read_cache_ttl = absl::Seconds(1);
+  // RATE_PER_CUSTOMER and RATE_PER_SOURCE ("20/1h", "0" = off): SubmitComplaint calls allowed per
+  // customer account (customers' own submissions; staff are not limited by it) and per
+  // connection peer address. The source limit
+  // is off by default: behind a load balancer every call's peer is the balancer, so it belongs
+  // where clients connect directly (or at the gateway).
+  RateLimit per_customer{.count = 30, .per = absl::Hours(1)};
+  RateLimit per_source{.count = 0, .per = absl::Minutes(1)};
 };
 
 class IntakeService final : public ::complaints::intake::v1::IntakeService::CallbackService {
@@ -78,6 +87,11 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
                             const std::string& hash,
                             ::complaints::intake::v1::SubmitComplaintResponse* response);
   absl::Status Load(const std::string& number, ::complaints::intake::v1::Complaint* out);
+  // RESOURCE_EXHAUSTED when this submission's source or customer is over its rate limit.
+  absl::Status CheckRateLimits(const grpc::CallbackServerContext* ctx);
+  // NOT_FOUND, exactly as for a number never issued, when `caller` may not see `complaint`.
+  static absl::Status CheckMaySee(const auth::Caller& caller,
+                                  const ::complaints::intake::v1::Complaint& complaint);
 
   server::ServiceRuntime& rt_;
   NumberBlocks numbers_;
@@ -88,6 +102,9 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   metrics::CachedCounter skipped_events_;
   metrics::CachedCounter closed_;
   metrics::CachedCounter cache_lookups_;
+  RateLimiter customer_limiter_;
+  RateLimiter source_limiter_;
+  metrics::CachedCounter rate_limited_;
 };
 
 }  // namespace tousu::intake

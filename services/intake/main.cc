@@ -3,7 +3,9 @@
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/server/server.h"
+#include "services/intake/access.h"
 #include "services/intake/intake_service.h"
+#include "services/intake/retention.h"
 
 int main(int argc, char** argv) {
   using namespace tousu;
@@ -12,7 +14,8 @@ int main(int argc, char** argv) {
   auto rt = server::ServiceRuntime::Create({.name = "intake",
                                             .env_name = "INTAKE",
                                             .grpc_services = {intake::kGrpcServiceName},
-                                            .migrations = &db::intake_migrations()},
+                                            .migrations = &db::intake_migrations(),
+                                            .access = intake::IntakeAccessTable()},
                                            cfg);
   if (!rt.ok()) {
     log::Error("configuration", {{"error", rt.status().ToString()}});
@@ -44,6 +47,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   settings.read_cache_ttl = *cache_ttl;
+  for (auto [key, limit] : {std::pair{"RATE_PER_CUSTOMER", &settings.per_customer},
+                            std::pair{"RATE_PER_SOURCE", &settings.per_source}}) {
+    if (auto text = cfg.Get(key); text && !text->empty()) {
+      auto parsed = intake::ParseRateLimit(cfg.VariableName(key), *text);
+      if (!parsed.ok()) {
+        log::Error("configuration", {{"error", parsed.status().ToString()}});
+        return 2;
+      }
+      *limit = *parsed;
+    }
+  }
+  auto retention = intake::RetentionSettings::FromConfig(cfg);  // RETENTION_* (retention.h)
+  if (!retention.ok()) {
+    log::Error("configuration", {{"error", retention.status().ToString()}});
+    return 2;
+  }
   if (auto s = cfg.CheckArgs(); !s.ok()) {  // after every key was read
     log::Error("configuration", {{"error", s.ToString()}});
     return 2;
@@ -53,5 +72,7 @@ int main(int argc, char** argv) {
   service.RegisterEventHandlers(runtime.event_sink());
   runtime.ServeEventSink();
   runtime.AddService(&service);
+  intake::RetentionJob retention_job(runtime, *retention);
+  retention_job.Start();
   return runtime.RunUntilSignal();
 }

@@ -32,6 +32,7 @@
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/intake/access.h"
 #include "services/intake/domain/complaint_number.h"
 #include "services/intake/domain/progress.h"
 #include "services/intake/domain/timestamps.h"
@@ -90,11 +91,13 @@ class Replica {
         p + "LOG_LEVEL=" + log_level,
     };
     config::Config cfg("INTAKE", env, {});
-    auto rt = server::ServiceRuntime::Create({.name = "intake",
-                                              .env_name = "INTAKE",
-                                              .grpc_services = {intake::kGrpcServiceName},
-                                              .migrations = &db::intake_migrations()},
-                                             cfg);
+    auto rt = server::ServiceRuntime::Create(
+        {.name = "intake",
+         .env_name = "INTAKE",
+         .grpc_services = {intake::kGrpcServiceName},
+         .migrations = &db::intake_migrations(),
+         .access = intake::IntakeAccessTable()},
+        cfg);
     EXPECT_TRUE(rt.ok()) << rt.status();
     if (!rt.ok()) return;
     runtime_ = std::move(*rt);

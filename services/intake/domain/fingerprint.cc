@@ -43,6 +43,9 @@ std::string CanonicalInput(const ::complaints::intake::v1::ComplaintInput& in) {
   Field(&out, 12, static_cast<int64_t>(in.journey_stage()));
   Field(&out, 13, in.recorded_by_staff_id());
   Field(&out, 14, static_cast<int64_t>(in.staff_category()));
+  // Added after hashes were first stored: written only when set, so every earlier input keeps its
+  // hash (and its retries keep being recognised).
+  if (!in.customer_id().empty()) Field(&out, 15, in.customer_id());
   return out;
 }
 

@@ -21,6 +21,8 @@ inline constexpr int kMaxPageSize = 200;
 
 struct ListQuery {
   std::optional<std::string> phone_key;  // PhoneKey of the phone filter
+  // Set by the service, never from the request: a customer lists only their own complaints.
+  std::optional<std::string> customer_id;
   std::optional<std::string> project;
   int status = 0;                           // complaints.intake.v1.ComplaintStatus, 0 = any
   int channel = 0;                          // complaints.common.v1.Channel, 0 = any

@@ -104,6 +104,14 @@ absl::Status ValidateInput(const iv1::ComplaintInput& in, absl::Time now) {
       !cv1::Category_IsValid(in.staff_category())) {
     return Invalid("complaint.staff_category", "unknown value");
   }
+  if (!in.customer_id().empty()) {
+    bool ok = in.customer_id().size() <= 64;
+    for (char c : in.customer_id()) {
+      ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-' || c == '.');
+    }
+    if (!ok) return Invalid("complaint.customer_id", "at most 64 of A-Z a-z 0-9 _ - .");
+  }
   return absl::OkStatus();
 }
 

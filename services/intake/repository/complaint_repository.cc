@@ -21,7 +21,7 @@ constexpr char kComplaintColumns[] =
     " recorded_by_staff_id, staff_category, status, category, department_id, owner_staff_id,"
     " ack_due, solution_due, received_at, updated_at, cycle, solution_due_provisional,"
     " original_solution_due, solution, planned_completion, resolution, tracker_staff_id,"
-    " callback_due, callback_due_provisional, satisfaction, closed_at";
+    " callback_due, callback_due_provisional, satisfaction, closed_at, customer_id";
 
 std::string Str(sql::ResultSet& rs, int column) { return std::string(rs.getString(column)); }
 
@@ -69,6 +69,7 @@ void ReadComplaint(sql::ResultSet& rs, iv1::Complaint* c) {
   c->set_callback_due_provisional(rs.getInt(33) != 0);
   c->set_satisfaction(rs.getInt(34));
   if (!rs.isNull(35)) *c->mutable_closed_at() = TimeAt(rs, 35);
+  in->set_customer_id(Str(rs, 36));
 }
 
 // Binds a Progress::Due change as two parameters: the mode (0 keep, 1 set, 2 clear) and the time
@@ -133,8 +134,8 @@ void InsertComplaint(db::Transaction& tx, const NewComplaint& c) {
       "INSERT INTO complaints (number, request_id, input_hash, customer_name, customer_phone,"
       " customer_phone_key, customer_email, project, building, unit, description, occurred_at,"
       " severity, expected_resolution, channel, journey_stage, recorded_by_staff_id,"
-      " staff_category, status, category, received_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " staff_category, status, category, received_at, updated_at, customer_id)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setString(1, c.number);
   insert.setString(2, c.request_id);
   insert.setString(3, c.input_hash);
@@ -157,6 +158,7 @@ void InsertComplaint(db::Transaction& tx, const NewComplaint& c) {
   insert.setInt(20, in.staff_category());
   insert.setDateTime(21, received);
   insert.setDateTime(22, received);
+  insert.setString(23, in.customer_id());
   insert.executeUpdate();
 }
 
@@ -253,6 +255,7 @@ std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& q) {
       "SELECT id, number, status, category, channel, severity, journey_stage, project, building,"
       " unit, LEFT(description, 40), department_id, ack_due, received_at, updated_at"
       " FROM complaints WHERE TRUE";
+  if (q.customer_id) sql += " AND customer_id = ?";
   if (q.phone_key) sql += " AND customer_phone_key = ?";
   if (q.project) sql += " AND project = ?";
   if (q.status != 0) sql += " AND status = ?";
@@ -263,6 +266,7 @@ std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& q) {
   sql += " ORDER BY id DESC LIMIT ?";
   auto& select = tx.Prepare(sql);
   int n = 0;
+  if (q.customer_id) select.setString(++n, *q.customer_id);
   if (q.phone_key) select.setString(++n, *q.phone_key);
   if (q.project) select.setString(++n, *q.project);
   if (q.status != 0) select.setInt(++n, q.status);
