@@ -134,7 +134,8 @@ mariadb_stop() {
 # stack_service_env NAME ENV GRPC_ADDR METRICS_ADDR DB_PORT PEERS EXTRA COMMON SERVICES: the
 # environment one service of deploy/stack.conf starts with (its addresses, database, data files,
 # peers, every other service's address from STACK_GRPC, the stack.conf EXTRA repo paths and the
-# COMMON KEY=VALUE settings), in the array SERVICE_ENV.
+# COMMON KEY=VALUE settings; with TOUSU_STACK_TLS_DIR set, mutual TLS with the certificates
+# tools/dev-certs wrote there), in the array SERVICE_ENV.
 stack_service_env() {
   local name="$1" env="$2" grpc_addr="$3" metrics_addr="$4" db_port="$5" peers="$6"
   local extra="$7" common="$8" services="$9" p="TOUSU_${2}_" other oenv kv kvs
@@ -156,6 +157,74 @@ stack_service_env() {
     IFS=',' read -ra kvs <<<"$common"
     for kv in "${kvs[@]}"; do SERVICE_ENV+=("${p}$kv"); done
   fi
+  # Opt-in authentication: keys and tokens from stack_auth_prepare DIR.
+  if [ -n "${TOUSU_STACK_AUTH_DIR:-}" ]; then
+    SERVICE_ENV+=("${p}AUTH_KEYS=$TOUSU_STACK_AUTH_DIR/public"
+                  "${p}AUTH_TOKEN_FILE=$TOUSU_STACK_AUTH_DIR/tokens/service-$name.token")
+  fi
+  # Opt-in mutual TLS: certificates from tools/dev-certs DIR (NAME.pem, NAME.key, ca.pem).
+  if [ -n "${TOUSU_STACK_TLS_DIR:-}" ]; then
+    SERVICE_ENV+=("${p}TLS_CERT=$TOUSU_STACK_TLS_DIR/$name.pem" "${p}TLS_KEY=$TOUSU_STACK_TLS_DIR/$name.key"
+                  "${p}TLS_CA=$TOUSU_STACK_TLS_DIR/ca.pem")
+  fi
+}
+
+# stack_auth_prepare DIR: development signing keys and tokens for a stack with authentication on
+# (export TOUSU_STACK_AUTH_DIR=DIR before stack_start): DIR/public is every service's AUTH_KEYS,
+# DIR/tokens/service-NAME.token each service's own identity, and DIR/tokens/ROLE.token a person
+# of each role for tousuctl --token-file (departmental roles in the seed's "engineering"
+# department; staff ids S-DEV-ROLE; customer C-DEV-1). Tokens last 30 days; run it again to renew them.
+stack_auth_prepare() {
+  local dir="$1" mint="$TOUSU_BUILD/tools/token/tousu-token" name role dept
+  [ -x "$mint" ] || die "$mint missing: build first"
+  mkdir -p "$dir/tokens" && chmod 700 "$dir/tokens"
+  [ -f "$dir/private/dev.key" ] || "$mint" keys "$dir" --kid=dev >/dev/null || die "key generation failed"
+  while read -r name _; do
+    "$mint" mint --key="$dir/private/dev.key" --sub="$name" --role=service --ttl=720h \
+      >"$dir/tokens/service-$name.token" || die "minting a token failed"
+  done < <(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
+  for role in customer hotline_agent reception coordinator handler engineer supervisor tracker \
+              callback_agent analyst manager hr; do
+    dept=""
+    case "$role" in reception|handler|engineer|tracker|callback_agent|hotline_agent) dept="--dept=engineering" ;; esac
+    name="S-DEV-${role^^}"; name="${name//_/-}"; [ "$role" = customer ] && name="C-DEV-1"
+    "$mint" mint --key="$dir/private/dev.key" --sub="$name" --role="$role" $dept --ttl=720h \
+      >"$dir/tokens/$role.token" || die "minting a token failed"
+  done
+}
+
+# stack_logs_dir DIR: makes DIR/logs, where a stack's service logs go. With TOUSU_TEST_LOG_DIR set
+# (tools/test), DIR/logs is a link to a folder of its own under it instead, so that every service
+# log of the test run outlives DIR and the PII check (tests/pii) reads it.
+stack_logs_dir() {
+  local dir="$1" own
+  [ -e "$dir/logs" ] && return 0
+  [ -L "$dir/logs" ] && rm -f "$dir/logs"   # left by an earlier test run's emptied folder
+  if [ -n "${TOUSU_TEST_LOG_DIR:-}" ]; then
+    own="$TOUSU_TEST_LOG_DIR/$(basename "$0")-$(basename "$dir")-$$"
+    mkdir -p "$own" && ln -s "$own" "$dir/logs" && return 0
+  fi
+  mkdir -p "$dir/logs"
+}
+
+# stack_save_metrics DIR: with TOUSU_TEST_LOG_DIR set, saves the /metrics exposition of every
+# service of the stack (STACK_METRICS, or STACK_REPLICA_METRICS for replicas) next to its logs
+# as NAME.TIME.metrics, for the PII check of metric labels. Call it before stopping the stack.
+stack_save_metrics() {
+  local dir="$1" key at
+  [ -n "${TOUSU_TEST_LOG_DIR:-}" ] || return 0
+  at=$(date +%s%N)
+  stack_logs_dir "$dir"
+  if declare -p STACK_REPLICA_METRICS >/dev/null 2>&1 && [ "${#STACK_REPLICA_METRICS[@]}" -gt 0 ]; then
+    for key in "${!STACK_REPLICA_METRICS[@]}"; do
+      curl -s --max-time 2 "http://${STACK_REPLICA_METRICS[$key]}/metrics" \
+        >"$dir/logs/${key//\//.}.$at.metrics" 2>/dev/null || true
+    done
+  elif declare -p STACK_METRICS >/dev/null 2>&1; then
+    for key in "${!STACK_METRICS[@]}"; do
+      curl -s --max-time 2 "http://${STACK_METRICS[$key]}/metrics" >"$dir/logs/$key.$at.metrics" 2>/dev/null || true
+    done
+  fi
 }
 
 # stack_start DIR DB_PORT PORT_BASE [KEY=VALUE,...]: starts every service of deploy/stack.conf
@@ -168,7 +237,7 @@ stack_service_env() {
 stack_start() {
   local dir="$1" db_port="$2" base="$3" common="${4:-}"
   local cnf="$dir/mariadb/my.cnf" services peers="" i=0 name env grpc metrics bin extra
-  mkdir -p "$dir/logs"
+  stack_logs_dir "$dir"
   STACK_PIDS=()
   declare -gA STACK_GRPC=() STACK_METRICS=() STACK_PID=()
   services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
@@ -222,7 +291,7 @@ stack_service_start() {
     found=1
     stack_service_env "$name" "$env" "$grpc_addr" "$metrics_addr" "$db_port" "$peers" \
       "${extra:-}" "$common" "$services"
-    mkdir -p "$dir/logs"
+    stack_logs_dir "$dir"
     env "${SERVICE_ENV[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$log.log" 2>&1 &
     SERVICE_PID=$!
   done <<<"$services"

@@ -28,6 +28,7 @@ STACK_PIDS=()
 ok=0
 stop_stack() {
   local pid
+  [ "${#STACK_PIDS[@]}" -gt 0 ] && stack_save_metrics "$work"
   for pid in "${STACK_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   STACK_PIDS=()

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/time/clock.h"
@@ -28,6 +31,15 @@ Stack::Stack() {
   add("analytics", "ANALYTICS", TOUSU_ANALYTICS_SERVER, "complaints.analytics.v1.AnalyticsService");
 }
 
+Stack::~Stack() {
+  if (testing::TestLogDir().empty()) return;
+  for (auto& s : services_) {
+    if (s->process == nullptr) continue;
+    testing::SaveToTestLogDir("e2e_" + s->name + "_" + s->db->name() + ".metrics",
+                              testing::HttpGet(s->metrics_port, "/metrics"));
+  }
+}
+
 ServiceProcess& Stack::service(const std::string& name) {
   for (auto& s : services_) {
     if (s->name == name) return *s;
@@ -39,6 +51,39 @@ ServiceProcess& Stack::service(const std::string& name) {
 void Stack::SetClockOffset(absl::Duration offset) {
   ASSERT_TRUE(time::OffsetFileClock::WriteOffset(clock_file_, offset));
   absl::SleepFor(absl::Milliseconds(120));  // every clock re-reads the file within 50 ms
+}
+
+void Stack::Set(const std::string& service_name, const std::string& key, const std::string& value) {
+  service(service_name).settings[key] = value;
+}
+
+void Stack::EnableAuth() {
+  auto key = auth::GenerateKeyPair(auth::KeyAlgorithm::kEs256);
+  ASSERT_TRUE(key.ok()) << key.status();
+  signing_key_ = *key;
+  auth_dir_ = ::testing::TempDir() + "/e2e_auth_" + services_.front()->db->name();
+  std::filesystem::create_directories(auth_dir_ + "/public");
+  std::ofstream(auth_dir_ + "/public/e2e.pem") << signing_key_.public_pem;
+  for (auto& s : services_) {
+    std::ofstream(auth_dir_ + "/" + s->name + ".token")
+        << Token(s->name, auth::role::kService, "",
+                 [](auth::TokenClaims& c) { c.lifetime = absl::Hours(24); });
+  }
+}
+
+std::string Stack::Token(const std::string& subject, const std::string& role,
+                         const std::string& department,
+                         const std::function<void(auth::TokenClaims&)>& claims) const {
+  auth::TokenClaims c;
+  c.subject = subject;
+  c.role = role;
+  c.department = department;
+  c.issued_at = absl::Now();
+  c.kid = "e2e";
+  if (claims) claims(c);
+  auto token = auth::MintToken(signing_key_.private_pem, c);
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.ok() ? *token : "";
 }
 
 void Stack::Start() {
@@ -61,6 +106,11 @@ void Stack::Start() {
       env[p + a.substr(0, eq)] = a.substr(eq + 1);
     }
     env[p + "CLOCK_OFFSET_FILE"] = clock_file_;
+    for (const auto& [key, value] : s->settings) env[p + key] = value;
+    if (!auth_dir_.empty()) {
+      env[p + "AUTH_KEYS"] = auth_dir_ + "/public";
+      env[p + "AUTH_TOKEN_FILE"] = auth_dir_ + "/" + s->name + ".token";
+    }
     env[p + "CALENDAR_FILE"] = source + "/deploy/calendar/cn-business-calendar.txt";
     env[p + "CLASSIFIER_EXAMPLES"] = source + "/deploy/routing/labelled-complaints.tsv";
     // Timers check often, so moving the clock shows its effect within a second.

@@ -3,11 +3,14 @@
 // scratch database, wired as tools/run wires them (subscriptions, peers, addresses, calendar,
 // classifier data), with one controllable clock file, and the reference data loaded.
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/auth/token_minter.h"
 #include "tests/support/test_env.h"
 
 namespace tousu::e2e {
@@ -21,12 +24,25 @@ struct ServiceProcess {
   int metrics_port = testing::FreePort();
   std::unique_ptr<testing::ScratchDatabase> db = std::make_unique<testing::ScratchDatabase>();
   std::unique_ptr<testing::ChildProcess> process = nullptr;
+  std::map<std::string, std::string> settings;  // extra KEY=value (TOUSU_<PREFIX>_KEY), see Stack::Set
   std::string address() const;
 };
 
 class Stack {
  public:
   Stack();
+  // With TOUSU_TEST_LOG_DIR set, saves every service's /metrics there for the PII check first.
+  ~Stack();
+  // Sets TOUSU_<SERVICE>_<key> for `service_name` (before Start), e.g. a rate limit.
+  void Set(const std::string& service_name, const std::string& key, const std::string& value);
+  // Turns authentication on (call before Start): a signing key of the test's own, every service
+  // verifying with its public half and calling the others with a service token.
+  void EnableAuth();
+  // A token of the stack's key (EnableAuth first) for a caller of `role`; `claims` may adjust
+  // anything (lifetime, audience, issuer...) before signing.
+  std::string Token(const std::string& subject, const std::string& role,
+                    const std::string& department = "",
+                    const std::function<void(auth::TokenClaims&)>& claims = nullptr) const;
   // Starts every service, waits for SERVING, loads the seed data. Fails the test on trouble.
   void Start();
   ServiceProcess& service(const std::string& name);
@@ -38,6 +54,8 @@ class Stack {
  private:
   std::vector<std::unique_ptr<ServiceProcess>> services_;
   std::string clock_file_;
+  std::string auth_dir_;  // public/ (AUTH_KEYS) and NAME.token; empty: authentication off
+  auth::KeyPair signing_key_;
 };
 
 }  // namespace tousu::e2e

@@ -152,7 +152,8 @@ def main():
             for kv in filter(None, s["extra"].split(",")):
                 k, v = kv.split("=", 1)
                 env[p + k] = os.path.join(SRC, v)
-            s["log"] = f"{tmp}/{s['name']}.log"
+            # tools/test's TOUSU_TEST_LOG_DIR keeps every service log of the run for the PII check.
+            s["log"] = f"{os.environ.get('TOUSU_TEST_LOG_DIR') or tmp}/ops-prometheus.{os.getpid()}.{s['name']}.log"
             procs.append(subprocess.Popen([os.path.join(BUILD, s["bin"])], env=env,
                                           stdout=open(s["log"], "w"), stderr=subprocess.STDOUT))
         for s in svcs:
@@ -268,6 +269,15 @@ def main():
             time.sleep(float(os.environ["TOUSU_OPS_PAUSE"]))
         print(f"{panels} panel queries and {rules} rules evaluated against Prometheus on 127.0.0.1:{prom_port}")
     finally:
+        if os.environ.get("TOUSU_TEST_LOG_DIR"):  # metric labels too, for the PII check
+            for s in svcs:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{s['metrics']}/metrics", timeout=5) as r, \
+                            open(f"{os.environ['TOUSU_TEST_LOG_DIR']}/ops-prometheus.{os.getpid()}.{s['name']}.metrics",
+                                 "wb") as out:
+                        out.write(r.read())
+                except OSError:
+                    pass
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:

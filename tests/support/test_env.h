@@ -35,6 +35,13 @@ class ScratchDatabase {
 
 int FreePort();
 
+// The run-wide folder tools/test collects every service log and /metrics scrape in, for the PII
+// check (tests/pii); "" when TOUSU_TEST_LOG_DIR is unset.
+std::string TestLogDir();
+// With TestLogDir() set, saves `content` there under a name made of `name` and this process, unique
+// in the run; does nothing otherwise.
+void SaveToTestLogDir(const std::string& name, const std::string& content);
+
 // A child process (the probe server) with extra environment variables; SIGKILLed if still running
 // when destroyed.
 class ChildProcess {
@@ -51,6 +58,7 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
   bool reaped_ = false;
+  std::string log_path_;  // copied to TestLogDir() when the process is gone
 };
 
 // Environment for a service process (TOUSU_<prefix>_...) against `db` with the given ports.

@@ -38,6 +38,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/client/outgoing_token.h"
 #include "bench/v1/hello.grpc.pb.h"
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
@@ -82,6 +83,8 @@ struct Options {
                "  [--concurrency N] [--rate CALLS_PER_S] [--duration S] [--warmup S] [--deadline S]\n"
                "  [--prepare N] [--channels N] [--max-in-flight N] [--label NAME] [--json]\n"
                "  [--routing HOST:PORT --case-handling HOST:PORT --follow-up HOST:PORT]\n"
+               "  [--token-file FILE]  (a stack with authentication on; a supervisor's token runs\n"
+               "                        every mix, lifecycle included)\n"
                "MIX: hello | submit | get | list | routed | lifecycle | e.g. submit=8,get=1,list=1\n",
                problem.c_str());
   std::exit(2);
@@ -108,6 +111,7 @@ Options ParseFlags(int argc, char** argv) {
       if (!parsed) Usage(flag + " must be a number");
     };
     if (flag == "--target") o.target = value;
+    else if (flag == "--token-file") tousu::client::SetOutgoingTokenFile(value);
     else if (flag == "--routing") o.routing = value;
     else if (flag == "--case-handling") o.case_handling = value;
     else if (flag == "--follow-up") o.follow_up = value;
@@ -195,6 +199,7 @@ void Start(Method method, Request request, double deadline_s,
   call->done = std::move(done);
   call->ctx.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::microseconds(static_cast<int64_t>(deadline_s * 1e6)));
+  tousu::client::AddOutgoingToken(&call->ctx);
   method(&call->ctx, &call->request, &call->response, [call](grpc::Status status) {
     call->done(status, call->response);
     delete call;  // the callback is the call's last use of its context
@@ -237,6 +242,7 @@ class Runner {
         for (int i = next++; i < o_.prepare; i = next++) {
           grpc::ClientContext ctx;
           ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+          client::AddOutgoingToken(&ctx);
           iv1::SubmitComplaintResponse resp;
           auto s = intake_[0]->SubmitComplaint(&ctx, NewSubmission(absl::StrCat(run_id_, "-p", i), i),
                                                &resp);
@@ -503,6 +509,7 @@ class Runner {
       auto c = std::make_unique<grpc::ClientContext>();
       c->set_deadline(std::chrono::system_clock::now() +
                       std::chrono::microseconds(static_cast<int64_t>(o_.deadline_s * 1e6)));
+      client::AddOutgoingToken(c.get());
       return c;
     };
     auto fail = [](const char* step, const grpc::Status& s) {
