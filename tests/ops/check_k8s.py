@@ -80,6 +80,7 @@ def check_overlay(name, objs):
     configmaps, secrets = by_kind(objs, "ConfigMap"), by_kind(objs, "Secret")
     accounts, netpols = by_kind(objs, "ServiceAccount"), list(by_kind(objs, "NetworkPolicy").values())
     known_services = proto_services()
+    token_secrets = {}  # Secret of a service token -> the Deployments mounting it
     for svc, env, grpc_port, metrics_port in stack_services():
         app = f"tousu-{svc}"
         d = deployments.get(app)
@@ -122,6 +123,7 @@ def check_overlay(name, objs):
         for v in pod.get("volumes", []):
             if "configMap" in v and v["configMap"]["name"] not in configmaps:
                 fail(f"{w}: volume ConfigMap {v['configMap']['name']} not rendered")
+        check_auth(name, w, p, c, pod, settings, token_secrets)
         # Probes: native gRPC on grpc.health.v1, on the grpc port.
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             pr = c.get(probe)
@@ -199,7 +201,73 @@ def check_overlay(name, objs):
             fail(f"{where}: {app}'s pods are not under a default-deny NetworkPolicy")
         if not {"grpc", "metrics"} <= allowed_ports:
             fail(f"{where}: NetworkPolicies must admit {app}'s grpc and metrics ports, admit {allowed_ports}")
+    for secret, apps in token_secrets.items():
+        if len(apps) > 1:
+            fail(f"{where}: Deployments {', '.join(apps)} share the service token Secret {secret}: each service needs its own")
     return deployments
+
+
+def secret_mount_of(path, mounts, volumes, directory):
+    """The Secret volume mount that provides path (the mounted directory itself, or one file of
+    it), or None."""
+    for m in mounts:
+        v = volumes.get(m["name"], {})
+        if "secret" not in v or m.get("subPath") or m.get("subPathExpr"):
+            continue
+        root = m["mountPath"].rstrip("/")
+        if directory:
+            if path.rstrip("/") == root:
+                return m
+            continue
+        rel = os.path.relpath(path, root) if path.startswith(root + "/") else None
+        if rel is None:
+            continue
+        items = v["secret"].get("items")
+        if (rel in [i["path"] for i in items]) if items else "/" not in rel:
+            return m
+    return None
+
+
+def check_auth(overlay, w, p, c, pod, settings, token_secrets):
+    """Authentication: on in prod with keys and the service token from Secret volumes that follow
+    Secret updates (no subPath, docs/security.md), off in dev (tools/run --auth is the local way)."""
+    # Effective environment: explicit env entries win over envFrom.
+    effective = dict(settings)
+    effective.update({e["name"]: e["value"] for e in c.get("env", []) if "value" in e})
+    mounts, volumes = c.get("volumeMounts", []), {v["name"]: v for v in pod.get("volumes", [])}
+    for m in mounts:
+        v = volumes.get(m["name"])
+        if v is None:
+            fail(f"{w}: volumeMount {m['name']} has no volume")
+        elif "secret" in v and (m.get("subPath") or m.get("subPathExpr")):
+            fail(f"{w}: Secret volume {m['name']} mounted with subPath: its files are never updated, so rotating the Secret would not reach the service")
+    tls = [k for k in ("TLS_CERT", "TLS_KEY", "TLS_CA") if effective.get(p + k)]
+    if tls and len(tls) != 3:
+        fail(f"{w}: {p}TLS_CERT, _KEY and _CA are all three or none (the service refuses to start), has {tls}")
+    if tls and any("grpc" in c.get(pr, {}) for pr in ("startupProbe", "readinessProbe", "livenessProbe")):
+        fail(f"{w}: TLS on, but the kubelet's native gRPC probes speak plaintext only (docs/security.md)")
+    if overlay == "dev":
+        if effective.get(p + "AUTH_KEYS"):
+            fail(f"{w}: dev runs with authentication off: {p}AUTH_KEYS must not be set (tools/run --auth is the local way)")
+        return
+    if overlay != "prod":
+        return
+    for key, directory in (("AUTH_KEYS", True), ("AUTH_TOKEN_FILE", False)):
+        path = effective.get(p + key)
+        if not path:
+            fail(f"{w}: {p}{key} not set: production runs with authentication on")
+            continue
+        m = secret_mount_of(path, mounts, volumes, directory)
+        if m is None:
+            fail(f"{w}: {p}{key}={path} is not {'the directory' if directory else 'a file'} of a Secret volume mounted without subPath")
+            continue
+        if m.get("readOnly") is not True:
+            fail(f"{w}: Secret volume {m['name']} for {p}{key} must be mounted readOnly")
+        if key == "AUTH_TOKEN_FILE":
+            token_secrets.setdefault(volumes[m["name"]]["secret"]["secretName"], []).append(w.rsplit(" ", 1)[-1])
+    for key in ("AUTH_ISSUER", "AUTH_AUDIENCE"):
+        if not effective.get(p + key):
+            fail(f"{w}: {p}{key} must be set explicitly in production (the identity provider's iss/aud)")
 
 
 def check_dev_db(objs):

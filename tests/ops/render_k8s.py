@@ -33,7 +33,8 @@ def load_docs(path):
 
 def merge(base, patch):
     """Strategic merge: maps merge key by key, lists of named maps merge by name, other lists are
-    replaced, and a null value deletes the key."""
+    replaced, and a null value deletes the key. A merged list is ordered as kustomize orders it:
+    the patch's items first (in the patch's order), then the base's items the patch left alone."""
     if isinstance(base, dict) and isinstance(patch, dict):
         out = dict(base)
         for k, v in patch.items():
@@ -46,14 +47,12 @@ def merge(base, patch):
         return out
     if (isinstance(base, list) and isinstance(patch, list) and patch
             and all(isinstance(x, dict) and "name" in x for x in base + patch)):
-        out = list(base)
+        out = []
         for item in patch:
-            idx = next((i for i, x in enumerate(out) if x["name"] == item["name"]), None)
-            if idx is None:
-                out.append(item)
-            else:
-                out[idx] = merge(out[idx], item)
-        return out
+            old = next((x for x in base if x["name"] == item["name"]), None)
+            out.append(item if old is None else merge(old, item))
+        patched = {item["name"] for item in patch}
+        return out + [x for x in base if x["name"] not in patched]
     return patch
 
 
