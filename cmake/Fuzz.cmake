@@ -89,4 +89,13 @@ add_library(tousu_fuzz_analytics STATIC
   ${_src}/services/analytics/domain/rules.cc)
 target_link_libraries(tousu_fuzz_analytics PUBLIC tousu_fuzz_base tousu_proto)
 
+# Callers' tokens: our checks around libjwt (a GCC-built C library, linked as is).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
+add_library(tousu_fuzz_auth STATIC
+  ${_src}/common/auth/caller.cc
+  ${_src}/common/auth/token_verifier.cc
+  ${_src}/common/auth/token_minter.cc)
+target_link_libraries(tousu_fuzz_auth PUBLIC tousu_fuzz_base PkgConfig::LIBJWT OpenSSL::Crypto)
+
 add_subdirectory(tests/fuzz)

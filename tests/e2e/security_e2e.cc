@@ -9,6 +9,7 @@
 #include <jwt.h>
 
 #include <future>
+#include <map>
 #include <set>
 
 #include "absl/strings/escaping.h"
@@ -417,6 +418,62 @@ TEST_F(SecurityE2e, ServicesStillTalkToEachOtherWithTheirOwnTokens) {
               "0")
         << service;
   }
+}
+
+TEST_F(SecurityE2e, AHandlerCannotActOnAnotherDepartmentsAssignment) {
+  iv1::SubmitComplaintResponse resp;
+  ASSERT_TRUE(Submit(AgentToken(), Complaint("department-1"), &resp).ok());
+  const std::string number = resp.complaint().number();
+  auto routing = rv1::RoutingService::NewStub(Channel("routing"));
+  const std::string supervisor = stack_->Token("S0001", kSupervisor);
+  rv1::Assignment assignment;
+  const absl::Time until = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < until && assignment.department_id().empty()) {
+    rv1::GetAssignmentRequest get;
+    get.set_number(number);
+    rv1::GetAssignmentResponse got;
+    if (routing->GetAssignment(Ctx(supervisor).get(), get, &got).ok()) assignment = got.assignment();
+    if (assignment.department_id().empty()) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_FALSE(assignment.department_id().empty()) << number << " was not routed";
+  const std::string home = assignment.department_id();
+  const std::string other = home == "sales" ? "handover" : "sales";
+  // A handler of each department in the seed's directory.
+  const std::map<std::string, std::string> handler_of = {{"engineering", "S0021"},
+                                                         {"sales", "S0023"},
+                                                         {"handover", "S0026"},
+                                                         {"property-management", "S0028"}};
+  ASSERT_TRUE(handler_of.count(home)) << home;
+  const std::string intruder = handler_of.at(other);
+  const auto& routing_db = *stack_->service("routing").db;
+  const std::string state_query =
+      "SELECT CONCAT(state, '/', COALESCE(owner_staff_id, '-')) FROM assignments WHERE number = '" + number + "'";
+  const std::string before = routing_db.QueryScalar(state_query);
+
+  // A handler of another department: refused whether the request names their department or the
+  // assignment's, and nothing changes.
+  for (const std::string& named : {home, other}) {
+    rv1::AcknowledgeAssignmentRequest ack;
+    ack.set_number(number);
+    ack.set_department_id(named);
+    ack.set_owner_staff_id(intruder);
+    rv1::AcknowledgeAssignmentResponse acked;
+    grpc::Status s = routing->AcknowledgeAssignment(
+        Ctx(stack_->Token(intruder, kHandler, other)).get(), ack, &acked);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << named << ": " << s.error_message();
+    EXPECT_FALSE(absl::StrContains(s.error_message(), home)) << "names nothing of the record";
+  }
+  EXPECT_EQ(routing_db.QueryScalar(state_query), before);
+  // Its own department's handler may (the directory decides whether the owner fits).
+  rv1::AcknowledgeAssignmentRequest ack;
+  ack.set_number(number);
+  ack.set_department_id(home);
+  ack.set_owner_staff_id(handler_of.at(home));
+  rv1::AcknowledgeAssignmentResponse acked;
+  grpc::Status own = routing->AcknowledgeAssignment(
+      Ctx(stack_->Token(handler_of.at(home), kHandler, home)).get(), ack, &acked);
+  EXPECT_TRUE(own.ok()) << own.error_message();
+  EXPECT_NE(routing_db.QueryScalar(state_query), before);
 }
 
 // The bad-input table: each case, its code, the field its message names, and nothing written.
