@@ -45,6 +45,19 @@ std::string Caller::Describe() const {
   return "unknown";
 }
 
+absl::StatusOr<std::string> ScopeListToDepartment(const Caller& caller, std::string_view field,
+                                                  const std::string& requested) {
+  if (caller.spans_departments()) return requested;
+  if (!caller.is_staff() || caller.department.empty()) {
+    return absl::PermissionDeniedError(std::string(field) + ": no department to list");
+  }
+  if (requested.empty()) return caller.department;
+  if (requested != caller.department) {
+    return absl::PermissionDeniedError(std::string(field) + ": not your department");
+  }
+  return requested;
+}
+
 const Caller& CurrentCaller() { return current != nullptr ? *current : kUnrestricted; }
 
 ScopedCaller::ScopedCaller(const Caller& caller) : previous_(current) { current = &caller; }

@@ -12,6 +12,9 @@
 // the caller is Unrestricted(): every rule below answers "allowed".
 
 #include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
 
 namespace tousu::auth {
 
@@ -59,6 +62,12 @@ struct Caller {
   // only, never names).
   std::string Describe() const;
 };
+
+// The department a list runs for, given the one requested ("" = any): as requested for callers
+// spanning departments; for department-bound staff their own (none requested) or
+// PERMISSION_DENIED naming `field` (another requested); PERMISSION_DENIED for anyone else.
+absl::StatusOr<std::string> ScopeListToDepartment(const Caller& caller, std::string_view field,
+                                                  const std::string& requested);
 
 // The caller of the call whose work runs on this thread (set by server::RunUnary and by the
 // EventSink for event handlers, where it is the producing service); Unrestricted() outside a call.

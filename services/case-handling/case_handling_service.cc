@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
+#include "common/status/return_if_error.h"
 #include "common/time/proto_time.h"
 #include "common/validation/text.h"
 #include "complaints/casehandling/v1/events.pb.h"
@@ -26,10 +27,6 @@ using server::RunUnary;
 namespace {
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) { time::ToProto(t, out); }
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    if (auto _s = (expr); !_s.ok()) return _s; \
-  } while (0)
 
 const char* ChannelName(chv1::ContactChannel c) {
   switch (c) {

@@ -36,15 +36,8 @@ absl::Status CheckCaseAccess(std::string_view field, const std::string& lead_dep
 absl::StatusOr<std::string> ScopeDepartmentFilter(std::string_view field,
                                                   const std::string& requested) {
   const auth::Caller& caller = auth::CurrentCaller();
-  if (caller.spans_departments() || FollowsEveryCase(caller)) return requested;
-  if (!caller.is_staff() || caller.department.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(std::string(field), ": no department to list"));
-  }
-  if (requested.empty()) return caller.department;
-  if (requested != caller.department) {
-    return absl::PermissionDeniedError(absl::StrCat(std::string(field), ": not your department"));
-  }
-  return requested;
+  if (FollowsEveryCase(caller)) return requested;
+  return auth::ScopeListToDepartment(caller, field, requested);
 }
 
 }  // namespace tousu::casehandling

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/return_if_error.h"
 #include "common/time/proto_time.h"
 #include "common/validation/text.h"
 
@@ -14,11 +15,6 @@ namespace tousu::casehandling {
 namespace cv1 = ::complaints::common::v1;
 
 namespace {
-
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    if (auto _s = (expr); !_s.ok()) return _s; \
-  } while (0)
 
 absl::Status CheckNumber(const std::string& number) {
   return validation::CheckComplaintNumber("number", number);

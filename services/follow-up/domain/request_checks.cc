@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status/return_if_error.h"
 #include "common/validation/text.h"
 #include "services/follow-up/domain/questionnaire_token.h"
 #include "services/follow-up/domain/rules.h"
@@ -14,11 +15,6 @@
 namespace tousu::followup {
 
 namespace {
-
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    if (auto _s = (expr); !_s.ok()) return _s; \
-  } while (0)
 
 absl::Status CheckStaff(std::string_view field, const std::string& id) {
   return validation::CheckIdentifier(field, id, kMaxStaffIdLength);

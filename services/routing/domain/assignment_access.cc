@@ -16,16 +16,7 @@ absl::Status CheckAssignmentAccess(std::string_view field, const std::string& de
 
 absl::StatusOr<std::string> ScopeQueueDepartment(std::string_view field,
                                                  const std::string& requested) {
-  const auth::Caller& caller = auth::CurrentCaller();
-  if (caller.spans_departments()) return requested;
-  if (!caller.is_staff() || caller.department.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(std::string(field), ": no department to list"));
-  }
-  if (requested.empty()) return caller.department;
-  if (requested != caller.department) {
-    return absl::PermissionDeniedError(absl::StrCat(std::string(field), ": not your department"));
-  }
-  return requested;
+  return auth::ScopeListToDepartment(auth::CurrentCaller(), field, requested);
 }
 
 absl::Status CheckSupervisorQueueAccess() {

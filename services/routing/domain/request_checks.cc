@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "common/status/return_if_error.h"
 #include "common/validation/text.h"
 
 namespace tousu::routing {
@@ -11,11 +12,6 @@ namespace tousu::routing {
 namespace cv1 = ::complaints::common::v1;
 
 namespace {
-
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    if (auto _s = (expr); !_s.ok()) return _s; \
-  } while (0)
 
 absl::Status CheckPage(const cv1::PageRequest& page) {
   if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
