@@ -161,11 +161,11 @@ AuthInterceptorFactory::AuthInterceptorFactory(std::shared_ptr<TokenVerifier> ve
       decisions_(registry, "tousu_auth_decisions_total",
                  "Calls by authentication and authorisation outcome (allowed, unauthenticated, "
                  "permission_denied, public).",
-                 {"outcome"}) {
-  for (const char* outcome : {"allowed", "unauthenticated", "permission_denied", "public"}) {
-    decisions_.With({outcome});
-  }
-}
+                 {"outcome"}),
+      allowed_(decisions_.With({"allowed"})),
+      unauthenticated_(decisions_.With({"unauthenticated"})),
+      permission_denied_(decisions_.With({"permission_denied"})),
+      public_(decisions_.With({"public"})) {}
 
 grpc::experimental::Interceptor* AuthInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
@@ -175,7 +175,7 @@ grpc::experimental::Interceptor* AuthInterceptorFactory::CreateServerInterceptor
 absl::StatusOr<Caller> AuthInterceptorFactory::Decide(const std::string& method_path,
                                                       std::string_view authorization) {
   if (IsPublicMethod(method_path)) {
-    decisions_.With({"public"}).Increment();
+    public_.Increment();
     return Caller::Unrestricted();
   }
   absl::StatusOr<Caller> caller = absl::UnauthenticatedError("authorization: no bearer token");
@@ -195,14 +195,14 @@ absl::StatusOr<Caller> AuthInterceptorFactory::Decide(const std::string& method_
     caller = absl::UnauthenticatedError("authorization: not a bearer token");
   }
   if (!caller.ok()) {
-    decisions_.With({"unauthenticated"}).Increment();
+    unauthenticated_.Increment();
     return caller;
   }
   if (absl::Status allowed = table_.Check(method_path, *caller); !allowed.ok()) {
-    decisions_.With({"permission_denied"}).Increment();
+    permission_denied_.Increment();
     return allowed;
   }
-  decisions_.With({"allowed"}).Increment();
+  allowed_.Increment();
   return caller;
 }
 

@@ -202,7 +202,7 @@ absl::StatusOr<std::vector<TokenVerifier::Key>> TokenVerifier::LoadKeys(const st
 absl::Status TokenVerifier::ReloadIfChanged() {
   std::string fingerprint;
   auto keys = LoadKeys(options_.keys_dir, &fingerprint);
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::shared_mutex> lock(mu_);
   next_reload_check_ = clock_.Now() + options_.reload_check;
   if (!keys.ok()) return keys.status();
   if (fingerprint == keys_fingerprint_) return absl::OkStatus();
@@ -213,7 +213,7 @@ absl::Status TokenVerifier::ReloadIfChanged() {
 }
 
 size_t TokenVerifier::key_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   return keys_.size();
 }
 
@@ -224,14 +224,14 @@ absl::StatusOr<Caller> TokenVerifier::Verify(std::string_view token) {
   bool reload = false;
   const std::string digest = Sha256(token);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(mu_);
     reload = now >= next_reload_check_;
     if (!reload) {
       auto it = cache_.find(digest);
       if (it != cache_.end()) {
-        if (now <= it->second.expires + options_.leeway) return it->second.caller;
-        cache_.erase(it);
-        return Unauthenticated("token expired");
+        // An expired entry stays until the cache is next cleared; it only ever answers this.
+        if (now > it->second.expires + options_.leeway) return Unauthenticated("token expired");
+        return it->second.caller;
       }
     }
   }
@@ -240,7 +240,7 @@ absl::StatusOr<Caller> TokenVerifier::Verify(std::string_view token) {
   absl::Time expires;
   auto caller = VerifyUncached(std::string(token), now, &expires);
   if (caller.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::shared_mutex> lock(mu_);
     if (cache_.size() >= options_.cache_entries) cache_.clear();  // simple bound; refills quickly
     cache_[digest] = CachedCaller{*caller, expires};
   }
@@ -269,7 +269,7 @@ absl::StatusOr<Caller> TokenVerifier::VerifyUncached(const std::string& token, a
 
   std::vector<Key> candidates;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(mu_);
     for (const Key& key : keys_) {
       if (JwtAlg(key.alg) != header_alg) continue;  // the key decides the algorithm
       if (!kid.empty() && key.kid != kid) continue;

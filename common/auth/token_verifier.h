@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -77,7 +78,8 @@ class TokenVerifier {
 
   const VerifierOptions options_;
   const time::Clock& clock_;
-  mutable std::mutex mu_;
+  // Shared for the cache lookups every call makes; exclusive to add a token or swap the keys.
+  mutable std::shared_mutex mu_;
   std::vector<Key> keys_;
   std::string keys_fingerprint_;  // names, sizes and mtimes of the files last loaded
   absl::Time next_reload_check_ = absl::InfinitePast();
