@@ -605,7 +605,9 @@ TEST_F(SecurityE2e, AFloodFromOneCustomerIsRefused) {
 TEST_F(SecurityE2e, ZZAFloodFromOneAddressIsRefused) {
   const std::string token = AgentToken();
   int refused = 0;
-  for (int i = 0; i < kSourceLimit + 50; ++i) {
+  // 100 over the allowance: the bucket refills at 400/min (~7/s) while these calls run, so
+  // the count refused depends on speed; at least half the excess must be.
+  for (int i = 0; i < kSourceLimit + 100; ++i) {
     R req = Complaint(absl::StrCat("source-flood-", i));
     req.mutable_complaint()->clear_description();  // cheap: refused as invalid when admitted
     grpc::Status s = Submit(token, req);
