@@ -23,6 +23,8 @@
 #include "absl/time/civil_time.h"
 #include "common/client/channel.h"
 #include "common/client/outgoing_token.h"
+#include "common/config/config.h"
+#include "common/tls/tls.h"
 #include "common/time/proto_time.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
@@ -3263,6 +3265,18 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     client::SetOutgoingTokenFile(*f);
   } else if (auto e = EnvOr(env, "TOUSU_CTL_TOKEN_FILE", ""); !e.empty()) {
     client::SetOutgoingTokenFile(e);
+  }
+  // Mutual TLS when the stack runs with it: TOUSU_CTL_TLS_CERT, _KEY and _CA (all three or none).
+  {
+    std::vector<std::string> tls_env;
+    for (const char* key : {"TOUSU_CTL_TLS_CERT", "TOUSU_CTL_TLS_KEY", "TOUSU_CTL_TLS_CA"}) {
+      if (auto v = env.getenv ? env.getenv(key) : std::nullopt; v.has_value()) {
+        tls_env.push_back(absl::StrCat(key, "=", *v));
+      }
+    }
+    auto files = tls::TlsFilesFromConfig(config::Config("CTL", tls_env, {}));
+    if (!files.ok()) return UsageError(call, files.status());
+    if (files->has_value()) client::SetChannelCredentials(tls::ChannelCredentialsFor(*files));
   }
   if (auto t = parsed->Get("timeout"); t.has_value()) {
     auto timeout = ParseTimeout(*t);
