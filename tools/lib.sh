@@ -57,9 +57,25 @@ build_all() {
   cmake --build "$TOUSU_BUILD" -j "${TOUSU_JOBS:-2}" || die "build failed"
 }
 
+# free_port: a port free on 127.0.0.1 now, from 10000-32767: below the kernel's ephemeral range
+# (32768-60999), where outgoing connections take their local ports, so none of those can take it
+# between this pick and the server binding it (a port the kernel hands out for bind(0) is in that
+# range, and a test stack's many connections made that race real).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $(( 20000 + RANDOM % 20000 ))
+  python3 -c '
+import random, socket
+for _ in range(200):
+    port = random.randint(10000, 32767)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+'
 }
 
 # mariadb_start DIR PORT: a private MariaDB in DIR (created on first use) listening on

@@ -11,6 +11,7 @@ Needs TOUSU_TEST_DB_HOST/PORT/USER/PASSWORD (tools/test sets them).
 import glob
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -47,11 +48,19 @@ procs = []
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    # Below the ephemeral range (32768-60999), where outgoing connections could take the port
+    # between this pick and the server binding it (tools/lib.sh free_port does the same).
+    for _ in range(200):
+        port = random.randint(10000, 32767)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return port
+    raise RuntimeError("no free port in 10000-32767")
 
 
 def mariadb(sql, database=None, stdin=None):

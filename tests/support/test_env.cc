@@ -20,6 +20,7 @@
 #include <climits>
 #include <cstdlib>
 #include <future>
+#include <mutex>
 #include <random>
 #include <fstream>
 #include <sstream>
@@ -110,16 +111,27 @@ void ScratchDatabase::Execute(const std::string& sql) const {
 }
 
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  // From 10000-32767, below the kernel's ephemeral range (32768-60999): a port bind(0) hands out
+  // lies in that range, where any outgoing connection may take it before the server binds it.
+  static std::mutex mu;
+  static std::mt19937 random_port(std::random_device{}() ^ static_cast<unsigned>(getpid()));
+  std::uniform_int_distribution<int> pick(10000, 32767);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int port;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      port = pick(random_port);
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (free) return port;
+  }
+  return 0;
 }
 
 std::string TestLogDir() {
