@@ -174,21 +174,14 @@ class IntakeReplica {
         ::testing::TempDir() + "/audit_subscriptions_" + scratch.name() + ".txt";
     std::ofstream(subscriptions) << "ComplaintReceived  routing analytics\n";
     const std::string p = "TOUSU_INTAKE_";
-    const std::vector<std::string> env = {
-        p + "GRPC_ADDR=127.0.0.1:0",
-        p + "METRICS_ADDR=127.0.0.1:0",
-        p + "DB_HOST=" + db.host,
-        p + "DB_PORT=" + std::to_string(db.port),
-        p + "DB_USER=" + db.user,
-        p + "DB_PASSWORD=" + db.password,
-        p + "DB_NAME=" + db.database,
-        p + "DRAIN=0s",
+    std::vector<std::string> env = testing::InProcessEnv("INTAKE", db);
+    env.insert(env.end(), {
         p + "SUBSCRIPTIONS_FILE=" + subscriptions,
         // Nothing listens there: the outbox rows stay pending, which is what the tests read.
         p + "PEERS=routing=127.0.0.1:" + std::to_string(testing::FreePort()) +
             ",analytics=127.0.0.1:" + std::to_string(testing::FreePort()),
         p + "LOG_LEVEL=error",
-    };
+    });
     config::Config cfg("INTAKE", env, {});
     auto rt = server::ServiceRuntime::Create({.name = "intake",
                                               .env_name = "INTAKE",

@@ -75,21 +75,14 @@ class Replica {
         ::testing::TempDir() + "/intake_subscriptions_" + scratch.name() + ".txt";
     std::ofstream(subscriptions) << "ComplaintReceived  routing\n";
     const std::string p = "TOUSU_INTAKE_";
-    const std::vector<std::string> env = {
-        p + "GRPC_ADDR=127.0.0.1:0",
-        p + "METRICS_ADDR=127.0.0.1:0",
-        p + "DB_HOST=" + db.host,
-        p + "DB_PORT=" + std::to_string(db.port),
-        p + "DB_USER=" + db.user,
-        p + "DB_PASSWORD=" + db.password,
-        p + "DB_NAME=" + db.database,
+    std::vector<std::string> env = testing::InProcessEnv("INTAKE", db);
+    env.insert(env.end(), {
         p + "DB_POOL_SIZE=8",
-        p + "DRAIN=0s",
         p + "SUBSCRIPTIONS_FILE=" + subscriptions,
         // Nothing listens there: the relay keeps the rows pending, which is what the tests read.
         p + "PEERS=routing=127.0.0.1:" + std::to_string(testing::FreePort()),
         p + "LOG_LEVEL=" + log_level,
-    };
+    });
     config::Config cfg("INTAKE", env, {});
     auto rt = server::ServiceRuntime::Create(
         {.name = "intake",

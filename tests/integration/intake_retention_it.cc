@@ -44,21 +44,14 @@ class Replica {
           const std::vector<std::string>& extra_env = {}) {
     const db::DbOptions db = scratch.options();
     const std::string p = "TOUSU_INTAKE_";
-    std::vector<std::string> env = {
-        p + "GRPC_ADDR=127.0.0.1:0",
-        p + "METRICS_ADDR=127.0.0.1:0",
-        p + "DB_HOST=" + db.host,
-        p + "DB_PORT=" + std::to_string(db.port),
-        p + "DB_USER=" + db.user,
-        p + "DB_PASSWORD=" + db.password,
-        p + "DB_NAME=" + db.database,
-        p + "DRAIN=0s",
+    std::vector<std::string> env = testing::InProcessEnv("INTAKE", db);
+    env.insert(env.end(), {
         p + "SUBSCRIPTIONS_FILE=/dev/null",
         p + "PEERS=",
         p + "LOG_LEVEL=info",
         p + "CLOCK_OFFSET_FILE=" + clock_file,
         p + "RETENTION_AFTER_CLOSE=30d",
-    };
+    });
     env.insert(env.end(), extra_env.begin(), extra_env.end());
     config::Config cfg("INTAKE", env, {});
     auto rt = server::ServiceRuntime::Create({.name = "intake",

@@ -19,10 +19,10 @@
 #include <atomic>
 #include <climits>
 #include <cstdlib>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <random>
-#include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -76,7 +76,8 @@ ScratchDatabase::ScratchDatabase() {
   name_ = absl::StrCat("tousu_it_", getpid(), "_", counter++, "_", rd() % 100000);
   auto conn = AdminConnection("");
   std::unique_ptr<sql::Statement> st(conn->createStatement());
-  st->execute(absl::StrCat("CREATE DATABASE `", name_, "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+  st->execute(absl::StrCat("CREATE DATABASE `", name_,
+                           "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
 }
 
 ScratchDatabase::~ScratchDatabase() {
@@ -219,8 +220,8 @@ int ChildProcess::Wait(absl::Duration timeout) {
   return INT_MIN;
 }
 
-std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const db::DbOptions& db, int grpc_port,
-                                              int metrics_port) {
+std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const db::DbOptions& db,
+                                              int grpc_port, int metrics_port) {
   const std::string p = "TOUSU_" + prefix + "_";
   return {
       {p + "GRPC_ADDR", absl::StrCat("127.0.0.1:", grpc_port)},
@@ -236,7 +237,16 @@ std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const d
   };
 }
 
-std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port, int metrics_port) {
+std::vector<std::string> InProcessEnv(const std::string& prefix, const db::DbOptions& db) {
+  const std::string p = "TOUSU_" + prefix + "_";
+  return {p + "GRPC_ADDR=127.0.0.1:0",  p + "METRICS_ADDR=127.0.0.1:0",
+          p + "DB_HOST=" + db.host,     p + "DB_PORT=" + std::to_string(db.port),
+          p + "DB_USER=" + db.user,     p + "DB_PASSWORD=" + db.password,
+          p + "DB_NAME=" + db.database, p + "DRAIN=0s"};
+}
+
+std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port,
+                                            int metrics_port) {
   return ServiceEnv("PROBE", db, grpc_port, metrics_port);
 }
 
@@ -249,7 +259,8 @@ void LoadSqlFile(const ScratchDatabase& scratch, const std::string& path) {
 }
 
 int HealthStatus(int port, const std::string& service) {
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
   // grpc.health.v1.HealthCheckRequest { string service = 1; }, encoded by hand to keep the test
   // free of a second copy of the health proto.
