@@ -293,11 +293,13 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
 
   // Analytics learned the same story from the events: counted, engineering's, reopened once.
   auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(Channel(stack_->service("analytics").address()));
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  // Counted in the month it was received (Beijing time), which the run may have left since.
+  const absl::CivilDay received = absl::ToCivilDay(time::FromProto(Complaint(number).received_at()),
+                                                   absl::FixedTimeZone(8 * 3600));
   EXPECT_TRUE(Eventually([&] {
     complaints::analytics::v1::GetMonthlySummaryRequest req;
-    req.set_year(static_cast<int>(today.year()));
-    req.set_month(today.month());
+    req.set_year(static_cast<int>(received.year()));
+    req.set_month(received.month());
     req.set_department_id("engineering");
     complaints::analytics::v1::GetMonthlySummaryResponse resp;
     if (!analytics->GetMonthlySummary(Ctx().get(), req, &resp).ok()) return false;

@@ -24,6 +24,7 @@
 #include "complaints/routing/v1/events.pb.h"
 #include "services/analytics/access.h"
 #include "services/analytics/analytics_service.h"
+#include "tests/support/shanghai_time.h"
 #include "tests/support/test_env.h"
 
 namespace tousu::analytics {
@@ -38,10 +39,7 @@ namespace fv1 = complaints::followup::v1;
 constexpr char kRising[] = "翠湖天地";
 constexpr char kFlat[] = "濱江花園";
 
-absl::Time Shanghai(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone()) -
-         absl::Hours(8);
-}
+using ::tousu::testing::Shanghai;
 google::protobuf::Timestamp Ts(absl::Time t) { return time::ToProto(t); }
 
 // One made-up complaint and everything that happens to it.

@@ -23,6 +23,7 @@
 #include "complaints/routing/v1/events.pb.h"
 #include "services/case-handling/access.h"
 #include "services/case-handling/case_handling_service.h"
+#include "tests/support/shanghai_time.h"
 #include "tests/support/test_env.h"
 
 namespace tousu::casehandling {
@@ -32,11 +33,7 @@ namespace cv1 = complaints::common::v1;
 namespace rv1 = complaints::routing::v1;
 namespace fv1 = complaints::followup::v1;
 
-// Policy times are Shanghai wall-clock times (UTC+8 all year).
-absl::Time Shanghai(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone()) -
-         absl::Hours(8);
-}
+using ::tousu::testing::Shanghai;
 absl::Time At(const google::protobuf::Timestamp& ts) { return time::FromProto(ts); }
 google::protobuf::Timestamp Ts(absl::Time t) { return time::ToProto(t); }
 

@@ -24,10 +24,13 @@
 #include "services/follow-up/access.h"
 #include "services/follow-up/domain/questionnaire_token.h"
 #include "services/follow-up/follow_up_service.h"
+#include "tests/support/shanghai_time.h"
 #include "tests/support/test_env.h"
 
 namespace tousu::followup {
 namespace {
+
+using ::tousu::testing::Shanghai;
 
 namespace cv1 = complaints::common::v1;
 namespace chv1 = complaints::casehandling::v1;
@@ -100,7 +103,8 @@ class FollowUpIt : public ::testing::Test {
     b.RegisterService(&directory_);
     directory_server_ = b.BuildAndStart();
     clock_file_ = ::testing::TempDir() + "/clock_" + db_.name();
-    time::OffsetFileClock::WriteOffset(clock_file_, absl::ZeroDuration());
+    start_offset_ = FixtureStart() - absl::Now();
+    MoveClock(absl::ZeroDuration());
     a_ = StartReplica();
     stub_ = fv1::FollowUpService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", a_.runtime->grpc_port()), grpc::InsecureChannelCredentials()));
@@ -171,9 +175,14 @@ class FollowUpIt : public ::testing::Test {
     EXPECT_TRUE(d.ok()) << d.status();
     return d->at;
   }
-  // Moves every replica's clock (they share the offset file).
+  // Every test starts on a fixed working day of a published year, whatever the real date, so
+  // that deadlines and their order do not depend on the day the suite runs (an instant on a
+  // weekend or holiday counts from the next working morning, which would tie opened times).
+  static absl::Time FixtureStart() { return Shanghai(2026, 3, 10, 10); }  // a Tuesday
+  // Moves every replica's clock (they share the offset file) `offset` past the test's own time,
+  // which runs on from FixtureStart().
   void MoveClock(absl::Duration offset) {
-    time::OffsetFileClock::WriteOffset(clock_file_, offset);
+    time::OffsetFileClock::WriteOffset(clock_file_, start_offset_ + offset);
     absl::SleepFor(absl::Milliseconds(120));  // the clock re-reads its file every 50 ms
   }
 
@@ -373,6 +382,7 @@ class FollowUpIt : public ::testing::Test {
   int directory_port_ = 0;
   std::unique_ptr<grpc::Server> directory_server_;
   std::string clock_file_;
+  absl::Duration start_offset_;  // real time to FixtureStart(), fixed when the test starts
   Replica a_, b_;
   std::unique_ptr<fv1::FollowUpService::Stub> stub_;
 };

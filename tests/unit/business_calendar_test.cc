@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
+#include "tests/support/shanghai_time.h"
 
 #ifndef TOUSU_CALENDAR_FILE
 #error "TOUSU_CALENDAR_FILE must name deploy/calendar/cn-business-calendar.txt"
@@ -27,10 +28,7 @@ absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone());
 }
 
-// Inputs are written as Shanghai wall-clock times, the way the policy states them.
-absl::Time Shanghai(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
-  return Utc(y, mo, d, h, mi, s) - absl::Hours(8);
-}
+using ::tousu::testing::Shanghai;
 
 class RealCalendarTest : public ::testing::Test {
  protected:

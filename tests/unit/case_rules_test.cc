@@ -13,6 +13,7 @@
 
 #include "absl/time/civil_time.h"
 #include "common/log/log.h"
+#include "tests/support/shanghai_time.h"
 
 #ifndef TOUSU_CALENDAR_FILE
 #error "TOUSU_CALENDAR_FILE must name deploy/calendar/cn-business-calendar.txt"
@@ -25,11 +26,7 @@ namespace chv1 = complaints::casehandling::v1;
 namespace cv1 = complaints::common::v1;
 using ::testing::HasSubstr;
 
-// Policy times are Shanghai wall-clock times (UTC+8 all year).
-absl::Time Shanghai(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone()) -
-         absl::Hours(8);
-}
+using ::tousu::testing::Shanghai;
 
 class CaseRulesTest : public ::testing::Test {
  protected:

@@ -4,9 +4,12 @@
 #   A  submissions from the clients (through both intake replicas, round robin);
 #   B  the complaints taken on (tousu_faults lifecycle): by position mod 5 left routed,
 #      acknowledged, solution accepted, resolved, or left alone;
-#   C  the shared clock moved 10 days on, so that every timer falls due at once: acknowledgement
+#   C  the shared clock moved 35 days on, so that every timer falls due at once: acknowledgement
 #      escalation (routed ones), solution deadline (acknowledged ones), progress update
-#      (acknowledged and accepted ones), callback (resolved ones), and analytics' month end.
+#      (acknowledged and accepted ones), callback (resolved ones), and analytics' month end. 35
+#      days cover 3 business days after any holiday (the Spring Festival's week with its weekends
+#      is at most 12 calendar days) and always reach a month later than the one analytics closed
+#      at start-up, whatever the real date.
 # Then replica_checks counts each timer's events against what fell due.
 
 echo 0 >"$work/clock-offset"
@@ -76,14 +79,25 @@ while [ "$(backlog)" != 0 ]; do
   sleep 0.2
 done
 
-# Phase C: ten days on, for every service at once; the timers fire while replicas are killed.
+# Phase C: 35 days on, for every service at once; the timers fire while replicas are killed.
 due_esc=$(awk -F'\t' '$2=="routed" || $2=="untouched"' "$work/staged.tsv" | wc -l)
 due_sol=$(awk -F'\t' '$2=="acknowledged"' "$work/staged.tsv" | wc -l)
 due_prog=$(awk -F'\t' '$2=="acknowledged" || $2=="implementing"' "$work/staged.tsv" | wc -l)
 due_cb=$(awk -F'\t' '$2=="resolved"' "$work/staged.tsv" | wc -l)
-echo 864000 >"$work/clock-offset"
+clock_offset=$((35 * 86400))
+echo "$clock_offset" >"$work/clock-offset"
+moved_at=$(( $(date +%s) + clock_offset ))   # the services' clock just after the move (Unix s)
 t_clock=$(now)
-say "clock moved 10 days on: due escalations $due_esc, solution deadlines $due_sol, progress updates $due_prog, callbacks $due_cb"
+# The month analytics' month-end job must close after the move: the month before the one (Beijing
+# time) that the moved clock, less the job's one-hour delay (MONTH_END_DELAY), is in. Derived from
+# the clock the services see, never from the real month; it is a later month than the one closed
+# at start-up, so the row can only come from the job running on the moved clock.
+closing_month=$(
+  m=$(TZ=Asia/Shanghai date -d "@$(( moved_at - 3600 ))" +%Y%m)
+  y=${m:0:4} mo=$((10#${m:4:2} - 1))
+  [ "$mo" -ge 1 ] || { y=$((y - 1)); mo=12; }
+  printf '%04d%02d' "$y" "$mo")
+say "clock moved 35 days on: due escalations $due_esc, solution deadlines $due_sol, progress updates $due_prog, callbacks $due_cb"
 for j in $(seq 1 "$kills"); do
   sleep 1.5
   kill_round
@@ -101,7 +115,7 @@ while true; do
   read -r f_sol _ <<<"$(timer_counts tousu_case_handling SolutionDeadlineMissed)"
   read -r f_prog _ <<<"$(timer_counts tousu_follow_up ProgressUpdateOverdue)"
   read -r f_cb _ <<<"$(timer_counts tousu_follow_up CallbackOverdue)"
-  f_month=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs")
+  f_month=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs WHERE month = $closing_month")
   [ "$f_esc" -ge "$due_esc" ] && [ "$f_sol" -ge "$due_sol" ] && [ "$f_prog" -ge "$due_prog" ] \
     && [ "$f_cb" -ge "$due_cb" ] && [ "$f_month" -ge 1 ] && break
   awk -v e="$(elapsed "$t_clock" "$(now)")" 'BEGIN{exit !(e > 120)}' && break
@@ -124,10 +138,13 @@ replica_checks() {
     [ "$doubled" -eq 0 ] || violation "$1: $doubled complaints had it fire more than once"
     FIG_TIMERS="${FIG_TIMERS:+$FIG_TIMERS, }$1 $fired/$4"
   done
-  local months
-  months=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs WHERE month = $(date -u +%Y%m)")
-  echo "  month_end: November closed $months time(s) (one row per month, primary key)"
-  [ "$months" -eq 1 ] || violation "analytics month end ran $months times for this month"
+  local months after_move
+  months=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs WHERE month = $closing_month")
+  after_move=$(q "SELECT COUNT(*) FROM tousu_analytics.month_end_runs WHERE month = $closing_month
+                  AND completed_at >= FROM_UNIXTIME($moved_at - 60)")
+  echo "  month_end: $closing_month closed $months time(s), $after_move on the moved clock (one row per month, primary key)"
+  [ "$months" -eq 1 ] || violation "analytics month end ran $months times for $closing_month, due at the moved clock"
+  [ "$after_move" -eq 1 ] || violation "analytics month end for $closing_month did not run on the moved clock"
   # A partition delivered by two relays at once would show as a complaint's events reaching
   # intake out of the producer's order: each producer's outbox id order must be the timeline's.
   local p s out=0 n
