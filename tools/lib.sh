@@ -78,11 +78,35 @@ for _ in range(200):
 '
 }
 
+# mariadb_durability_settings: the my.cnf lines that decide what a committed transaction
+# survives, for every MariaDB these scripts start (tools/run, the tests, the fault runs and the
+# benchmarks; docs/durability.md).
+#   durable (the default): the redo log is written and flushed to disk before COMMIT returns
+#     (innodb_flush_log_at_trx_commit=1; sync_binlog=1 should a binary log ever be turned on),
+#     so a power cut, kernel panic or VM reset loses no complaint whose submitter was told
+#     "received".
+#   relaxed (TOUSU_DB_DURABILITY=relaxed, named on purpose and never the default): flushed about
+#     once a second instead; a crash of mariadbd alone loses nothing, a crash of the machine loses
+#     up to about a second of acknowledged commits. For throwaway measurements only; says so.
+mariadb_durability_settings() {
+  case "${TOUSU_DB_DURABILITY:-durable}" in
+    durable) printf '%s\n' innodb_flush_log_at_trx_commit=1 sync_binlog=1 ;;
+    relaxed)
+      say "WARNING: TOUSU_DB_DURABILITY=relaxed: commits reach the disk about once a second; a power" \
+          "cut or machine crash can lose up to a second of complaints already acknowledged as received"
+      printf '%s\n' innodb_flush_log_at_trx_commit=2 sync_binlog=0 ;;
+    *) return 1 ;;
+  esac
+}
+
 # mariadb_start DIR PORT: a private MariaDB in DIR (created on first use) listening on
 # 127.0.0.1:PORT, utf8mb4, time-zone tables loaded, application user 'tousu' able to use every
-# database named tousu_*. Prints nothing; sets MARIADB_PID.
+# database named tousu_*, durable unless TOUSU_DB_DURABILITY=relaxed (above). Prints nothing
+# (but the relaxed mode's warning); sets MARIADB_PID.
 mariadb_start() {
-  local dir port="$2" fresh=0
+  local dir port="$2" fresh=0 durability
+  durability=$(mariadb_durability_settings) \
+    || die "TOUSU_DB_DURABILITY must be durable (the default) or relaxed, not '${TOUSU_DB_DURABILITY:-}'"
   dir=$(realpath -m "$1")
   mkdir -p "$dir"
   local cnf="$dir/my.cnf"
@@ -101,8 +125,7 @@ default-time-zone=+00:00
 max_connections=600
 innodb_buffer_pool_size=512M
 innodb_log_file_size=256M
-# A crash of mariadbd alone loses nothing with 2 (the log reaches the OS at each commit).
-innodb_flush_log_at_trx_commit=2
+$durability
 $( [ "$(id -u)" -eq 0 ] && echo "user=root" )
 [client]
 socket=$dir/mysqld.sock

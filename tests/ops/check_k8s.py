@@ -280,6 +280,26 @@ def check_dev_db(objs):
             fail(f"overlays/dev: database {d['database']} not created by mariadb-init.sql")
 
 
+# The settings a MariaDB needs so that COMMIT returns only once the transaction is on disk
+# (docs/durability.md); the flags may be spelled with dashes or underscores.
+DURABLE_FLAGS = {"innodb-flush-log-at-trx-commit": "1", "sync-binlog": "1"}
+
+
+def check_dev_db_durable(statefulset):
+    for c in statefulset["spec"]["template"]["spec"]["containers"]:
+        if not c.get("image", "").startswith("mariadb"):
+            continue
+        flags = {}
+        for a in c.get("args", []) + c.get("command", []):
+            m = re.fullmatch(r"--([\w-]+)=(.*)", a)
+            if m:
+                flags[m.group(1).replace("_", "-")] = m.group(2)
+        for flag, value in DURABLE_FLAGS.items():
+            if flags.get(flag) != value:
+                fail(f"overlays/dev: MariaDB container {c['name']} must run with --{flag}={value} "
+                     f"(durable commits), has {flags.get(flag, 'the default')}")
+
+
 def main():
     check_copies()
     overlays = sorted(os.path.basename(p) for p in glob.glob(os.path.join(SRC, "k8s/overlays/*")))
@@ -319,8 +339,11 @@ def main():
                     print(f"overlays/{ov}: kubectl kustomize renders the same {len(b)} objects")
     if "dev" in rendered:
         check_dev_db(rendered["dev"])
-        if not by_kind(rendered["dev"], "StatefulSet").get("tousu-mariadb"):
+        mariadb = by_kind(rendered["dev"], "StatefulSet").get("tousu-mariadb")
+        if not mariadb:
             fail("overlays/dev: no MariaDB StatefulSet")
+        else:
+            check_dev_db_durable(mariadb)
     if "prod" in rendered and "dev" in rendered:
         for app, h in by_kind(rendered["prod"], "HorizontalPodAutoscaler").items():
             dev = by_kind(rendered["dev"], "HorizontalPodAutoscaler").get(app)
