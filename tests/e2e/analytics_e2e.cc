@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/client/channel.h"
+#include "common/time/beijing_zone.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "tests/e2e/stack.h"
 #include "tools/simulate/driver.h"
@@ -34,7 +35,7 @@ constexpr int kPerMonth = 30;
 constexpr char kSpikeProject[] = "翠湖花园";
 
 int MonthOf(absl::Time t) {
-  const absl::CivilDay day = absl::ToCivilDay(t, absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai
+  const absl::CivilDay day = absl::ToCivilDay(t, time::BeijingZone());
   return static_cast<int>(day.year()) * 100 + day.month();
 }
 
@@ -266,7 +267,7 @@ class AnalyticsE2e : public ::testing::Test {
     ASSERT_TRUE(calendar.ok()) << calendar.status();
 
     // The two months after the current one: the simulated clock only moves forward.
-    const absl::CivilMonth now = absl::ToCivilMonth(absl::Now(), absl::FixedTimeZone(8 * 3600));
+    const absl::CivilMonth now = absl::ToCivilMonth(absl::Now(), time::BeijingZone());
     const absl::CivilMonth first = now + 1, second = now + 2;
     months_ = {static_cast<int>(first.year()) * 100 + first.month(),
                static_cast<int>(second.year()) * 100 + second.month()};
@@ -351,7 +352,7 @@ TEST_F(AnalyticsE2e, TheSimulationLeftEveryKindOfStoryToCount) {
     solution_missed += c.solution_sla == SlaOutcome::kMissed;
     callback_missed += c.callback_sla == SlaOutcome::kMissed;
     reopened += c.reopen_count > 0;
-    const int hour = absl::ToCivilHour(c.received_at, absl::FixedTimeZone(8 * 3600)).hour();
+    const int hour = absl::ToCivilHour(c.received_at, time::BeijingZone()).hour();
     late_night += hour < 8 || hour >= 19;
     EXPECT_FALSE(c.number.empty());
     if (c.stop == simulate::Stop::kClosed) {

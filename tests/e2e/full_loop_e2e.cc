@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
+#include "common/time/beijing_zone.h"
 #include "common/time/proto_time.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
@@ -294,8 +295,8 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
   // Analytics learned the same story from the events: counted, engineering's, reopened once.
   auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(Channel(stack_->service("analytics").address()));
   // Counted in the month it was received (Beijing time), which the run may have left since.
-  const absl::CivilDay received = absl::ToCivilDay(time::FromProto(Complaint(number).received_at()),
-                                                   absl::FixedTimeZone(8 * 3600));
+  const absl::CivilDay received =
+      absl::ToCivilDay(time::FromProto(Complaint(number).received_at()), time::BeijingZone());
   EXPECT_TRUE(Eventually([&] {
     complaints::analytics::v1::GetMonthlySummaryRequest req;
     req.set_year(static_cast<int>(received.year()));

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/client/channel.h"
+#include "common/time/beijing_zone.h"
 #include "common/time/business_calendar.h"
 #include "common/time/proto_time.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
@@ -39,11 +40,6 @@ constexpr char kStruggling[] = "S0022";
 // The service's defaults (assessment.h Policy).
 constexpr double kWeightTimeliness = 0.4, kWeightSatisfaction = 0.3, kWeightEffectiveness = 0.3;
 constexpr double kExcellentAt = 90, kPassAt = 60;
-
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
-  return zone;
-}
 
 // One person's figures as the policy defines them.
 struct Expected {
@@ -118,12 +114,12 @@ class StaffAssessmentE2e : public ::testing::Test {
     calendar_ = new time::BusinessCalendar(*std::move(calendar));
 
     // The next whole quarter after today (the simulated clock only moves forward).
-    const absl::CivilMonth now = absl::ToCivilMonth(absl::Now(), Shanghai());
+    const absl::CivilMonth now = absl::ToCivilMonth(absl::Now(), time::BeijingZone());
     const absl::CivilMonth first(now.year(), (now.month() - 1) / 3 * 3 + 1 + 3);
     year_ = static_cast<int>(first.year());
     quarter_ = (first.month() - 1) / 3 + 1;
-    start_ = absl::FromCivil(first, Shanghai());
-    end_ = absl::FromCivil(first + 3, Shanghai());
+    start_ = absl::FromCivil(first, time::BeijingZone());
+    end_ = absl::FromCivil(first + 3, time::BeijingZone());
 
     simulate::PlanOptions options;
     const char* seed = std::getenv("TOUSU_E2E_SIMULATE_SEED");
@@ -334,7 +330,9 @@ class StaffAssessmentE2e : public ::testing::Test {
   // On a disagreement: the deadlines this test expects of a person beside the assessment's own
   // evidence, to tell which side is wrong.
   void DumpDeadlines(const std::string& staff) {
-    auto when = [](absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, Shanghai()); };
+    auto when = [](absl::Time t) {
+      return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, time::BeijingZone());
+    };
     for (const Story& s : Stories()) {
       for (const auto& d : s.deadlines) {
         if (d.staff == staff && d.due >= start_ && d.due < end_) {

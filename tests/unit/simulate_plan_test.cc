@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/time/beijing_zone.h"
 #include "tools/simulate/plan.h"
 
 namespace tousu::simulate {
@@ -55,7 +56,7 @@ std::string Describe(const Plan& p) {
 }
 
 int MonthOf(absl::Time t) {
-  const auto day = absl::ToCivilDay(t, absl::FixedTimeZone(8 * 3600));
+  const auto day = absl::ToCivilDay(t, time::BeijingZone());
   return static_cast<int>(day.year()) * 100 + day.month();
 }
 
@@ -142,7 +143,7 @@ TEST(SimulatePlan, TheSharesOfEachFateAreRoughlyAsAsked) {
     late_solution += c.solution_late;
     rejected += c.rejected_once;
     reopened += c.callbacks.size() > 1;
-    const int hour = absl::ToCivilHour(c.received_at, absl::FixedTimeZone(8 * 3600)).hour();
+    const int hour = absl::ToCivilHour(c.received_at, time::BeijingZone()).hour();
     night += hour < 8 || hour >= 19;
     ++channels[c.channel];
     ++categories[c.category];

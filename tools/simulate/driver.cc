@@ -1,3 +1,4 @@
+#include "common/time/beijing_zone.h"
 #include "tools/simulate/driver.h"
 
 #include <grpcpp/grpcpp.h>
@@ -53,11 +54,11 @@ std::optional<absl::Time> TimeOf(const google::protobuf::Timestamp& ts) {
 }
 
 std::string LocalDay(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d", t, absl::FixedTimeZone(8 * 60 * 60));
+  return absl::FormatTime("%Y-%m-%d", t, time::BeijingZone());
 }
 
 std::string BeijingTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S +08:00", t, absl::FixedTimeZone(8 * 60 * 60));
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S +08:00", t, time::BeijingZone());
 }
 
 }  // namespace

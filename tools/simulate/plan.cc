@@ -1,3 +1,4 @@
+#include "common/time/beijing_zone.h"
 #include "tools/simulate/plan.h"
 
 #include <algorithm>
@@ -12,11 +13,6 @@
 namespace tousu::simulate {
 
 namespace {
-
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone zone = absl::FixedTimeZone(8 * 60 * 60);
-  return zone;
-}
 
 // The plan's only source of chance. Our own arithmetic on mt19937_64's output (whose sequence the
 // standard fixes) instead of std::uniform_*_distribution (whose algorithm it does not), so a seed
@@ -146,7 +142,7 @@ absl::Time ReceivedIn(const MonthSpec& m, double night_share, Dice& dice) {
   }
   const absl::CivilSecond local(m.year, m.month, day, hour, static_cast<int>(dice.Between(0, 59)),
                                 static_cast<int>(dice.Between(0, 59)));
-  return absl::FromCivil(local, Shanghai());
+  return absl::FromCivil(local, time::BeijingZone());
 }
 
 PlannedComplaint NewComplaint(cv1::Category category, const std::string& project,
@@ -350,7 +346,7 @@ std::string DepartmentOf(cv1::Category category) {
 }
 
 absl::Time MonthStart(int year, int month) {
-  return absl::FromCivil(absl::CivilMonth(year, month), Shanghai());
+  return absl::FromCivil(absl::CivilMonth(year, month), time::BeijingZone());
 }
 
 absl::StatusOr<Plan> GeneratePlan(const PlanOptions& options,

@@ -1223,7 +1223,7 @@ int RunSimulate(Call& c) {
   if (!record->complaints.empty()) {
     c.out << "Numbers " << record->complaints.front().number << " .. "
           << record->complaints.back().number << "; the clock is now at "
-          << absl::FormatTime("%Y-%m-%d %H:%M", record->clock_at_end, absl::FixedTimeZone(8 * 3600))
+          << absl::FormatTime("%Y-%m-%d %H:%M", record->clock_at_end, BeijingZone())
           << " (Beijing time).\n";
   }
   return kExitOk;
@@ -1379,7 +1379,7 @@ int RunReport(Call& c) {
   c.out << "Wrote the " << absl::StrFormat("%04d-%02d", year, month) << " report ("
         << format << ", " << body.size() << " bytes, generated "
         << absl::FormatTime("%Y-%m-%d %H:%M", time::FromProto(report.generated_at()),
-                            absl::FixedTimeZone(8 * 3600))
+                            BeijingZone())
         << " Beijing time) to " << path << "\n";
   return kExitOk;
 }

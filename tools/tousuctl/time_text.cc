@@ -22,8 +22,6 @@ absl::Status BadInstant(std::string_view text, std::string_view flag) {
 
 }  // namespace
 
-absl::TimeZone BeijingZone() { return absl::FixedTimeZone(8 * 60 * 60); }
-
 absl::StatusOr<absl::Time> ParseInstant(std::string_view text, std::string_view flag,
                                         absl::Time now) {
   const std::string s(absl::StripAsciiWhitespace(ToAbsl(text)));

@@ -7,13 +7,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/time/beijing_zone.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace tousu::ctl {
 
-// Asia/Shanghai as a fixed UTC+8 zone: the same answer as the tz database for every date the
-// system handles, without depending on tzdata being installed.
-absl::TimeZone BeijingZone();
+using time::BeijingZone;
 
 // An instant typed by a person:
 //   "now"                                       the current time;

@@ -1,3 +1,4 @@
+#include "common/time/beijing_zone.h"
 #include "services/analytics/domain/rules.h"
 
 #include <algorithm>
@@ -18,8 +19,7 @@ Sla CombineSla(Sla current, bool on_time) {
 }
 
 int MonthOf(absl::Time t) {
-  const absl::CivilDay day =
-      absl::ToCivilDay(t, absl::FixedTimeZone(8 * 60 * 60));  // Asia/Shanghai
+  const absl::CivilDay day = absl::ToCivilDay(t, time::BeijingZone());
   return static_cast<int>(day.year()) * 100 + day.month();
 }
 

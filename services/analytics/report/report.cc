@@ -1,3 +1,4 @@
+#include "common/time/beijing_zone.h"
 #include "services/analytics/report/report.h"
 
 #include <google/protobuf/struct.pb.h>
@@ -347,7 +348,7 @@ std::string RenderMonthlyReportHtml(const ReportInputs& in) {
                   "</style>\n</head>\n<body>\n<h1>", EscapeHtml(title), "</h1>\n");
   absl::StrAppend(&h, "<p class=\"muted\">生成时间：",
                   EscapeHtml(absl::FormatTime("%Y-%m-%d %H:%M:%S", in.generated_at,
-                                              absl::FixedTimeZone(8 * 3600))),
+                                              time::BeijingZone())),
                   "（北京时间）。客户个人信息已脱敏。</p>\n");
 
   // 一、总体情况

@@ -15,16 +15,7 @@ bool AllDigits(std::string_view s) {
 
 }  // namespace
 
-const absl::TimeZone& ShanghaiZone() {
-  static const absl::TimeZone zone = [] {
-    absl::TimeZone tz;
-    if (absl::LoadTimeZone("Asia/Shanghai", &tz)) return tz;
-    return absl::FixedTimeZone(8 * 60 * 60);
-  }();
-  return zone;
-}
-
-std::string MonthOfReceipt(absl::Time t) { return absl::FormatTime("%Y%m", t, ShanghaiZone()); }
+std::string MonthOfReceipt(absl::Time t) { return absl::FormatTime("%Y%m", t, BeijingZone()); }
 
 std::string FormatNumber(std::string_view month, int64_t sequence) {
   return absl::StrFormat("TS-%s-%06d", std::string(month), sequence);

@@ -714,7 +714,7 @@ const std::vector<std::string>& FollowedEventTypes() {
 }
 
 std::string CustomerTime(absl::Time t) {
-  return absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M", t, ShanghaiZone()), "（北京时间）");
+  return absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M", t, BeijingZone()), "（北京时间）");
 }
 
 std::string DepartmentName(const std::string& department_id) {

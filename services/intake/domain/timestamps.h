@@ -1,7 +1,8 @@
 #pragma once
 // Timestamp conversions (common/time/proto_time.h), and the zone complaint numbers and customer-facing
-// times are read in.
+// times are read in (common/time/beijing_zone.h).
 
+#include "common/time/beijing_zone.h"
 #include "common/time/proto_time.h"
 
 #include <cstdint>
@@ -18,8 +19,6 @@ using time::kMaxTimestampSeconds;
 using time::kMinTimestampSeconds;
 using time::ToProto;
 
-// Asia/Shanghai, where the company and its customers read dates. China has kept UTC+8 without
-// daylight saving since 1991, so a fixed offset stands in if the zone data is missing.
-const absl::TimeZone& ShanghaiZone();
+using time::BeijingZone;
 
 }  // namespace tousu::intake

@@ -1,3 +1,4 @@
+#include "common/time/beijing_zone.h"
 #include "services/staff-assessment/domain/assessment.h"
 
 #include <algorithm>
@@ -11,13 +12,6 @@
 
 namespace tousu::staff::assessment {
 namespace {
-
-// Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed zone gives the same
-// quarter boundaries as the tz database without depending on it being installed.
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone zone = absl::FixedTimeZone(8 * 60 * 60);
-  return zone;
-}
 
 bool Finite(double x) { return std::isfinite(x); }
 
@@ -97,12 +91,12 @@ absl::Status CheckQuarter(int year, int quarter) {
 
 Span QuarterSpan(Quarter q) {
   const absl::CivilMonth first(q.year, 3 * (q.quarter - 1) + 1);
-  return {absl::FromCivil(absl::CivilDay(first), Shanghai()),
-          absl::FromCivil(absl::CivilDay(first + 3), Shanghai())};
+  return {absl::FromCivil(absl::CivilDay(first), time::BeijingZone()),
+          absl::FromCivil(absl::CivilDay(first + 3), time::BeijingZone())};
 }
 
 Quarter QuarterOf(absl::Time t) {
-  const absl::CivilDay day = absl::ToCivilDay(t, Shanghai());
+  const absl::CivilDay day = absl::ToCivilDay(t, time::BeijingZone());
   return {static_cast<int>(day.year()), (day.month() - 1) / 3 + 1};
 }
 
@@ -284,7 +278,7 @@ std::optional<Suggestion> SuggestFrom(const Activity& row, int category) {
   s.severity = v1::ACCOUNTABILITY_SEVERITY_MINOR;
   s.cause = v1::ACCOUNTABILITY_CAUSE_DELAY;
   const std::string due =
-      row.due ? absl::FormatTime("%Y-%m-%d %H:%M", *row.due, Shanghai()) + " Shanghai time" : "";
+      row.due ? absl::FormatTime("%Y-%m-%d %H:%M", *row.due, time::BeijingZone()) + " Shanghai time" : "";
   if (row.event_type == "ComplaintAcknowledged" && row.met == std::optional<bool>(false) &&
       !row.staff_id.empty()) {
     s.rule = "late_acknowledgement";
