@@ -156,7 +156,8 @@ SQL
   fi
 }
 
-# mariadb_stop DIR: clean shutdown (falls back to SIGKILL after 30 s).
+# mariadb_stop DIR: clean shutdown (falls back to SIGKILL after 30 s); returns once it is gone, so
+# the next start on the same directory or port finds both free.
 mariadb_stop() {
   local dir="$1" pid
   [ -f "$dir/mysqld.pid" ] || return 0
@@ -168,6 +169,10 @@ mariadb_stop() {
     sleep 0.1
   done
   kill -KILL "$pid" 2>/dev/null || true
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
 }
 
 # stack_service_env NAME ENV GRPC_ADDR METRICS_ADDR DB_PORT PEERS EXTRA COMMON SERVICES: the

@@ -295,8 +295,10 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
   // Analytics learned the same story from the events: counted, engineering's, reopened once.
   auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(Channel(stack_->service("analytics").address()));
   // Counted in the month it was received (Beijing time), which the run may have left since.
+  const iv1::Complaint complaint = Complaint(number);
+  ASSERT_TRUE(complaint.has_received_at()) << "GetComplaint " << number << " failed";
   const absl::CivilDay received =
-      absl::ToCivilDay(time::FromProto(Complaint(number).received_at()), time::BeijingZone());
+      absl::ToCivilDay(time::FromProto(complaint.received_at()), time::BeijingZone());
   EXPECT_TRUE(Eventually([&] {
     complaints::analytics::v1::GetMonthlySummaryRequest req;
     req.set_year(static_cast<int>(received.year()));

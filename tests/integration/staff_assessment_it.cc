@@ -27,6 +27,7 @@
 #include "services/staff-assessment/access.h"
 #include "services/staff-assessment/assessment_service.h"
 #include "services/staff-assessment/staff_service.h"
+#include "tests/support/shanghai_time.h"
 #include "tests/support/test_env.h"
 
 namespace tousu {
@@ -41,11 +42,7 @@ using ::testing::HasSubstr;
 using testing::ScratchDatabase;
 using ::testing::StartsWith;
 
-// Shanghai wall time (UTC+8).
-absl::Time Sh(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), absl::UTCTimeZone()) -
-         absl::Hours(8);
-}
+using ::tousu::testing::Shanghai;
 google::protobuf::Timestamp Ts(absl::Time t) { return time::ToProto(t); }
 
 class StaffAssessment : public ::testing::Test {
@@ -302,58 +299,58 @@ class StaffAssessment : public ::testing::Test {
     const auto sales = cv1::CATEGORY_SALES_SERVICE;
     {
       const std::string n = kCase1;
-      const absl::Time r = Sh(2026, 1, 12, 9);
+      const absl::Time r = Shanghai(2026, 1, 12, 9);
       Routed(n, q, "engineering", r);
       Acknowledged(n, "S0021", "engineering", q, r, r + absl::Minutes(20));
       Opened(n, 1, "S0021", "engineering", q, r + absl::Minutes(20));
       Tracker(n, "S0012", r + absl::Minutes(21));
-      Progress(n, "S0012", Sh(2026, 1, 15, 9), Sh(2026, 1, 14, 16));
-      Proposed(n, 1, "S0021", Sh(2026, 1, 14, 9, 20), Sh(2026, 1, 13, 15));
-      Resolved(n, 1, "S0021", "engineering", q, Sh(2026, 1, 20, 10));
-      Callback(n, 1, "S0014", 5, Sh(2026, 1, 23, 10), Sh(2026, 1, 21, 10));
+      Progress(n, "S0012", Shanghai(2026, 1, 15, 9), Shanghai(2026, 1, 14, 16));
+      Proposed(n, 1, "S0021", Shanghai(2026, 1, 14, 9, 20), Shanghai(2026, 1, 13, 15));
+      Resolved(n, 1, "S0021", "engineering", q, Shanghai(2026, 1, 20, 10));
+      Callback(n, 1, "S0014", 5, Shanghai(2026, 1, 23, 10), Shanghai(2026, 1, 21, 10));
     }
     {
       const std::string n = kCase2;
-      const absl::Time r = Sh(2026, 2, 2, 10);
+      const absl::Time r = Shanghai(2026, 2, 2, 10);
       Routed(n, q, "engineering", r);
       Acknowledged(n, "S0021", "engineering", q, r, r + absl::Minutes(45));
-      Proposed(n, 1, "S0021", Sh(2026, 2, 4, 10, 45), Sh(2026, 2, 3, 11));
-      Resolved(n, 1, "S0021", "engineering", q, Sh(2026, 2, 9, 10));
-      Callback(n, 1, "S0014", 4, Sh(2026, 2, 12, 10), Sh(2026, 2, 10, 10));
+      Proposed(n, 1, "S0021", Shanghai(2026, 2, 4, 10, 45), Shanghai(2026, 2, 3, 11));
+      Resolved(n, 1, "S0021", "engineering", q, Shanghai(2026, 2, 9, 10));
+      Callback(n, 1, "S0014", 4, Shanghai(2026, 2, 12, 10), Shanghai(2026, 2, 10, 10));
     }
     {
       const std::string n = kCase3;
-      const absl::Time r = Sh(2026, 2, 16, 9);
+      const absl::Time r = Shanghai(2026, 2, 16, 9);
       Routed(n, q, "engineering", r);
       case3_ack_overdue_ = AckOverdue(n, "engineering", r);
       case3_ack_ = Acknowledged(n, "S0022", "engineering", q, r, r + absl::Minutes(95));
-      const absl::Time due = Sh(2026, 2, 18, 10, 35);
+      const absl::Time due = Shanghai(2026, 2, 18, 10, 35);
       SolutionMissed(n, 1, "S0022", "engineering", due);
-      Proposed(n, 1, "S0022", due, Sh(2026, 2, 19, 9));
-      Resolved(n, 1, "S0022", "engineering", q, Sh(2026, 2, 25, 9));
-      CallbackLate(n, 1, "S0015", Sh(2026, 3, 2, 9));
-      Callback(n, 1, "S0015", 2, Sh(2026, 3, 2, 9), Sh(2026, 3, 3, 9));
-      Reopened(n, 2, "S0022", "engineering", Sh(2026, 3, 3, 9, 1));
-      Resolved(n, 2, "S0022", "engineering", q, Sh(2026, 3, 10, 9));
-      Callback(n, 2, "S0015", 3, Sh(2026, 3, 13, 9), Sh(2026, 3, 11, 9));
+      Proposed(n, 1, "S0022", due, Shanghai(2026, 2, 19, 9));
+      Resolved(n, 1, "S0022", "engineering", q, Shanghai(2026, 2, 25, 9));
+      CallbackLate(n, 1, "S0015", Shanghai(2026, 3, 2, 9));
+      Callback(n, 1, "S0015", 2, Shanghai(2026, 3, 2, 9), Shanghai(2026, 3, 3, 9));
+      Reopened(n, 2, "S0022", "engineering", Shanghai(2026, 3, 3, 9, 1));
+      Resolved(n, 2, "S0022", "engineering", q, Shanghai(2026, 3, 10, 9));
+      Callback(n, 2, "S0015", 3, Shanghai(2026, 3, 13, 9), Shanghai(2026, 3, 11, 9));
     }
     {
       const std::string n = kCase4;
-      const absl::Time r = Sh(2026, 3, 9, 14);
+      const absl::Time r = Shanghai(2026, 3, 9, 14);
       Routed(n, q, "engineering", r);
       Acknowledged(n, "S0022", "engineering", q, r, r + absl::Minutes(30));
       Tracker(n, "S0013", r + absl::Minutes(31));
-      SolutionMissed(n, 1, "S0022", "engineering", Sh(2026, 3, 11, 14, 30));
-      ProgressOverdue(n, "S0013", Sh(2026, 3, 12, 14, 30));
+      SolutionMissed(n, 1, "S0022", "engineering", Shanghai(2026, 3, 11, 14, 30));
+      ProgressOverdue(n, "S0013", Shanghai(2026, 3, 12, 14, 30));
     }
     {
       const std::string n = kCase5;
-      const absl::Time r = Sh(2026, 3, 16, 9);
+      const absl::Time r = Shanghai(2026, 3, 16, 9);
       Routed(n, sales, "sales", r);
       Acknowledged(n, "S0023", "sales", sales, r, r + absl::Minutes(10));
-      Proposed(n, 1, "S0023", Sh(2026, 3, 18, 9, 10), Sh(2026, 3, 17, 9));
-      Resolved(n, 1, "S0023", "sales", sales, Sh(2026, 3, 20, 9));
-      Callback(n, 1, "S0014", 5, Sh(2026, 3, 25, 9), Sh(2026, 3, 23, 9));
+      Proposed(n, 1, "S0023", Shanghai(2026, 3, 18, 9, 10), Shanghai(2026, 3, 17, 9));
+      Resolved(n, 1, "S0023", "sales", sales, Shanghai(2026, 3, 20, 9));
+      Callback(n, 1, "S0014", 5, Shanghai(2026, 3, 25, 9), Shanghai(2026, 3, 23, 9));
     }
     // A repeat of the last event changes nothing.
     auto repeat = runtime_->event_sink().Apply(last_event_);
@@ -599,7 +596,7 @@ TEST_F(StaffAssessment, ALateAcknowledgementSuggestsItsOwnerAndAConfirmationShow
   confirm.set_suggestion_id(late->id());
   confirm.set_measure(v1::ACCOUNTABILITY_MEASURE_CRITICISM_AND_EDUCATION);
   confirm.set_decided_by_staff_id("S0002");
-  *confirm.mutable_decided_at() = Ts(Sh(2026, 3, 20, 15));
+  *confirm.mutable_decided_at() = Ts(Shanghai(2026, 3, 20, 15));
   confirm.set_note("首次超時，批評教育");
   v1::RecordAccountabilityResponse recorded;
   auto ctx2 = Ctx();
@@ -658,7 +655,7 @@ TEST_F(StaffAssessment, AnUpheldSalesComplaintSuggestsTheSalesDepartmentAndThePe
   confirm.set_staff_id("S0024");
   confirm.set_measure(v1::ACCOUNTABILITY_MEASURE_BONUS_DEDUCTION);
   confirm.set_decided_by_staff_id("S0003");
-  *confirm.mutable_decided_at() = Ts(Sh(2026, 3, 27, 10));
+  *confirm.mutable_decided_at() = Ts(Shanghai(2026, 3, 27, 10));
   v1::RecordAccountabilityResponse recorded;
   auto ctx2 = Ctx();
   ASSERT_TRUE(stub_->RecordAccountability(ctx2.get(), confirm, &recorded).ok());
@@ -679,7 +676,7 @@ TEST_F(StaffAssessment, TrainingCompletionIsRecordedWithDateAndResultAndShownPer
   v1::RecordTrainingCompletionRequest done;
   done.set_staff_id("S0022");
   done.set_course_id("handler-investigation");
-  *done.mutable_completed_at() = Ts(Sh(2026, 4, 20, 17));
+  *done.mutable_completed_at() = Ts(Shanghai(2026, 4, 20, 17));
   done.set_result(v1::TRAINING_RESULT_PASSED);
   v1::RecordTrainingCompletionResponse resp;
   auto ctx = Ctx();
@@ -777,7 +774,7 @@ TEST_F(StaffAssessment, BadRequestsNameTheField) {
     req.set_cause(v1::ACCOUNTABILITY_CAUSE_DELAY);
     req.set_severity(v1::ACCOUNTABILITY_SEVERITY_MINOR);
     req.set_decided_by_staff_id("S0002");
-    *req.mutable_decided_at() = Ts(Sh(2026, 3, 20));
+    *req.mutable_decided_at() = Ts(Shanghai(2026, 3, 20));
     v1::RecordAccountabilityResponse resp;
     auto ctx = Ctx();
     expect(stub_->RecordAccountability(ctx.get(), req, &resp), "measure");
@@ -789,7 +786,7 @@ TEST_F(StaffAssessment, BadRequestsNameTheField) {
     *req.mutable_decided_at() = Ts(absl::Now() + absl::Hours(48));
     auto ctx3 = Ctx();
     expect(stub_->RecordAccountability(ctx3.get(), req, &resp), "decided_at");
-    *req.mutable_decided_at() = Ts(Sh(2026, 3, 20));
+    *req.mutable_decided_at() = Ts(Shanghai(2026, 3, 20));
     req.set_number("TS-1");
     auto ctx4 = Ctx();
     expect(stub_->RecordAccountability(ctx4.get(), req, &resp), "number");
@@ -819,7 +816,7 @@ TEST_F(StaffAssessment, BadRequestsNameTheField) {
     v1::RecordTrainingCompletionRequest req;
     req.set_staff_id("S0022");
     req.set_course_id("handler-investigation");
-    *req.mutable_completed_at() = Ts(Sh(2026, 4, 1));
+    *req.mutable_completed_at() = Ts(Shanghai(2026, 4, 1));
     v1::RecordTrainingCompletionResponse resp;
     auto ctx = Ctx();
     expect(stub_->RecordTrainingCompletion(ctx.get(), req, &resp), "result");
@@ -831,11 +828,11 @@ TEST_F(StaffAssessment, BadRequestsNameTheField) {
 TEST_F(StaffAssessment, TheSolutionDeadlineIsCreditedToWhoeverProposedNotTheOwner) {
   const auto q = cv1::CATEGORY_PRODUCT_QUALITY;
   const std::string n = "TS-202604-000006";
-  const absl::Time r = Sh(2026, 4, 13, 9);
+  const absl::Time r = Shanghai(2026, 4, 13, 9);
   Routed(n, q, "engineering", r);
   Acknowledged(n, "S0022", "engineering", q, r, r + absl::Minutes(10));
   Opened(n, 1, "S0022", "engineering", q, r + absl::Minutes(10));
-  Proposed(n, 1, "S0022", Sh(2026, 4, 15, 9, 10), Sh(2026, 4, 16, 9), "S0021");
+  Proposed(n, 1, "S0022", Shanghai(2026, 4, 15, 9, 10), Shanghai(2026, 4, 16, 9), "S0021");
 
   const auto by = ByStaff(Run(2026, 2).assessments());
   ASSERT_EQ(by.size(), 2u);

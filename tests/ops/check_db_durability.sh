@@ -7,7 +7,8 @@
 #   2. mariadb_start (tools/lib.sh, the one way the scripts start MariaDB) starts a durable server
 #      by default, a relaxed one only with TOUSU_DB_DURABILITY=relaxed and a warning saying what
 #      it risks, and refuses any other value;
-#   3. no script starts mariadbd any other way, and none sets a non-durable value itself.
+#   3. no script starts a database server any other way (or under eatmydata), and none sets a
+#      non-durable value itself (SQL files included).
 set -uo pipefail
 src="$1"
 source "$src/tools/lib.sh"
@@ -38,45 +39,50 @@ else
   problem "TOUSU_TEST_DB_PORT is not set: run through tools/test"
 fi
 
-# 2. mariadb_start itself, default and relaxed, on one throwaway data directory.
+# 2. mariadb_start itself, default and relaxed, each on a throwaway data directory and port of
+# its own (a slow shutdown of one cannot get in the way of the next).
 work=$(mktemp -d "${TMPDIR:-/tmp}/tousu-durability.XXXXXX")
-trap 'mariadb_stop "$work/db"; rm -rf "$work"' EXIT
-port=$(free_port)
-(unset TOUSU_DB_DURABILITY; mariadb_start "$work/db" "$port") 2>"$work/default.err"
-got=$(durability_of "$work/db/my.cnf")
+trap 'mariadb_stop "$work/durable"; mariadb_stop "$work/relaxed"; mariadb_stop "$work/bad"; rm -rf "$work"' EXIT
+(unset TOUSU_DB_DURABILITY; mariadb_start "$work/durable" "$(free_port)") 2>"$work/default.err"
+got=$(durability_of "$work/durable/my.cnf")
 echo "mariadb_start by default: $got"
 [ "$got" = "$durable" ] || problem "mariadb_start starts MariaDB with $got by default, not $durable"
 [ ! -s "$work/default.err" ] || problem "mariadb_start printed on a durable start: $(cat "$work/default.err")"
-mariadb_stop "$work/db"
+mariadb_stop "$work/durable"
 
-(TOUSU_DB_DURABILITY=relaxed mariadb_start "$work/db" "$port") 2>"$work/relaxed.err"
-got=$(durability_of "$work/db/my.cnf")
+(TOUSU_DB_DURABILITY=relaxed mariadb_start "$work/relaxed" "$(free_port)") 2>"$work/relaxed.err"
+got=$(durability_of "$work/relaxed/my.cnf")
 echo "mariadb_start with TOUSU_DB_DURABILITY=relaxed: $got"
 [ "$got" = "flush=2 sync_binlog=0 log_bin=OFF" ] || problem "the relaxed mode runs with $got"
 grep -q "WARNING: TOUSU_DB_DURABILITY=relaxed.*power" "$work/relaxed.err" \
   || problem "the relaxed mode does not warn what it risks (printed: $(cat "$work/relaxed.err"))"
-mariadb_stop "$work/db"
+mariadb_stop "$work/relaxed"
 
-if (TOUSU_DB_DURABILITY=fast mariadb_start "$work/db" "$port") 2>"$work/bad.err"; then
+if (TOUSU_DB_DURABILITY=fast mariadb_start "$work/bad" "$(free_port)") 2>"$work/bad.err"; then
   problem "TOUSU_DB_DURABILITY=fast was accepted"
-  mariadb_stop "$work/db"
 fi
 grep -q "TOUSU_DB_DURABILITY must be durable" "$work/bad.err" \
   || problem "an unknown TOUSU_DB_DURABILITY is not refused by name (printed: $(cat "$work/bad.err"))"
 
-# 3. The scripts: mariadbd is started only by mariadb_start, and no other file picks a setting
+# 3. The scripts: MariaDB is started only by mariadb_start, and no other file picks a setting
 # that loses acknowledged commits.
 cd "$src"
-scripts=$(git ls-files tools tests deploy k8s .ci 2>/dev/null | grep -vE '\.(md|json|sql|txt|tsv)$')
-# mariadbd in a command's place (a line's start, after ; & | ( or $(, maybe behind exec/nohup).
-starts=$(grep -nE '(^|[;&|(])[[:space:]]*((exec|nohup|sudo)[[:space:]]+)*mariadbd([[:space:]]|$)' $scripts 2>/dev/null \
-  | grep -v '^tools/lib.sh:' | grep -v '^tests/ops/check_db_durability.sh:')
-[ -z "$starts" ] || problem "MariaDB started outside mariadb_start (tools/lib.sh): $starts"
-loose=$(grep -nE 'innodb[_-]flush[_-]log[_-]at[_-]trx[_-]commit[[:space:]]*=[[:space:]]*[02]|sync[_-]binlog[[:space:]]*=[[:space:]]*0' \
-  $scripts 2>/dev/null | grep -v '^tools/lib.sh:' | grep -v '^tests/ops/check_db_durability.sh:')
+files=()
+while IFS= read -r f; do files+=("$f"); done < <(git ls-files tools tests deploy k8s .ci | grep -vE '\.(md|json|tsv)$')
+[ "${#files[@]}" -gt 100 ] || problem "only ${#files[@]} files to scan: is $src a git checkout?"
+ours='^(tools/lib.sh|tests/ops/check_db_durability.sh):'
+# A database server started in a command's place (a line's start, after ; & | ( or $(, or a path),
+# maybe behind exec/nohup/sudo; a container image of MariaDB or MySQL run by hand; eatmydata, which
+# turns every flush into a no-op while the server reports itself durable.
+starts=$(grep -nE '(^|[;&|(/])[[:space:]]*((exec|nohup|sudo)[[:space:]]+)*(mariadbd|mysqld|mariadbd-safe|mysqld_safe)([[:space:]"]|$)|(docker|podman)[[:space:]]+run.*(mariadb|mysql)|eatmydata' \
+  /dev/null "${files[@]}" | grep -vE "$ours")
+[ -z "$starts" ] || problem "a database started outside mariadb_start (tools/lib.sh): $starts"
+loose=$(grep -niE 'innodb[_-]flush[_-]log[_-]at[_-]trx[_-]commit[[:space:]]*=[[:space:]]*[02]|sync[_-]binlog[[:space:]]*=[[:space:]]*0|innodb[_-]flush[_-]method[[:space:]]*=[[:space:]]*nosync|innodb[_-]doublewrite[[:space:]]*=[[:space:]]*(0|off)' \
+  /dev/null "${files[@]}" | grep -vE "$ours")
 [ -z "$loose" ] || problem "a non-durable setting outside the named relaxed mode: $loose"
 relaxed_lines=$(grep -cE 'innodb_flush_log_at_trx_commit=2' tools/lib.sh)
 [ "$relaxed_lines" -eq 1 ] || problem "tools/lib.sh should name innodb_flush_log_at_trx_commit=2 once (the relaxed mode), found $relaxed_lines"
+echo "scanned ${#files[@]} files for database starts and settings"
 
 echo "durability: $problems problem(s)"
 [ "$problems" -eq 0 ]

@@ -425,6 +425,9 @@ TEST(ParseLabelledExamples, RejectsAMalformedLineNamingIt) {
       {"\tproduct_quality\t-\ttrain\t墙面开裂", "empty id"},
       {"t1\tproduct_quality\t-\ttrain\t\xE5\xA2", "not valid UTF-8"},
       {"t0\thandover\t-\ttrain\t延期", "already used on line 2"},
+      // Found by fuzz_classifier_data: a mark here became part of the id, and was taken for the
+      // file's own once that example was written first.
+      {"\xEF\xBB\xBFt1\tproduct_quality\t-\ttrain\t墙面开裂", "byte order mark"},
   };
   for (const auto& [line, message] : kBad) {
     absl::StatusOr<std::vector<LabelledExample>> got = ParseLabelledExamples(

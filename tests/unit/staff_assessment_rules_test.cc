@@ -5,6 +5,7 @@
 
 #include "complaints/common/v1/types.pb.h"
 #include "services/staff-assessment/domain/assessment.h"
+#include "tests/support/shanghai_time.h"
 
 namespace tousu::staff::assessment {
 namespace {
@@ -14,10 +15,7 @@ namespace cv1 = complaints::common::v1;
 absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone());
 }
-// Shanghai wall time (UTC+8).
-absl::Time Sh(int y, int mo, int d, int h = 0, int mi = 0) {
-  return Utc(y, mo, d, h, mi) - absl::Hours(8);
-}
+using ::tousu::testing::Shanghai;
 
 // ---- Quarters -----------------------------------------------------------------------------------
 
@@ -170,38 +168,38 @@ class Figures : public ::testing::Test {
   //  C: H1 acknowledged it in Q4 2025 (not this quarter's deadline) and resolves it in January.
   void MakeQuarter() {
     const std::string a = "TS-202602-000001", b = "TS-202603-000002", c = "TS-202512-000003";
-    Sla("ComplaintAcknowledged", a, Sh(2026, 2, 2, 9, 30), "H1", kHandler, kAcknowledgement,
-        Sh(2026, 2, 2, 10), true);
-    Add("TrackerAssigned", a, Sh(2026, 2, 2, 9, 31), "T1", kTracker);
-    Sla("SolutionDeadlineMissed", a, Sh(2026, 2, 4, 10, 1), "H1", kHandler, kSolution,
-        Sh(2026, 2, 4, 9, 30), false);
-    Sla("SolutionProposed", a, Sh(2026, 2, 4, 15), "H1", kHandler, kSolution,
-        Sh(2026, 2, 4, 9, 30), false);
-    Add("CaseResolved", a, Sh(2026, 2, 10), "H1", kHandler).resolved = true;
-    Sla("CallbackRecorded", a, Sh(2026, 2, 12), "C1", kCallbackAgent, kCallback,
-        Sh(2026, 2, 13), true)
+    Sla("ComplaintAcknowledged", a, Shanghai(2026, 2, 2, 9, 30), "H1", kHandler, kAcknowledgement,
+        Shanghai(2026, 2, 2, 10), true);
+    Add("TrackerAssigned", a, Shanghai(2026, 2, 2, 9, 31), "T1", kTracker);
+    Sla("SolutionDeadlineMissed", a, Shanghai(2026, 2, 4, 10, 1), "H1", kHandler, kSolution,
+        Shanghai(2026, 2, 4, 9, 30), false);
+    Sla("SolutionProposed", a, Shanghai(2026, 2, 4, 15), "H1", kHandler, kSolution,
+        Shanghai(2026, 2, 4, 9, 30), false);
+    Add("CaseResolved", a, Shanghai(2026, 2, 10), "H1", kHandler).resolved = true;
+    Sla("CallbackRecorded", a, Shanghai(2026, 2, 12), "C1", kCallbackAgent, kCallback,
+        Shanghai(2026, 2, 13), true)
         .satisfaction = 4;
 
-    Sla("AcknowledgementOverdue", b, Sh(2026, 3, 1, 11), "", "", kAcknowledgement,
-        Sh(2026, 3, 1, 10), false);
-    Sla("ComplaintAcknowledged", b, Sh(2026, 3, 1, 11, 30), "H1", kHandler, kAcknowledgement,
-        Sh(2026, 3, 1, 10), false);
-    Sla("SolutionProposed", b, Sh(2026, 3, 2), "H1", kHandler, kSolution, Sh(2026, 3, 3, 11, 30),
-        true);
-    Add("CaseResolved", b, Sh(2026, 3, 5), "H1", kHandler).resolved = true;
-    Sla("CallbackRecorded", b, Sh(2026, 3, 12), "C1", kCallbackAgent, kCallback, Sh(2026, 3, 10),
-        false)
+    Sla("AcknowledgementOverdue", b, Shanghai(2026, 3, 1, 11), "", "", kAcknowledgement,
+        Shanghai(2026, 3, 1, 10), false);
+    Sla("ComplaintAcknowledged", b, Shanghai(2026, 3, 1, 11, 30), "H1", kHandler, kAcknowledgement,
+        Shanghai(2026, 3, 1, 10), false);
+    Sla("SolutionProposed", b, Shanghai(2026, 3, 2), "H1", kHandler, kSolution,
+        Shanghai(2026, 3, 3, 11, 30), true);
+    Add("CaseResolved", b, Shanghai(2026, 3, 5), "H1", kHandler).resolved = true;
+    Sla("CallbackRecorded", b, Shanghai(2026, 3, 12), "C1", kCallbackAgent, kCallback,
+        Shanghai(2026, 3, 10), false)
         .satisfaction = 2;
-    Add("CustomerUnsatisfied", b, Sh(2026, 3, 12)).reopened = true;
-    Add("CaseReopened", b, Sh(2026, 3, 12, 0, 1), "H1", kHandler).reopened = true;
-    Add("CaseResolved", b, Sh(2026, 3, 16), "H1", kHandler).resolved = true;
-    Sla("CallbackRecorded", b, Sh(2026, 3, 20), "C1", kCallbackAgent, kCallback, Sh(2026, 3, 21),
-        true)
+    Add("CustomerUnsatisfied", b, Shanghai(2026, 3, 12)).reopened = true;
+    Add("CaseReopened", b, Shanghai(2026, 3, 12, 0, 1), "H1", kHandler).reopened = true;
+    Add("CaseResolved", b, Shanghai(2026, 3, 16), "H1", kHandler).resolved = true;
+    Sla("CallbackRecorded", b, Shanghai(2026, 3, 20), "C1", kCallbackAgent, kCallback,
+        Shanghai(2026, 3, 21), true)
         .satisfaction = 5;
 
-    Sla("ComplaintAcknowledged", c, Sh(2025, 12, 31, 22), "H1", kHandler, kAcknowledgement,
-        Sh(2025, 12, 31, 23), true);
-    Add("CaseResolved", c, Sh(2026, 1, 5), "H1", kHandler).resolved = true;
+    Sla("ComplaintAcknowledged", c, Shanghai(2025, 12, 31, 22), "H1", kHandler, kAcknowledgement,
+        Shanghai(2025, 12, 31, 23), true);
+    Add("CaseResolved", c, Shanghai(2026, 1, 5), "H1", kHandler).resolved = true;
   }
 
   std::vector<Activity> rows_;
@@ -291,18 +289,26 @@ TEST_F(Figures, TheQuarterBeforeAndAfterSeeOnlyTheirOwnDeadlines) {
 }
 
 TEST_F(Figures, ADeadlineNobodyWasNamedForIsNobodys) {
-  Sla("AcknowledgementOverdue", "TS-202602-000009", Sh(2026, 2, 1, 11), "", "", kAcknowledgement,
-      Sh(2026, 2, 1, 10), false);
+  Sla("AcknowledgementOverdue", "TS-202602-000009", Shanghai(2026, 2, 1, 11), "", "",
+      kAcknowledgement, Shanghai(2026, 2, 1, 10), false);
   EXPECT_TRUE(ComputeFigures(rows_, QuarterSpan({2026, 1})).empty());
 }
 
 // ---- Suggestions --------------------------------------------------------------------------------
 
 TEST(Suggestions, ALateAcknowledgementSuggestsItsOwner) {
-  Activity row{.event_id = "e1", .event_type = "ComplaintAcknowledged",
-               .number = "TS-202602-000001", .at = Sh(2026, 2, 1, 11), .staff_id = "S0021",
-               .role = kHandler, .department_id = "engineering", .sla = kAcknowledgement,
-               .due = Sh(2026, 2, 1, 10), .met = false, .satisfaction = 0, .resolved = false,
+  Activity row{.event_id = "e1",
+               .event_type = "ComplaintAcknowledged",
+               .number = "TS-202602-000001",
+               .at = Shanghai(2026, 2, 1, 11),
+               .staff_id = "S0021",
+               .role = kHandler,
+               .department_id = "engineering",
+               .sla = kAcknowledgement,
+               .due = Shanghai(2026, 2, 1, 10),
+               .met = false,
+               .satisfaction = 0,
+               .resolved = false,
                .reopened = false};
   auto s = SuggestFrom(row, cv1::CATEGORY_PRODUCT_QUALITY);
   ASSERT_TRUE(s.has_value());

@@ -13,7 +13,9 @@
 # Then replica_checks counts each timer's events against what fell due.
 
 echo 0 >"$work/clock-offset"
-stack_start_replicas "$work" "$db_port" 2 "$SETTINGS,CLOCK_OFFSET_FILE=$work/clock-offset"
+month_end_delay_s=3600   # analytics closes a month this long after it ends (Beijing time)
+stack_start_replicas "$work" "$db_port" 2 \
+  "$SETTINGS,CLOCK_OFFSET_FILE=$work/clock-offset,MONTH_END_DELAY=${month_end_delay_s}s"
 EXTRA_SETTINGS="CLOCK_OFFSET_FILE=$work/clock-offset"
 ALL_PIDS+=("${STACK_PIDS[@]}")
 for name in $SERVICES; do
@@ -79,6 +81,27 @@ while [ "$(backlog)" != 0 ]; do
   sleep 0.2
 done
 
+# out_of_order: prints "OUT PAIRS": of the consecutive timeline entries at intake whose source
+# events are still in their producer's outbox, how many reached intake out of the producer's
+# order, and how many pairs were compared. A partition delivered by two relays at once would show
+# as such a pair: each producer's outbox id order must be the timeline's.
+out_of_order() {
+  local p n c out=0 pairs=0
+  for p in routing case_handling follow_up; do
+    read -r n c <<<"$(q "SELECT COALESCE(SUM(prev > oid), 0), COUNT(prev) FROM (SELECT o.id AS oid,
+           LAG(o.id) OVER (PARTITION BY t.complaint_id ORDER BY t.id) AS prev
+           FROM tousu_intake.complaint_timeline t JOIN tousu_$p.outbox o
+           ON o.event_id = t.source_event_id AND o.subscriber = 'intake') x")"
+    out=$((out + n)) pairs=$((pairs + c))
+  done
+  echo "$out $pairs"
+}
+# Checked now as well as at the end: the relays prune delivered rows a week older than their
+# clock, so after the 35-day move the rows of phases A and B may be gone.
+read -r order_before pairs_before <<<"$(out_of_order)"
+[ "$order_before" -eq 0 ] || violation "$order_before events reached intake out of order (concurrent delivery)"
+[ "$pairs_before" -gt 0 ] || violation "no timeline entries to check the delivery order with"
+
 # Phase C: 35 days on, for every service at once; the timers fire while replicas are killed.
 due_esc=$(awk -F'\t' '$2=="routed" || $2=="untouched"' "$work/staged.tsv" | wc -l)
 due_sol=$(awk -F'\t' '$2=="acknowledged"' "$work/staged.tsv" | wc -l)
@@ -93,7 +116,7 @@ t_clock=$(now)
 # the clock the services see, never from the real month; it is a later month than the one closed
 # at start-up, so the row can only come from the job running on the moved clock.
 closing_month=$(
-  m=$(TZ=Asia/Shanghai date -d "@$(( moved_at - 3600 ))" +%Y%m)
+  m=$(TZ=Asia/Shanghai date -d "@$(( moved_at - month_end_delay_s ))" +%Y%m)
   y=${m:0:4} mo=$((10#${m:4:2} - 1))
   [ "$mo" -ge 1 ] || { y=$((y - 1)); mo=12; }
   printf '%04d%02d' "$y" "$mo")
@@ -145,21 +168,14 @@ replica_checks() {
   echo "  month_end: $closing_month closed $months time(s), $after_move on the moved clock (one row per month, primary key)"
   [ "$months" -eq 1 ] || violation "analytics month end ran $months times for $closing_month, due at the moved clock"
   [ "$after_move" -eq 1 ] || violation "analytics month end for $closing_month did not run on the moved clock"
-  # A partition delivered by two relays at once would show as a complaint's events reaching
-  # intake out of the producer's order: each producer's outbox id order must be the timeline's.
-  local p s out=0 n
-  for p in routing case_handling follow_up; do
-    n=$(q "SELECT COUNT(*) FROM (SELECT o.id AS oid, LAG(o.id) OVER (PARTITION BY t.complaint_id ORDER BY t.id) AS prev
-           FROM tousu_intake.complaint_timeline t JOIN tousu_$p.outbox o
-           ON o.event_id = t.source_event_id AND o.subscriber = 'intake') x WHERE prev > oid")
-    out=$((out + n))
-  done
+  local out pairs
+  read -r out pairs <<<"$(out_of_order)"
   local dups=0 k d
   for k in "${!SVC_METRICS[@]}"; do
     [[ "$k" == */* ]] || continue
     d=$(inbox_dups "$k"); dups=$((dups + ${d:-0} + ${REPLICA_DUPS[$k]:-0}))
   done
-  echo "  deliveries out of the producer's order at intake: $out; repeated deliveries (inbox no-ops, after kills): $dups"
+  echo "  deliveries out of the producer's order at intake: $out of $pairs consecutive pairs after the clock move, $order_before of $pairs_before before it; repeated deliveries (inbox no-ops, after kills): $dups"
   [ "$out" -eq 0 ] || violation "$out events reached intake out of order (concurrent delivery)"
   local numbers
   numbers=$(q "SELECT COUNT(*) - COUNT(DISTINCT number) FROM tousu_intake.complaints")

@@ -1,4 +1,3 @@
-#include "common/time/beijing_zone.h"
 #include "tools/simulate/driver.h"
 
 #include <grpcpp/grpcpp.h>
@@ -11,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/client/channel.h"
+#include "common/time/beijing_zone.h"
 #include "common/time/clock.h"
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
@@ -53,9 +53,7 @@ std::optional<absl::Time> TimeOf(const google::protobuf::Timestamp& ts) {
   return time::FromProto(ts);
 }
 
-std::string LocalDay(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d", t, time::BeijingZone());
-}
+std::string LocalDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, time::BeijingZone()); }
 
 std::string BeijingTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S +08:00", t, time::BeijingZone());

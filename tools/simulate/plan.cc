@@ -1,4 +1,3 @@
-#include "common/time/beijing_zone.h"
 #include "tools/simulate/plan.h"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "common/time/beijing_zone.h"
 
 namespace tousu::simulate {
 

@@ -1376,10 +1376,9 @@ int RunReport(Call& c) {
   }
   const std::string& body = format == "json" ? report.json() : report.html();
   if (auto st = WriteFileAtomically(path, body); !st.ok()) return UsageError(c, st);
-  c.out << "Wrote the " << absl::StrFormat("%04d-%02d", year, month) << " report ("
-        << format << ", " << body.size() << " bytes, generated "
-        << absl::FormatTime("%Y-%m-%d %H:%M", time::FromProto(report.generated_at()),
-                            BeijingZone())
+  c.out << "Wrote the " << absl::StrFormat("%04d-%02d", year, month) << " report (" << format
+        << ", " << body.size() << " bytes, generated "
+        << absl::FormatTime("%Y-%m-%d %H:%M", time::FromProto(report.generated_at()), BeijingZone())
         << " Beijing time) to " << path << "\n";
   return kExitOk;
 }

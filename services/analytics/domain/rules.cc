@@ -1,4 +1,3 @@
-#include "common/time/beijing_zone.h"
 #include "services/analytics/domain/rules.h"
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/beijing_zone.h"
 #include "complaints/common/v1/types.pb.h"
 
 namespace tousu::analytics {

@@ -1,4 +1,3 @@
-#include "common/time/beijing_zone.h"
 #include "services/analytics/report/report.h"
 
 #include <google/protobuf/struct.pb.h>
@@ -11,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/log/mask.h"
+#include "common/time/beijing_zone.h"
 
 namespace tousu::analytics::report {
 namespace {
@@ -346,10 +346,10 @@ std::string RenderMonthlyReportHtml(const ReportInputs& in) {
   absl::StrAppend(&h, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n",
                   "<title>", EscapeHtml(title), "</title>\n<style>", kStyle,
                   "</style>\n</head>\n<body>\n<h1>", EscapeHtml(title), "</h1>\n");
-  absl::StrAppend(&h, "<p class=\"muted\">生成时间：",
-                  EscapeHtml(absl::FormatTime("%Y-%m-%d %H:%M:%S", in.generated_at,
-                                              time::BeijingZone())),
-                  "（北京时间）。客户个人信息已脱敏。</p>\n");
+  absl::StrAppend(
+      &h, "<p class=\"muted\">生成时间：",
+      EscapeHtml(absl::FormatTime("%Y-%m-%d %H:%M:%S", in.generated_at, time::BeijingZone())),
+      "（北京时间）。客户个人信息已脱敏。</p>\n");
 
   // 一、总体情况
   h += "<section id=\"overall\">\n<h2>一、总体情况</h2>\n";

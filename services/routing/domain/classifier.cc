@@ -439,6 +439,11 @@ absl::StatusOr<std::vector<LabelledExample>> ParseLabelledExamples(const std::st
         absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "#")) {
       continue;
     }
+    // Only the file may start with a byte order mark. One at a line's start (a file pasted into
+    // another) would become part of the id, and vanish when that line is written first.
+    if (absl::StartsWith(line, "\xEF\xBB\xBF")) {
+      return LineError(line_no, "a byte order mark (U+FEFF) may only start the file");
+    }
     std::vector<absl::string_view> fields = absl::StrSplit(line, '\t');
     if (fields.size() != 5) {
       return LineError(line_no, absl::StrCat("want 5 tab-separated fields (id, category, "

@@ -1,4 +1,3 @@
-#include "common/time/beijing_zone.h"
 #include "services/staff-assessment/domain/assessment.h"
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/time/beijing_zone.h"
 #include "complaints/common/v1/types.pb.h"
 
 namespace tousu::staff::assessment {
@@ -278,7 +278,8 @@ std::optional<Suggestion> SuggestFrom(const Activity& row, int category) {
   s.severity = v1::ACCOUNTABILITY_SEVERITY_MINOR;
   s.cause = v1::ACCOUNTABILITY_CAUSE_DELAY;
   const std::string due =
-      row.due ? absl::FormatTime("%Y-%m-%d %H:%M", *row.due, time::BeijingZone()) + " Shanghai time" : "";
+      row.due ? absl::FormatTime("%Y-%m-%d %H:%M", *row.due, time::BeijingZone()) + " Shanghai time"
+              : "";
   if (row.event_type == "ComplaintAcknowledged" && row.met == std::optional<bool>(false) &&
       !row.staff_id.empty()) {
     s.rule = "late_acknowledgement";
