@@ -4,7 +4,7 @@
 # clock alone, keep gRPC deadlines firing on time, and leave MariaDB's server unshifted.
 #   clock_shift_test.sh LIBRARY TOUSUCTL
 set -uo pipefail
-lib="$1" ctl="$2"
+lib=$(realpath "$1") ctl=$(realpath "$2")   # LD_PRELOAD wants an absolute path
 problems=0
 problem() { echo "FAIL: $*"; problems=$((problems + 1)); }
 shift_s=$((366 * 86400))   # a year and a day: every date, weekday and month differ
