@@ -99,6 +99,13 @@ mariadb_durability_settings() {
   esac
 }
 
+# mariadb_durability_of CLIENT_ARGS...: what a running server reports about the settings above, as
+# "flush=N sync_binlog=N log_bin=ON|OFF" (e.g. mariadb_durability_of --defaults-file=DIR/my.cnf).
+mariadb_durability_of() {
+  mariadb "$@" -N -e "SELECT CONCAT('flush=', @@innodb_flush_log_at_trx_commit,
+                                    ' sync_binlog=', @@sync_binlog, ' log_bin=', @@log_bin)"
+}
+
 # mariadb_start DIR PORT: a private MariaDB in DIR (created on first use) listening on
 # 127.0.0.1:PORT, utf8mb4, time-zone tables loaded, application user 'tousu' able to use every
 # database named tousu_*, durable unless TOUSU_DB_DURABILITY=relaxed (above). Prints nothing
@@ -163,15 +170,14 @@ mariadb_stop() {
   [ -f "$dir/mysqld.pid" ] || return 0
   pid=$(cat "$dir/mysqld.pid" 2>/dev/null) || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
-  local i
-  for i in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
+  local signal tenths i
+  for signal in "KILL 300" "- 50"; do   # up to 30 s after TERM, then 5 s after KILL
+    tenths=${signal#* }
+    for i in $(seq 1 "$tenths"); do
+      kill -0 "$pid" 2>/dev/null || return 0
+      sleep 0.1
+    done
+    [ "${signal% *}" = - ] || kill -"${signal% *}" "$pid" 2>/dev/null || true
   done
 }
 

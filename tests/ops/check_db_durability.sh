@@ -15,24 +15,12 @@ source "$src/tools/lib.sh"
 problems=0
 problem() { echo "FAIL: $*"; problems=$((problems + 1)); }
 
-# durability_of CNF_OR_EMPTY: "flush=N sync_binlog=N log_bin=N" as the running server reports.
-durability_of() {
-  local args=()
-  if [ -n "$1" ]; then
-    args=(--defaults-file="$1")
-  else
-    args=(--host="$TOUSU_TEST_DB_HOST" --port="$TOUSU_TEST_DB_PORT" --user="$TOUSU_TEST_DB_USER"
-          --password="$TOUSU_TEST_DB_PASSWORD")
-  fi
-  mariadb "${args[@]}" -N -e \
-    "SELECT CONCAT('flush=', @@innodb_flush_log_at_trx_commit, ' sync_binlog=', @@sync_binlog,
-                   ' log_bin=', @@log_bin)"
-}
 durable="flush=1 sync_binlog=1 log_bin=OFF"
 
 # 1. The database every other test of this run uses.
 if [ -n "${TOUSU_TEST_DB_PORT:-}" ]; then
-  got=$(durability_of "")
+  got=$(mariadb_durability_of --host="$TOUSU_TEST_DB_HOST" --port="$TOUSU_TEST_DB_PORT" \
+        --user="$TOUSU_TEST_DB_USER" --password="$TOUSU_TEST_DB_PASSWORD")
   echo "test database: $got"
   [ "$got" = "$durable" ] || problem "the test database runs with $got, not $durable"
 else
@@ -44,14 +32,14 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/tousu-durability.XXXXXX")
 trap 'mariadb_stop "$work/durable"; mariadb_stop "$work/relaxed"; mariadb_stop "$work/bad"; rm -rf "$work"' EXIT
 (unset TOUSU_DB_DURABILITY; mariadb_start "$work/durable" "$(free_port)") 2>"$work/default.err"
-got=$(durability_of "$work/durable/my.cnf")
+got=$(mariadb_durability_of --defaults-file="$work/durable/my.cnf")
 echo "mariadb_start by default: $got"
 [ "$got" = "$durable" ] || problem "mariadb_start starts MariaDB with $got by default, not $durable"
 [ ! -s "$work/default.err" ] || problem "mariadb_start printed on a durable start: $(cat "$work/default.err")"
 mariadb_stop "$work/durable"
 
 (TOUSU_DB_DURABILITY=relaxed mariadb_start "$work/relaxed" "$(free_port)") 2>"$work/relaxed.err"
-got=$(durability_of "$work/relaxed/my.cnf")
+got=$(mariadb_durability_of --defaults-file="$work/relaxed/my.cnf")
 echo "mariadb_start with TOUSU_DB_DURABILITY=relaxed: $got"
 [ "$got" = "flush=2 sync_binlog=0 log_bin=OFF" ] || problem "the relaxed mode runs with $got"
 grep -q "WARNING: TOUSU_DB_DURABILITY=relaxed.*power" "$work/relaxed.err" \

@@ -115,11 +115,8 @@ t_clock=$(now)
 # time) that the moved clock, less the job's one-hour delay (MONTH_END_DELAY), is in. Derived from
 # the clock the services see, never from the real month; it is a later month than the one closed
 # at start-up, so the row can only come from the job running on the moved clock.
-closing_month=$(
-  m=$(TZ=Asia/Shanghai date -d "@$(( moved_at - month_end_delay_s ))" +%Y%m)
-  y=${m:0:4} mo=$((10#${m:4:2} - 1))
-  [ "$mo" -ge 1 ] || { y=$((y - 1)); mo=12; }
-  printf '%04d%02d' "$y" "$mo")
+month_start=$(TZ=Asia/Shanghai date -d "@$(( moved_at - month_end_delay_s ))" +%Y-%m-01)
+closing_month=$(TZ=Asia/Shanghai date -d "$month_start -1 month" +%Y%m)
 say "clock moved 35 days on: due escalations $due_esc, solution deadlines $due_sol, progress updates $due_prog, callbacks $due_cb"
 for j in $(seq 1 "$kills"); do
   sleep 1.5
