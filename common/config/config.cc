@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -159,6 +160,55 @@ absl::StatusOr<absl::Duration> Config::DurationOr(const std::string& key,
         absl::StrCat(Source(key), ": must be a finite, non-negative duration"));
   }
   return value;
+}
+
+absl::StatusOr<int64_t> Config::IntInRange(const std::string& key, int64_t fallback, int64_t lo,
+                                           int64_t hi, const std::string& unit) const {
+  auto value = IntOr(key, fallback);
+  if (!value.ok()) return value.status();
+  if (*value < lo || *value > hi) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(VariableName(key), " must be ", lo, "..", hi, unit.empty() ? "" : " ", unit));
+  }
+  return *value;
+}
+
+absl::StatusOr<double> Config::DoubleInRange(const std::string& key, double fallback, double lo,
+                                             double hi) const {
+  std::optional<std::string> raw = Lookup(key);
+  double value = fallback;
+  if (raw.has_value() && !absl::SimpleAtod(absl::StripAsciiWhitespace(*raw), &value)) {
+    return absl::InvalidArgumentError(absl::StrCat(Source(key), ": not a number"));
+  }
+  // Written so that NaN fails too.
+  if (!(value >= lo && value <= hi)) {
+    return absl::InvalidArgumentError(absl::StrCat(VariableName(key), " must be a number ", lo,
+                                                   "..", hi));
+  }
+  return value;
+}
+
+absl::StatusOr<absl::Duration> Config::DurationInRange(const std::string& key,
+                                                       absl::Duration fallback, absl::Duration lo,
+                                                       absl::Duration hi) const {
+  auto value = DurationOr(key, fallback);
+  if (!value.ok()) return value.status();
+  if (*value < lo || *value > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(VariableName(key), " must be ",
+                                                   absl::FormatDuration(lo), "..",
+                                                   absl::FormatDuration(hi)));
+  }
+  return *value;
+}
+
+absl::StatusOr<absl::Duration> Config::PositiveDurationOr(const std::string& key,
+                                                          absl::Duration fallback) const {
+  auto value = DurationOr(key, fallback);
+  if (!value.ok()) return value.status();
+  if (*value <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(VariableName(key) + " must be positive");
+  }
+  return *value;
 }
 
 std::vector<std::string> Config::UnusedFlags() const {

@@ -42,6 +42,19 @@ class Config {
   // whitespace is ignored. Error messages never repeat the value: it may be a secret.
   // Durations in absl syntax: "500ms", "2s", "1h"; negative and infinite ones are rejected.
   absl::StatusOr<absl::Duration> DurationOr(const std::string& key, absl::Duration fallback) const;
+
+  // Range-checked settings: the value, or `fallback` when unset, must lie in [lo, hi]; otherwise
+  // InvalidArgument "TOUSU_X_KEY must be lo..hi" (with `unit` appended when given). A malformed
+  // value fails as in the getters above.
+  absl::StatusOr<int64_t> IntInRange(const std::string& key, int64_t fallback, int64_t lo,
+                                     int64_t hi, const std::string& unit = "") const;
+  absl::StatusOr<double> DoubleInRange(const std::string& key, double fallback, double lo,
+                                       double hi) const;
+  absl::StatusOr<absl::Duration> DurationInRange(const std::string& key, absl::Duration fallback,
+                                                 absl::Duration lo, absl::Duration hi) const;
+  // A period that must be more than zero (a timer's interval): "TOUSU_X_KEY must be positive".
+  absl::StatusOr<absl::Duration> PositiveDurationOr(const std::string& key,
+                                                    absl::Duration fallback) const;
   // Flags given on the command line that match no key ever asked for are a start-up error;
   // this lists them (call after reading all keys). Arguments that are not `--key=value` (e.g.
   // "--verbose" with no '=') are listed too, so a caller checking only this list still fails.

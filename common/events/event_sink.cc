@@ -8,17 +8,45 @@ namespace tousu::events {
 
 namespace cv1 = complaints::common::v1;
 
-EventSinkService::EventSinkService(db::ConnectionPool& pool, server::BoundedExecutor& executor,
+namespace {
+
+// "follow-up" -> "follow_up", the spelling metric names use.
+std::string MetricWord(std::string service) {
+  for (char& c : service) {
+    if (c == '-') c = '_';
+  }
+  return service;
+}
+
+}  // namespace
+
+EventSinkService::EventSinkService(const std::string& service, db::ConnectionPool& pool,
+                                   server::BoundedExecutor& executor,
                                    prometheus::Registry& registry)
     : pool_(pool),
       executor_(executor),
       applied_(registry, "tousu_inbox_applied_total", "Events applied for the first time.",
                {"event_type"}),
       duplicates_(registry, "tousu_inbox_duplicates_total",
-                  "Repeated deliveries recognised by the inbox and ignored.", {"event_type"}) {}
+                  "Repeated deliveries recognised by the inbox and ignored.", {"event_type"}),
+      skipped_(registry, absl::StrCat("tousu_", MetricWord(service), "_events_skipped_total"),
+               "Events acknowledged without effect because they can never apply.",
+               {"event_type", "reason"}) {}
 
-void EventSinkService::On(const std::string& event_type, EventHandler handler) {
+void EventSinkService::OnType(const std::string& event_type, EventHandler handler) {
   handlers_[event_type] = std::move(handler);
+}
+
+absl::Status EventSinkService::Skip(const cv1::Event& event, std::string_view reason) {
+  log::Warn("event skipped", {{"event_type", event.event_type()},
+                              {"event_id", event.event_id()},
+                              {"reason", std::string(reason)}});
+  skipped_.With({event.event_type(), std::string(reason)}).Increment();
+  return absl::OkStatus();
+}
+
+void EventSinkService::ExpectSkipReason(const std::string& event_type, const std::string& reason) {
+  skipped_.With({event_type, reason});
 }
 
 absl::StatusOr<bool> EventSinkService::Apply(const cv1::Event& event) {

@@ -8,11 +8,14 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "common/db/pool.h"
 #include "common/db/transaction.h"
 #include "common/metrics/metrics.h"
+#include "common/events/event_type.h"
 #include "common/server/executor.h"
 #include "complaints/common/v1/events.grpc.pb.h"
 
@@ -23,12 +26,42 @@ using EventHandler =
 
 class EventSinkService final : public complaints::common::v1::EventSink::CallbackService {
  public:
-  EventSinkService(db::ConnectionPool& pool, server::BoundedExecutor& executor,
-                   prometheus::Registry& registry);
+  // `service` names the skip counter: tousu_<service>_events_skipped_total{event_type, reason}
+  // ("follow-up" gives tousu_follow_up_events_skipped_total).
+  EventSinkService(const std::string& service, db::ConnectionPool& pool,
+                   server::BoundedExecutor& executor, prometheus::Registry& registry);
 
-  // Registers the handler for one event type (before the server starts). Events of types with no
-  // handler are recorded and acknowledged, so a new producer event never blocks a relay.
-  void On(const std::string& event_type, EventHandler handler);
+  // Registers the handler for events whose payload is a `Message` (before the server starts):
+  //   sink.On<chv1::CaseOpened>([this](db::Transaction& tx, const chv1::CaseOpened& opened,
+  //                                    const cv1::Event& envelope) { ... });
+  // The event type is the message's name (EventTypeOf). A payload that is not a `Message` is
+  // skipped with reason "malformed". Events of types with no handler are recorded and
+  // acknowledged, so a new producer event never blocks a relay.
+  template <typename Message, typename Handler>
+  void On(Handler handler) {
+    OnType(EventTypeOf<Message>(),
+           [this, handler = std::move(handler)](db::Transaction& tx,
+                                                const complaints::common::v1::Event& event) {
+             Message message;
+             if (!event.payload().Is<Message>() || !event.payload().UnpackTo(&message)) {
+               return Skip(event, "malformed");
+             }
+             return handler(tx, message, event);
+           });
+  }
+
+  // TRANSITIONAL: untyped registration, removed once every consumer uses On<Message>.
+  void On(const std::string& event_type, EventHandler handler) {
+    OnType(event_type, std::move(handler));
+  }
+
+  // For an event that can never apply (a malformed field, an unknown complaint): logs it, counts
+  // it under `reason` (a short fixed word, a metric label) and returns OK, so the event is
+  // acknowledged. Refusing it would block every later event of its aggregate in the relay.
+  absl::Status Skip(const complaints::common::v1::Event& event, std::string_view reason);
+  // Creates the skip series of (event_type, reason) at zero, so dashboards show it before the
+  // first skip.
+  void ExpectSkipReason(const std::string& event_type, const std::string& reason);
 
   // Applies one event synchronously; returns true when it was a repeat.
   absl::StatusOr<bool> Apply(const complaints::common::v1::Event& event);
@@ -40,9 +73,13 @@ class EventSinkService final : public complaints::common::v1::EventSink::Callbac
  private:
   db::ConnectionPool& pool_;
   server::BoundedExecutor& executor_;
+  // Registers `handler` for `event_type` (On<Message> is the way in).
+  void OnType(const std::string& event_type, EventHandler handler);
+
   std::map<std::string, EventHandler> handlers_;
   metrics::CachedCounter applied_;
   metrics::CachedCounter duplicates_;
+  metrics::CachedCounter skipped_;
 };
 
 }  // namespace tousu::events

@@ -31,8 +31,15 @@ int PartitionOf(absl::string_view aggregate_id) {
   return static_cast<int>(h % kOutboxPartitions);
 }
 
-complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_view event_type,
-                                             absl::string_view aggregate_id,
+complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_view aggregate_id,
+                                             const google::protobuf::Message& payload,
+                                             absl::string_view request_id,
+                                             const audit::StateChange& states) {
+  return AppendAs(tx, payload.GetDescriptor()->name(), aggregate_id, payload, request_id, states);
+}
+
+complaints::common::v1::Event Outbox::AppendAs(db::Transaction& tx, absl::string_view event_type,
+                                               absl::string_view aggregate_id,
                                              const google::protobuf::Message& payload,
                                              absl::string_view request_id,
                                              const audit::StateChange& states) {

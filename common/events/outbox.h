@@ -29,14 +29,22 @@ class Outbox {
   Outbox(std::string producer, Subscriptions subscriptions, const time::Clock& clock)
       : producer_(std::move(producer)), subscriptions_(std::move(subscriptions)), clock_(clock) {}
 
-  // Adds the event for every subscriber of `event_type`, in `tx`, and its audit row (common/audit:
-  // who, the event type, the aggregate, `states` when given). Throws sql::SQLException like any
-  // statement (RunInTransaction maps it). Returns the envelope written.
-  complaints::common::v1::Event Append(db::Transaction& tx, absl::string_view event_type,
-                                       absl::string_view aggregate_id,
+  // Adds the event `payload` for every subscriber of its type (the message's name, see
+  // event_type.h), in `tx`, and its audit row (common/audit: who, the event type, the aggregate,
+  // `states` when given). Throws sql::SQLException like any statement (RunInTransaction maps it).
+  // Returns the envelope written.
+  complaints::common::v1::Event Append(db::Transaction& tx, absl::string_view aggregate_id,
                                        const google::protobuf::Message& payload,
                                        absl::string_view request_id = "",
                                        const audit::StateChange& states = {});
+  // The same under an explicit type, for events whose payload is a resource record rather than a
+  // message of the event's own name (the staff directory's DepartmentUpserted carries a
+  // Department).
+  complaints::common::v1::Event AppendAs(db::Transaction& tx, absl::string_view event_type,
+                                         absl::string_view aggregate_id,
+                                         const google::protobuf::Message& payload,
+                                         absl::string_view request_id = "",
+                                         const audit::StateChange& states = {});
   // Called after each commit that wrote outbox rows (the relay's wake-up).
   void SetCommitListener(std::function<void()> listener) { listener_ = std::move(listener); }
   const Subscriptions& subscriptions() const { return subscriptions_; }

@@ -179,8 +179,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
       std::make_unique<BoundedExecutor>(static_cast<int>(std::clamp<int64_t>(*workers, 1, 256)),
                                         static_cast<int>(std::clamp<int64_t>(*queue, 1, 100000)));
   rt->outbox_ = std::make_unique<events::Outbox>(rt->spec_.name, std::move(subs), *rt->clock_);
-  rt->event_sink_ =
-      std::make_unique<events::EventSinkService>(*rt->pool_, *rt->executor_, *rt->registry_);
+  rt->event_sink_ = std::make_unique<events::EventSinkService>(rt->spec_.name, *rt->pool_,
+                                                               *rt->executor_, *rt->registry_);
   rt->audit_trail_ = std::make_unique<audit::AuditTrailService>(*rt->pool_, *rt->executor_);
   rt->pool_metrics_ = std::make_unique<PoolMetrics>(*rt->registry_);
   rt->pool_metrics_->Export(rt->pool_->Stats());
@@ -315,6 +315,16 @@ bool ServiceRuntime::WaitUntilServing(absl::Duration timeout) {
                                 [&] { return serving_.load(); });
 }
 
+void ServiceRuntime::AddPeriodicTask(std::string name, absl::Duration interval,
+                                     std::function<absl::Status()> pass) {
+  periodic_tasks_.push_back(std::make_unique<PeriodicTask>(
+      std::move(name), interval, *registry_, [this] { return serving(); }, std::move(pass)));
+}
+
+void ServiceRuntime::StartPeriodicTasks() {
+  for (auto& task : periodic_tasks_) task->Start();
+}
+
 void ServiceRuntime::Shutdown() {
   {
     std::lock_guard<std::mutex> lock(readiness_mu_);
@@ -323,6 +333,9 @@ void ServiceRuntime::Shutdown() {
     stopping_ = true;
   }
   readiness_cv_.notify_all();
+  // A pass in progress finishes first: it holds database connections the executor's stop and
+  // the drain do not wait for.
+  for (auto& task : periodic_tasks_) task->Stop();
   // NOT_SERVING and the drain come first: the readiness thread may be stuck on a hung database,
   // and the orchestrator's grace period is running.
   if (server_ != nullptr) {
@@ -343,6 +356,7 @@ int ServiceRuntime::RunUntilSignal() {
     log::Error("start-up failed", {{"error", s.ToString()}});
     return 1;
   }
+  StartPeriodicTasks();
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);

@@ -1,10 +1,11 @@
 #pragma once
-// Server bootstrap shared by every service. A service's main() only assembles parts:
+// Server bootstrap shared by every service. A service's main() is one call of
+// RunServiceProcess (service_main.h), which creates the runtime from the configuration, reads the
+// service's settings and lets the service register itself.
 //
-//   auto runtime = server::ServiceRuntime::Create({.name = "intake", ...}, cfg);
-//   IntakeService service(...runtime->pool(), runtime->executor(), runtime->clock()...);
-//   runtime->AddService(&service);
-//   return runtime->RunUntilSignal();
+// The service's constructor registers what it serves with the runtime: AddService(this), its
+// event handlers (event_sink().On<Message>(...), then ServeEventSink()) and its periodic tasks
+// (AddPeriodicTask). Tests build a runtime with Create and call Start themselves.
 //
 // What it provides: a callback-API gRPC server with grpc.health.v1 (answering for the service's
 // own name: SERVING only after migrations ran and while the database answers), reflection,
@@ -16,6 +17,7 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,6 +35,7 @@
 #include "common/metrics/grpc_metrics.h"
 #include "common/metrics/metrics.h"
 #include "common/server/executor.h"
+#include "common/server/periodic.h"
 #include "common/time/business_calendar.h"
 #include "common/time/clock.h"
 #include "common/tls/tls.h"
@@ -82,6 +85,13 @@ class ServiceRuntime {
   void AddService(grpc::Service* service) { services_.push_back(service); }
   // Serves the EventSink (for services that consume events).
   void ServeEventSink() { serve_event_sink_ = true; }
+  // A deadline check or job run every `interval` while the service is serving (periodic.h), as
+  // "name" in tousu_timer_passes_total. RunUntilSignal starts them after Start; Shutdown stops
+  // them first. Register before Start.
+  void AddPeriodicTask(std::string name, absl::Duration interval,
+                       std::function<absl::Status()> pass);
+  // Starts the periodic tasks (RunUntilSignal does; tests that want the timers call it).
+  void StartPeriodicTasks();
 
   // Starts gRPC (NOT_SERVING), metrics, then in the background: migrations (retried until the
   // database answers), SERVING, the relay, and a health watch that follows the database.
@@ -94,7 +104,7 @@ class ServiceRuntime {
 
   // NOT_SERVING, wait the drain pause, Shutdown(deadline), stop the relay and the executor.
   void Shutdown();
-  // Start, wait for SIGTERM or SIGINT, Shutdown. Returns the process exit code.
+  // Start, the periodic tasks, wait for SIGTERM or SIGINT, Shutdown. Returns the exit code.
   int RunUntilSignal();
 
  private:
@@ -128,6 +138,7 @@ class ServiceRuntime {
   bool has_subscriptions_ = false;
   events::RelayOptions relay_options_;
   std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<PeriodicTask>> periodic_tasks_;
   bool serve_event_sink_ = false;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;

@@ -507,7 +507,7 @@ absl::Status AnalyticsService::CheckSpikes(int month, av1::RunSpikeCheckResponse
         av1::SpikeDetected ev;
         ToProto(row, ev.mutable_alert());
         *out->add_raised() = ev.alert();
-        rt_.outbox().Append(tx, "SpikeDetected", absl::StrCat("spikes-", month), ev);
+        rt_.outbox().Append(tx, absl::StrCat("spikes-", month), ev);
         tx.OnCommit([this, dimension, value, month] {
           log::Info("spike alert raised",
                     {{"dimension", dimension}, {"value", value}, {"month", absl::StrCat(month)}});

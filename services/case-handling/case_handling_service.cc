@@ -196,7 +196,7 @@ absl::Status CaseHandlingService::OnComplaintAcknowledged(db::Transaction& tx,
   SetTime(row.acknowledged_at, ev.mutable_opened_at());
   SetTime(opening->solution_due.at, ev.mutable_solution_due());
   ev.set_solution_due_provisional(opening->solution_due.provisional);
-  rt_.outbox().Append(tx, "CaseOpened", row.number, ev, event.request_id());
+  rt_.outbox().Append(tx, row.number, ev, event.request_id());
   NoteProvisional(tx, row.number, opening->solution_due);
   return absl::OkStatus();
 }
@@ -246,7 +246,7 @@ absl::Status CaseHandlingService::OnCustomerUnsatisfied(db::Transaction& tx,
   reopened.set_owner_staff_id(row->owner_staff_id);
   SetTime(reopened_at, reopened.mutable_reopened_at());
   SetTime(opening->solution_due.at, reopened.mutable_solution_due());
-  rt_.outbox().Append(tx, "CaseReopened", row->number, reopened, event.request_id());
+  rt_.outbox().Append(tx, row->number, reopened, event.request_id());
 
   chv1::CaseOpened opened;
   opened.set_number(row->number);
@@ -260,7 +260,7 @@ absl::Status CaseHandlingService::OnCustomerUnsatisfied(db::Transaction& tx,
   SetTime(reopened_at, opened.mutable_opened_at());
   SetTime(opening->solution_due.at, opened.mutable_solution_due());
   opened.set_solution_due_provisional(opening->solution_due.provisional);
-  rt_.outbox().Append(tx, "CaseOpened", row->number, opened, event.request_id());
+  rt_.outbox().Append(tx, row->number, opened, event.request_id());
   NoteProvisional(tx, row->number, opening->solution_due);
   tx.OnCommit([this] { reopens_.With({}).Increment(); });
   return absl::OkStatus();
@@ -314,7 +314,7 @@ chv1::CustomerContact CaseHandlingService::LogContact(db::Transaction& tx, const
   ev.set_channel(ChannelName(channel));
   ev.set_summary(summary);
   SetTime(at, ev.mutable_at());
-  rt_.outbox().Append(tx, "CustomerContacted", row.number, ev);
+  rt_.outbox().Append(tx, row.number, ev);
   return c;
 }
 
@@ -385,7 +385,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::AddInvestigationEntry(
       ev.set_kind(KindName(req->kind()));
       ev.set_author_staff_id(req->author_staff_id());
       SetTime(*at, ev.mutable_at());
-      rt_.outbox().Append(tx, "InvestigationEntryAdded", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_entry() = std::move(e);
       return absl::OkStatus();
     });
@@ -418,7 +418,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::AttachInspectionReport(
       ev.set_inspector_staff_id(req->inspector_staff_id());
       ev.set_severity(req->severity());
       SetTime(*at, ev.mutable_at());
-      rt_.outbox().Append(tx, "InspectionReportAttached", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_report() = std::move(r);
       return absl::OkStatus();
     });
@@ -477,7 +477,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ProposeSolution(
       SetTime(p->at, ev.mutable_proposed_at());
       SetTime(p->due, ev.mutable_due());
       ev.set_on_time(p->on_time);
-      rt_.outbox().Append(tx, "SolutionProposed", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_solution() = std::move(sol);
       return absl::OkStatus();
     });
@@ -520,7 +520,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ExtendSolutionDeadline(
       SetTime(e->previous_due, ev.mutable_original_due());
       SetTime(e->new_due, ev.mutable_new_due());
       SetTime(e->at, ev.mutable_at());
-      rt_.outbox().Append(tx, "SolutionDeadlineExtended", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_deadline() = std::move(d);
       return absl::OkStatus();
     });
@@ -568,7 +568,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
       SetTime(d->at, ev.mutable_at());
       if (rec.has_revised_solution_due())
         *ev.mutable_revised_solution_due() = rec.revised_solution_due();
-      rt_.outbox().Append(tx, "CustomerDecisionRecorded", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_decision() = std::move(rec);
       return absl::OkStatus();
     });
@@ -606,7 +606,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordImplementationProgress(
       ev.set_note(req->note());
       ev.set_plan_changed(req->plan_changed());
       SetTime(*at, ev.mutable_at());
-      rt_.outbox().Append(tx, "ImplementationProgressRecorded", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_note() = std::move(n);
       return absl::OkStatus();
     });
@@ -638,7 +638,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ResolveCase(grpc::CallbackServerC
       ev.set_result(req->result());
       SetTime(*at, ev.mutable_resolved_at());
       ev.set_category(row.facts.category);
-      rt_.outbox().Append(tx, "CaseResolved", row.number, ev);
+      rt_.outbox().Append(tx, row.number, ev);
       ToProto(row, resp->mutable_case_file());
       return absl::OkStatus();
     });
@@ -669,7 +669,7 @@ absl::StatusOr<int> CaseHandlingService::MarkMissedDeadlines() {
                                     ev.set_owner_staff_id(row->owner_staff_id);
                                     SetTime(row->facts.solution_due, ev.mutable_due());
                                     SetTime(now, ev.mutable_detected_at());
-                                    rt_.outbox().Append(tx, "SolutionDeadlineMissed", number, ev);
+                                    rt_.outbox().Append(tx, number, ev);
                                     ++missed;
                                   }
                                   open = CountOpenByDepartment(tx);

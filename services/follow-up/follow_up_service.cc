@@ -304,7 +304,7 @@ absl::Status FollowUpService::OpenCycle(db::Transaction& tx, const cv1::Event& e
   ev.set_tracker_staff_id(*tracker);
   ev.set_how("rule");
   SetTime(now, ev.mutable_at());
-  rt_.outbox().Append(tx, "TrackerAssigned", number, ev, event.request_id());
+  rt_.outbox().Append(tx, number, ev, event.request_id());
   return absl::OkStatus();
 }
 
@@ -407,7 +407,7 @@ absl::Status FollowUpService::OnCaseResolved(db::Transaction& tx, const cv1::Eve
   ev.set_callback_agent_staff_id(cb.assigned_agent_staff_id);
   SetTime(cb.due, ev.mutable_due());
   ev.set_due_provisional(cb.due_provisional);
-  rt_.outbox().Append(tx, "CallbackScheduled", number, ev, event.request_id());
+  rt_.outbox().Append(tx, number, ev, event.request_id());
   return absl::OkStatus();
 }
 
@@ -485,7 +485,7 @@ grpc::ServerUnaryReactor* FollowUpService::ReassignTracker(grpc::CallbackServerC
         ev.set_tracker_staff_id(fu->tracker_staff_id);
         ev.set_how("reassigned");
         SetTime(now, ev.mutable_at());
-        rt_.outbox().Append(tx, "TrackerAssigned", fu->number, ev);
+        rt_.outbox().Append(tx, fu->number, ev);
       }
       return LoadView(tx, req->number(), resp->mutable_follow_up());
     });
@@ -532,7 +532,7 @@ grpc::ServerUnaryReactor* FollowUpService::RecordProgressUpdate(
       if (fu->progress_due) SetTime(*fu->progress_due, ev.mutable_due());
       SetTime(now, ev.mutable_at());
       ev.set_on_time(on_time);
-      rt_.outbox().Append(tx, "ProgressUpdateRecorded", fu->number, ev);
+      rt_.outbox().Append(tx, fu->number, ev);
       fu->progress_anchor_at = now;
       fu->last_informed_at = now;
       fu->progress_due = next->at;
@@ -577,7 +577,7 @@ void FollowUpService::ApplyCallback(db::Transaction& tx, FollowUpRow& fu, Callba
   SetTime(now, recorded.mutable_at());
   SetTime(cb.due, recorded.mutable_due());
   recorded.set_on_time(on_time);
-  rt_.outbox().Append(tx, "CallbackRecorded", cb.number, recorded);
+  rt_.outbox().Append(tx, cb.number, recorded);
 
   if (unsatisfied) {
     fu.state = fv1::FOLLOW_UP_STATE_REOPENING;
@@ -586,7 +586,7 @@ void FollowUpService::ApplyCallback(db::Transaction& tx, FollowUpRow& fu, Callba
     ev.set_cycle(cb.cycle);
     ev.set_satisfaction(answer.satisfaction);
     SetTime(now, ev.mutable_at());
-    rt_.outbox().Append(tx, "CustomerUnsatisfied", cb.number, ev);
+    rt_.outbox().Append(tx, cb.number, ev);
   } else {
     fu.state = fv1::FOLLOW_UP_STATE_CLOSED;
     fu.closed_at = now;
@@ -595,7 +595,7 @@ void FollowUpService::ApplyCallback(db::Transaction& tx, FollowUpRow& fu, Callba
     ev.set_cycle(cb.cycle);
     ev.set_satisfaction(answer.satisfaction);
     SetTime(now, ev.mutable_closed_at());
-    rt_.outbox().Append(tx, "ComplaintClosed", cb.number, ev);
+    rt_.outbox().Append(tx, cb.number, ev);
   }
   fu.updated_at = now;
   UpdateFollowUp(tx, fu);
@@ -777,7 +777,7 @@ absl::StatusOr<OverduePass> FollowUpService::CheckOverdue() {
           ev.set_tracker_staff_id(fu->tracker_staff_id);
           SetTime(*fu->progress_due, ev.mutable_due());
           SetTime(now, ev.mutable_detected_at());
-          rt_.outbox().Append(tx, "ProgressUpdateOverdue", number, ev);
+          rt_.outbox().Append(tx, number, ev);
           ++pass.progress_updates;
         }
         return absl::OkStatus();
@@ -801,7 +801,7 @@ absl::StatusOr<OverduePass> FollowUpService::CheckOverdue() {
           ev.set_callback_agent_staff_id(cb->assigned_agent_staff_id);
           SetTime(cb->due, ev.mutable_due());
           SetTime(now, ev.mutable_detected_at());
-          rt_.outbox().Append(tx, "CallbackOverdue", number, ev);
+          rt_.outbox().Append(tx, number, ev);
           ++pass.callbacks;
         }
         return absl::OkStatus();

@@ -226,7 +226,7 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
   absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
     repo::InsertComplaint(tx, complaint);
     repo::InsertFirstTimelineEntry(tx, first_entry);
-    rt_.outbox().Append(tx, kComplaintReceived, complaint.number,
+    rt_.outbox().Append(tx, complaint.number,
                         ReceivedEvent(complaint.number, input, now), request.request_id());
     return absl::OkStatus();
   });

@@ -120,7 +120,7 @@ absl::Status RoutingService::OnComplaintReceived(db::Transaction& tx, const cv1:
     ev.set_reason(d.supervisor_reason);
     ev.set_category(d.category);
     SetTime(now, ev.mutable_at());
-    rt_.outbox().Append(tx, "ComplaintSentToSupervisor", row.number, ev, event.request_id());
+    rt_.outbox().Append(tx, row.number, ev, event.request_id());
     tx.OnCommit([this, reason = d.supervisor_reason] { supervisor_.With({reason}).Increment(); });
   } else {
     rv1::ComplaintRouted ev;
@@ -132,7 +132,7 @@ absl::Status RoutingService::OnComplaintReceived(db::Transaction& tx, const cv1:
     SetTime(now, ev.mutable_routed_at());
     SetTime(*row.ack_due, ev.mutable_ack_due());
     ev.set_hop(1);
-    rt_.outbox().Append(tx, "ComplaintRouted", row.number, ev, event.request_id());
+    rt_.outbox().Append(tx, row.number, ev, event.request_id());
     tx.OnCommit([this, c = std::string(CategoryLabel(d.category)), dep = row.department_id] {
       routed_.With({c, dep}).Increment();
     });
@@ -375,7 +375,7 @@ grpc::ServerUnaryReactor* RoutingService::AcknowledgeAssignment(grpc::CallbackSe
       SetTime(now, ev.mutable_acknowledged_at());
       ev.set_on_time(on_time);
       ev.set_complex(row->complex);
-      rt_.outbox().Append(tx, "ComplaintAcknowledged", row->number, ev);
+      rt_.outbox().Append(tx, row->number, ev);
       ToProto(*row, resp->mutable_assignment());
       return absl::OkStatus();
     });
@@ -428,7 +428,7 @@ grpc::ServerUnaryReactor* RoutingService::RejectAssignment(grpc::CallbackServerC
       rejected.set_staff_id(req->staff_id());
       rejected.set_reason(req->reason());
       SetTime(now, rejected.mutable_at());
-      rt_.outbox().Append(tx, "AssignmentRejected", row->number, rejected);
+      rt_.outbox().Append(tx, row->number, rejected);
 
       const std::set<std::string> tried = TriedDepartments(tx, row->number);
       const Reroute next = AfterRejection(row->bounces, req->reroute_to_department_id(), row->category, row->ranking,
@@ -448,7 +448,7 @@ grpc::ServerUnaryReactor* RoutingService::RejectAssignment(grpc::CallbackServerC
         ev.set_reason(next.reason);
         ev.set_category(row->category);
         SetTime(now, ev.mutable_at());
-        rt_.outbox().Append(tx, "ComplaintSentToSupervisor", row->number, ev);
+        rt_.outbox().Append(tx, row->number, ev);
         outcome = next.reason;
       } else {
         row->department_id = next.department_id;
@@ -468,7 +468,7 @@ grpc::ServerUnaryReactor* RoutingService::RejectAssignment(grpc::CallbackServerC
         SetTime(now, ev.mutable_routed_at());
         SetTime(*row->ack_due, ev.mutable_ack_due());
         ev.set_hop(row->hop);
-        rt_.outbox().Append(tx, "ComplaintRouted", row->number, ev);
+        rt_.outbox().Append(tx, row->number, ev);
       }
       UpdateAssignment(tx, *row);
       ToProto(*row, resp->mutable_assignment());
@@ -541,7 +541,7 @@ grpc::ServerUnaryReactor* RoutingService::AssignBySupervisor(grpc::CallbackServe
       for (const auto& d : row->assisting_department_ids) ev.add_assisting_department_ids(d);
       SetTime(now, ev.mutable_at());
       SetTime(*row->ack_due, ev.mutable_ack_due());
-      rt_.outbox().Append(tx, "ComplaintAssignedBySupervisor", row->number, ev);
+      rt_.outbox().Append(tx, row->number, ev);
       ToProto(*row, resp->mutable_assignment());
       return absl::OkStatus();
     });
@@ -573,7 +573,7 @@ absl::StatusOr<int> RoutingService::EscalateOverdue() {
           ev.set_department_id(row->department_id);
           SetTime(*row->ack_due, ev.mutable_ack_due());
           SetTime(now, ev.mutable_escalated_at());
-          rt_.outbox().Append(tx, "AcknowledgementOverdue", number, ev);
+          rt_.outbox().Append(tx, number, ev);
           ++escalated;
         }
         queue = CountState(tx, rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR);

@@ -702,7 +702,7 @@ absl::Status AssessmentService::RunAssessment(int year, int quarter,
     done.set_replaced_previous_run(previous.has_value());
     done.set_people(static_cast<int>(figures.size()));
     time::ToProto(now, done.mutable_completed_at());
-    rt_.outbox().Append(tx, kAssessmentCompleted, "assessment-" + label, done);
+    rt_.outbox().Append(tx, "assessment-" + label, done);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -917,7 +917,7 @@ grpc::ServerUnaryReactor* AssessmentService::RecordAccountability(
       if (!direct) repository::MarkSuggestionConfirmed(tx, r.suggestion_id(), r.id());
       v1::AccountabilityRecorded ev;
       *ev.mutable_record() = r;
-      rt_.outbox().Append(tx, kAccountabilityRecorded, r.number(), ev);
+      rt_.outbox().Append(tx, r.number(), ev);
       *resp->mutable_record() = std::move(r);
       return absl::OkStatus();
     });

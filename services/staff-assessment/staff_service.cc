@@ -110,7 +110,7 @@ grpc::ServerUnaryReactor* StaffService::UpsertDepartment(grpc::CallbackServerCon
             raced = true;
             return RaceLost();
           }
-          rt_.outbox().Append(tx, kDepartmentUpserted, result.record.id(), result.record, rid);
+          rt_.outbox().AppendAs(tx, kDepartmentUpserted, result.record.id(), result.record, rid);
           return absl::OkStatus();
         });
         if (!s.ok()) return s;
@@ -196,7 +196,7 @@ grpc::ServerUnaryReactor* StaffService::UpsertStaff(grpc::CallbackServerContext*
             raced = true;
             return RaceLost();
           }
-          rt_.outbox().Append(tx, kStaffUpserted, result.record.id(), result.record, rid);
+          rt_.outbox().AppendAs(tx, kStaffUpserted, result.record.id(), result.record, rid);
           return absl::OkStatus();
         });
         if (!s.ok()) return s;

@@ -297,7 +297,7 @@ TEST(AuditOfAService, AnEventWhoseTransactionRollsBackLeavesNoAuditRow) {
   auth::ScopedCaller as_staff(staff);
   const absl::Status failed =
       db::RunInTransaction(intake.runtime().pool(), [&](db::Transaction& tx) -> absl::Status {
-        intake.runtime().outbox().Append(tx, "ComplaintReceived", "TS-202611-000901", payload);
+        intake.runtime().outbox().Append(tx, "TS-202611-000901", payload);
         return absl::FailedPreconditionError("the change behind it was refused");
       });
   ASSERT_EQ(failed.code(), absl::StatusCode::kFailedPrecondition);
@@ -306,7 +306,7 @@ TEST(AuditOfAService, AnEventWhoseTransactionRollsBackLeavesNoAuditRow) {
 
   // The same append committed: one audit row, with the states the caller gave and its actor.
   ASSERT_TRUE(db::RunInTransaction(intake.runtime().pool(), [&](db::Transaction& tx) {
-                intake.runtime().outbox().Append(tx, "ComplaintReceived", "TS-202611-000901",
+                intake.runtime().outbox().Append(tx, "TS-202611-000901",
                                                  payload, "req-1", {.from = "draft", .to = "filed"});
                 return absl::OkStatus();
               }).ok());
@@ -315,7 +315,8 @@ TEST(AuditOfAService, AnEventWhoseTransactionRollsBackLeavesNoAuditRow) {
             "staff:S0006|draft|filed|req-1");
   // An event type nobody subscribes to writes no outbox row, but the change is still audited.
   ASSERT_TRUE(db::RunInTransaction(intake.runtime().pool(), [&](db::Transaction& tx) {
-                intake.runtime().outbox().Append(tx, "NobodyListens", "TS-202611-000901", payload);
+                intake.runtime().outbox().AppendAs(tx, "NobodyListens", "TS-202611-000901",
+                                                   payload);
                 return absl::OkStatus();
               }).ok());
   EXPECT_EQ(Count(scratch, "SELECT COUNT(*) FROM outbox WHERE event_type = 'NobodyListens'"), 0);

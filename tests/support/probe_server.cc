@@ -36,7 +36,7 @@ class ProbeService final : public tv1::ProbeService::CallbackService {
         tv1::NoteCreated payload;
         payload.set_aggregate_id(req->aggregate_id());
         payload.set_seq(req->seq());
-        auto event = rt_.outbox().Append(tx, "NoteCreated", req->aggregate_id(), payload);
+        auto event = rt_.outbox().Append(tx, req->aggregate_id(), payload);
         if (req->fail_after_write()) return absl::AbortedError("failing after write, as asked");
         resp->set_event_id(event.event_id());
         return absl::OkStatus();

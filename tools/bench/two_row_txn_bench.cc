@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
           insert.executeUpdate();
           auto event = payload;
           event.set_number(number);
-          outbox.Append(tx, "ComplaintReceived", number, event, number);
+          outbox.Append(tx, number, event, number);
           return absl::OkStatus();
         });
         const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
