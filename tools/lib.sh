@@ -57,6 +57,19 @@ build_all() {
   cmake --build "$TOUSU_BUILD" -j "${TOUSU_JOBS:-2}" || die "build failed"
 }
 
+# project_cxx_sources: the project's own C++ sources (.cc and .h), relative to TOUSU_ROOT, one per
+# line: tracked and new files git does not ignore (build trees, .local), or a walk of the tree when
+# it is not a git checkout.
+project_cxx_sources() {
+  if git -C "$TOUSU_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$TOUSU_ROOT" ls-files --cached --others --exclude-standard -- '*.cc' '*.h' |
+      while read -r f; do [ -f "$TOUSU_ROOT/$f" ] && echo "$f"; done
+  else
+    (cd "$TOUSU_ROOT" && find . \( -path ./.local -o -path './build*' \) -prune -o \
+      -type f \( -name '*.cc' -o -name '*.h' \) -print | sed 's|^\./||' | sort)
+  fi
+}
+
 # free_port: a port free on 127.0.0.1 now, from 10000-32767: below the kernel's ephemeral range
 # (32768-60999), where outgoing connections take their local ports, so none of those can take it
 # between this pick and the server binding it (a port the kernel hands out for bind(0) is in that

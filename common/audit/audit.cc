@@ -52,7 +52,7 @@ std::string CurrentActor() {
   return caller.Describe();
 }
 
-ScopedSystemActor::ScopedSystemActor(std::string job)
+ScopedSystemActor::ScopedSystemActor(const std::string& job)
     : actor_(Cut(absl::StrCat("system:", job), kMaxActor)), previous_(system_actor) {
   system_actor = &actor_;
 }

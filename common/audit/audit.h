@@ -64,7 +64,7 @@ std::string CurrentActor();
 // lifetime. A real caller made current inside it (auth::ScopedCaller) still wins.
 class ScopedSystemActor {
  public:
-  explicit ScopedSystemActor(std::string job);
+  explicit ScopedSystemActor(const std::string& job);
   ~ScopedSystemActor();
   ScopedSystemActor(const ScopedSystemActor&) = delete;
   ScopedSystemActor& operator=(const ScopedSystemActor&) = delete;

@@ -127,7 +127,7 @@ std::vector<std::string> StaffRoles() {
 
 std::vector<std::string> StaffAndServiceRoles() {
   std::vector<std::string> roles = StaffRoles();
-  roles.push_back(role::kService);
+  roles.emplace_back(role::kService);
   return roles;
 }
 

@@ -41,7 +41,7 @@ bool IsKeyText(std::string_view name) {
 
 }  // namespace
 
-Config::Config(std::string service, const std::vector<std::string>& env,
+Config::Config(const std::string& service, const std::vector<std::string>& env,
                const std::vector<std::string>& args)
     : service_(Normalize(service)) {
   const std::string prefix = absl::StrCat("TOUSU_", service_, "_");
@@ -75,12 +75,12 @@ Config::Config(std::string service, const std::vector<std::string>& env,
   }
 }
 
-Config Config::FromProcess(std::string service, int argc, char** argv) {
+Config Config::FromProcess(const std::string& service, int argc, char** argv) {
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  return Config(std::move(service), env, args);
+  return Config(service, env, args);
 }
 
 std::string Config::VariableName(const std::string& key) const {

@@ -22,10 +22,10 @@ class Config {
   // `service` is the upper-case env name, e.g. "INTAKE", "CASE_HANDLING" ("case-handling" is
   // normalised to that).
   // `env` is a list of "NAME=value" strings (pass `environ`); `args` are argv[1..].
-  Config(std::string service, const std::vector<std::string>& env,
+  Config(const std::string& service, const std::vector<std::string>& env,
          const std::vector<std::string>& args);
   // Reads the process environment and argv.
-  static Config FromProcess(std::string service, int argc, char** argv);
+  static Config FromProcess(const std::string& service, int argc, char** argv);
 
   const std::string& service() const { return service_; }
   // TOUSU_<SERVICE>_<KEY> for `key` (e.g. "DB_HOST" -> "TOUSU_INTAKE_DB_HOST"). Keys are

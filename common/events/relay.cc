@@ -99,7 +99,7 @@ class Relay::Round {
     call->ctx = client::NewCallContext(relay_.options_.rpc_timeout, nullptr,
                                        call->request.event().request_id());
     stub->async()->DeliverEvent(call->ctx.get(), &call->request, &call->response,
-                                [this, call, c, r](grpc::Status st) {
+                                [this, call, c, r](const grpc::Status& st) {
                                   Finished(c, r,
                                            st.ok() ? absl::OkStatus()
                                                    : absl::Status(static_cast<absl::StatusCode>(

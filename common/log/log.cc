@@ -99,7 +99,7 @@ void WriteAll(int fd, std::string_view data) {
 
 }  // namespace
 
-void Init(std::string service, Level min) {
+void Init(const std::string& service, Level min) {
   State& state = GetState();
   std::lock_guard<std::mutex> lock(state.mu);
   state.service_json = JsonEscape(service);

@@ -20,7 +20,7 @@ using Value = std::variant<std::string, std::string_view, const char*, int64_t, 
 using Field = std::pair<std::string_view, Value>;
 
 // Set once at start-up: the service name stamped on every line, and the minimum level.
-void Init(std::string service, Level min_level = Level::kInfo);
+void Init(const std::string& service, Level min_level = Level::kInfo);
 // Test hook: capture lines instead of writing to stderr (nullptr restores stderr).
 void SetSinkForTesting(std::string* sink);
 

@@ -13,8 +13,10 @@ prometheus::Labels Zip(const std::vector<std::string>& names,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    const std::string& bind_address, std::shared_ptr<prometheus::Registry> registry) {
-  auto endpoint = std::unique_ptr<MetricsEndpoint>(new MetricsEndpoint());
+    const std::string& bind_address, const std::shared_ptr<prometheus::Registry>& registry) {
+  // Not make_unique: the constructor is private, so only Start makes endpoints.
+  auto endpoint =
+      std::unique_ptr<MetricsEndpoint>(new MetricsEndpoint());  // NOLINT(modernize-make-unique)
   try {
     endpoint->exposer_ = std::make_unique<prometheus::Exposer>(bind_address, 2);
   } catch (const std::exception& e) {

@@ -23,7 +23,7 @@ class MetricsEndpoint {
  public:
   // Binds "host:port" (port 0 picks a free one).
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(
-      const std::string& bind_address, std::shared_ptr<prometheus::Registry> registry);
+      const std::string& bind_address, const std::shared_ptr<prometheus::Registry>& registry);
   int port() const;
 
  private:
