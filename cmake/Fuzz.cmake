@@ -69,8 +69,14 @@ target_link_libraries(tousu_fuzz_staff PUBLIC tousu_fuzz_base tousu_proto)
 
 # Routing's classifier (its data-file parser and the model over request text) and its request
 # validation.
-add_library(tousu_fuzz_routing STATIC ${_src}/services/routing/domain/classifier.cc
-            ${_src}/services/routing/domain/request_checks.cc)
+add_library(tousu_fuzz_routing STATIC
+  ${_src}/services/routing/domain/category_labels.cc
+  ${_src}/services/routing/domain/labelled_examples.cc
+  ${_src}/services/routing/domain/tokenizer.cc
+  ${_src}/services/routing/domain/model_fitting.cc
+  ${_src}/services/routing/domain/classifier.cc
+  ${_src}/services/routing/domain/classifier_evaluation.cc
+  ${_src}/services/routing/domain/request_checks.cc)
 target_link_libraries(tousu_fuzz_routing PUBLIC tousu_fuzz_base tousu_proto)
 
 # Request validation of case-handling, follow-up (with its task page tokens and questionnaire
@@ -80,8 +86,7 @@ add_library(tousu_fuzz_case_handling STATIC
 target_link_libraries(tousu_fuzz_case_handling PUBLIC tousu_fuzz_base tousu_proto)
 add_library(tousu_fuzz_follow_up STATIC
   ${_src}/services/follow-up/domain/request_checks.cc
-  ${_src}/services/follow-up/domain/questionnaire_token.cc
-  ${_src}/services/follow-up/domain/rules.cc)
+  ${_src}/services/follow-up/domain/questionnaire_token.cc)
 target_link_libraries(tousu_fuzz_follow_up PUBLIC tousu_fuzz_base tousu_proto
                       PRIVATE OpenSSL::Crypto)
 add_library(tousu_fuzz_analytics STATIC

@@ -1,23 +1,21 @@
 #pragma once
-// gRPC mapping of the follow-up service (policy §7), its case-handling event handlers and the
-// overdue timer. Rules live in domain/, SQL in repository/.
+// The follow-up service (policy §7): gRPC mapping (follow_up_service.cc), case-handling's events
+// (case_event_handlers.cc) and the overdue pass (overdue_pass.cc). Rules live in domain/, SQL in
+// repository/, messages in follow_up_messages.h.
 
-#include <condition_variable>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "common/client/staff_directory.h"
 #include "common/metrics/metrics.h"
-#include "common/server/periodic.h"
 #include "common/server/server.h"
-#include "common/validation/text.h"
+#include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/common/v1/events.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
-#include "complaints/staff/v1/staff.grpc.pb.h"
-#include "services/follow-up/domain/rules.h"
+#include "services/follow-up/domain/follow_up_access.h"
+#include "services/follow-up/domain/follow_up_rules.h"
 #include "services/follow-up/repository/follow_ups.h"
+#include "services/follow-up/settings.h"
 
 namespace tousu::db {
 // Generated from services/follow-up/migrations by tousu_embed_migrations.
@@ -26,15 +24,7 @@ const std::vector<MigrationFile>& follow_up_migrations();
 
 namespace tousu::followup {
 
-namespace sv1 = complaints::staff::v1;
-
 inline constexpr char kGrpcServiceName[] = "complaints.followup.v1.FollowUpService";
-
-struct Settings {
-  Policy policy;
-  absl::Duration check_interval = absl::Seconds(1);
-  absl::Duration staff_timeout = absl::Seconds(2);
-};
 
 // What one overdue pass reported.
 struct OverduePass {
@@ -44,18 +34,14 @@ struct OverduePass {
 
 class FollowUpService final : public fv1::FollowUpService::CallbackService {
  public:
-  // `rt` must have a calendar (RuntimeSpec.needs_calendar) and outlive the service.
-  FollowUpService(server::ServiceRuntime& rt,
-                  std::unique_ptr<sv1::StaffService::StubInterface> staff, Settings settings);
-  ~FollowUpService() override;
+  // Registers with `rt` (which must have a calendar, RuntimeSpec.needs_calendar, and outlive the
+  // service): the RPCs, the CaseOpened, CaseReopened, CustomerContacted and CaseResolved handlers,
+  // and the overdue pass every settings.check_interval. Asks the staff directory at
+  // settings.staff_assessment_addr.
+  FollowUpService(server::ServiceRuntime& rt, Settings settings);
 
-  // Subscribes to CaseOpened, CustomerContacted, CaseResolved and CaseReopened.
-  void RegisterEventHandlers();
-  // The overdue timer: missed progress updates and callbacks are reported once each, whichever
-  // replica sees them first.
-  void StartTimers();
-  void StopTimers();
-  // One overdue pass (also refreshes the open-cases gauge).
+  // One overdue pass: missed progress updates and callbacks are reported once each, whichever
+  // replica sees them first (also refreshes the open-cases gauge).
   absl::StatusOr<OverduePass> CheckOverdue();
 
   grpc::ServerUnaryReactor* GetFollowUp(grpc::CallbackServerContext*,
@@ -81,72 +67,62 @@ class FollowUpService final : public fv1::FollowUpService::CallbackService {
                                          fv1::ListDueTasksResponse*) override;
 
  private:
-  struct CallbackAnswer {
-    fv1::CallbackMethod method = fv1::CALLBACK_METHOD_UNSPECIFIED;
-    std::string staff_id;  // empty: the customer's own questionnaire
-    int satisfaction = 0;
-    std::string comments, suggestions;
-  };
+  using Event = complaints::common::v1::Event;
 
-  absl::Status OnCaseOpened(db::Transaction& tx, const complaints::common::v1::Event& event);
-  absl::Status OnCaseReopened(db::Transaction& tx, const complaints::common::v1::Event& event);
-  absl::Status OnCustomerContacted(db::Transaction& tx, const complaints::common::v1::Event& event);
-  absl::Status OnCaseResolved(db::Transaction& tx, const complaints::common::v1::Event& event);
+  // ---- case-handling's events (case_event_handlers.cc)
+  void RegisterEventHandlers();
+  absl::Status OnCaseOpened(db::Transaction& tx,
+                            const complaints::casehandling::v1::CaseOpened& opened,
+                            const Event& event);
+  absl::Status OnCaseReopened(db::Transaction& tx,
+                              const complaints::casehandling::v1::CaseReopened& reopened,
+                              const Event& event);
+  absl::Status OnCustomerContacted(db::Transaction& tx,
+                                   const complaints::casehandling::v1::CustomerContacted& contacted,
+                                   const Event& event);
+  absl::Status OnCaseResolved(db::Transaction& tx,
+                              const complaints::casehandling::v1::CaseResolved& resolved,
+                              const Event& event);
   // A cycle began (CaseOpened, or CaseReopened): creates the follow-up with a tracker, or resumes
   // the cadence of a later cycle; a cycle already seen changes nothing.
-  absl::Status OpenCycle(db::Transaction& tx, const complaints::common::v1::Event& event,
-                         const std::string& number, int cycle, const std::string& department_id,
-                         const std::string& owner_staff_id, absl::Time at);
-  // Records the callback of `cb`'s cycle and closes or sends back the case.
-  void ApplyCallback(db::Transaction& tx, FollowUpRow& fu, CallbackRow& cb,
-                     const CallbackAnswer& answer, absl::Time now);
-  // `days` business days after `anchor`; falls back to `now` when the anchor is outside the
-  // calendar. Counts and logs provisional answers once `tx` commits.
-  absl::StatusOr<time::Deadline> DueAfter(db::Transaction& tx, absl::Time anchor, int days,
-                                          const char* kind, const std::string& number);
-  // Active staff of `department` with `role`, by id (all pages of the directory).
-  absl::StatusOr<std::vector<std::string>> ActiveStaff(const std::string& department,
-                                                       sv1::StaffRole role);
+  absl::Status OpenCycle(db::Transaction& tx, const Event& event, const CycleEvent& cycle);
+  absl::Status ResumeCycle(db::Transaction& tx, const CycleEvent& cycle);
+
+  // ---- shared by the handlers (follow_up_service.cc)
+  // Logs a deadline counted from now; counts and logs a provisional one once `tx` commits.
+  void NoteDue(db::Transaction& tx, const Due& due, const char* kind, const std::string& number);
+  // Ids of the active staff of `department` with `role` (every page of the directory).
+  absl::StatusOr<std::vector<std::string>> ActiveStaffIds(
+      const std::string& department, complaints::staff::v1::StaffRole role) const;
   // The staff member must be active, of `role` and `department`; FAILED_PRECONDITION naming
-  // `field`.
+  // `field`. Asked before any transaction opens: no connection is held across the call.
   absl::Status CheckStaff(grpc::CallbackServerContext* ctx, const std::string& field,
-                          const std::string& id, sv1::StaffRole role,
-                          const std::string& department);
-  void Skip(const complaints::common::v1::Event& event, const std::string& reason);
-  // Unpacks an event for a handler; a wrong payload, a malformed number or a cycle below
-  // `min_cycle` is counted as skipped (and acknowledged by the caller) so it cannot block the relay.
-  template <typename Payload>
-  bool Readable(const complaints::common::v1::Event& event, Payload* out, int min_cycle) {
-    if (!event.payload().UnpackTo(out)) {
-      Skip(event, "payload");
-      return false;
-    }
-    if (!validation::CheckComplaintNumber("number", out->number()).ok()) {
-      Skip(event, "number");
-      return false;
-    }
-    if (out->cycle() < min_cycle) {
-      Skip(event, "cycle");
-      return false;
-    }
-    return true;
-  }
-  absl::Time Now() const;
+                          const std::string& id, complaints::staff::v1::StaffRole role,
+                          const std::string& department) const;
+  // The follow-up of `number`, locked, when the caller may do `work` on it (NOT_FOUND,
+  // PERMISSION_DENIED).
+  absl::StatusOr<FollowUpRow> LoadForWork(db::Transaction& tx, const std::string& number,
+                                          FollowUpWork work);
   absl::Status LoadView(db::Transaction& tx, const std::string& number, fv1::FollowUp* out);
+  // Stores the customer's answer to `cb`, closes or sends back the case, and appends the events.
+  void RecordAnswer(db::Transaction& tx, FollowUpRow& fu, CallbackRow& cb,
+                    const CallbackAnswer& answer);
+
+  // ---- the overdue pass (overdue_pass.cc)
+  absl::StatusOr<int> ReportOverdueProgress();
+  absl::StatusOr<int> ReportOverdueCallbacks();
 
   server::ServiceRuntime& rt_;
-  std::unique_ptr<sv1::StaffService::StubInterface> staff_;
-  Settings settings_;
+  const Settings settings_;
+  const FollowUpRules rules_;
+  const client::StaffDirectory directory_;
 
   metrics::CachedCounter callbacks_;
   metrics::CachedCounter progress_updates_;
   metrics::CachedCounter overdue_;
   metrics::CachedCounter provisional_;
-  metrics::CachedCounter skipped_;
   metrics::CachedGauge open_cases_;
   prometheus::Histogram* satisfaction_ = nullptr;
-
-  std::unique_ptr<server::PeriodicTask> timer_;
 };
 
 }  // namespace tousu::followup

@@ -21,6 +21,7 @@
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
+#include "complaints/staff/v1/staff.grpc.pb.h"
 #include "services/follow-up/access.h"
 #include "services/follow-up/domain/questionnaire_token.h"
 #include "services/follow-up/follow_up_service.h"
@@ -34,6 +35,7 @@ using ::tousu::testing::Shanghai;
 
 namespace cv1 = complaints::common::v1;
 namespace chv1 = complaints::casehandling::v1;
+namespace sv1 = complaints::staff::v1;
 
 // The directory the tests need: trackers and callback agents of customer service, and some who
 // must never be picked.
@@ -111,7 +113,6 @@ class FollowUpIt : public ::testing::Test {
   }
   void TearDown() override {
     for (auto* r : {&a_, &b_}) {
-      if (r->service) r->service->StopTimers();
       if (r->runtime) r->runtime->Shutdown();
     }
     directory_server_->Shutdown(std::chrono::system_clock::now());
@@ -125,42 +126,34 @@ class FollowUpIt : public ::testing::Test {
 
   Replica StartReplica() {
     auto o = db_.options(4);
-    std::vector<std::string> env = {
-        "TOUSU_FOLLOW_UP_GRPC_ADDR=127.0.0.1:0",
-        "TOUSU_FOLLOW_UP_METRICS_ADDR=127.0.0.1:0",
-        "TOUSU_FOLLOW_UP_DB_HOST=" + o.host,
-        absl::StrCat("TOUSU_FOLLOW_UP_DB_PORT=", o.port),
-        "TOUSU_FOLLOW_UP_DB_USER=" + o.user,
-        "TOUSU_FOLLOW_UP_DB_PASSWORD=" + o.password,
-        "TOUSU_FOLLOW_UP_DB_NAME=" + o.database,
-        "TOUSU_FOLLOW_UP_DRAIN=0s",
-        "TOUSU_FOLLOW_UP_LOG_LEVEL=error",
-        "TOUSU_FOLLOW_UP_CALENDAR_FILE=" TOUSU_CALENDAR_FILE,
-        "TOUSU_FOLLOW_UP_CLOCK_OFFSET_FILE=" + clock_file_,
-        "TOUSU_FOLLOW_UP_SUBSCRIPTIONS_FILE=" TOUSU_SUBSCRIPTIONS_FILE};
+    std::vector<std::string> env = {"TOUSU_FOLLOW_UP_GRPC_ADDR=127.0.0.1:0",
+                                    "TOUSU_FOLLOW_UP_METRICS_ADDR=127.0.0.1:0",
+                                    "TOUSU_FOLLOW_UP_DB_HOST=" + o.host,
+                                    absl::StrCat("TOUSU_FOLLOW_UP_DB_PORT=", o.port),
+                                    "TOUSU_FOLLOW_UP_DB_USER=" + o.user,
+                                    "TOUSU_FOLLOW_UP_DB_PASSWORD=" + o.password,
+                                    "TOUSU_FOLLOW_UP_DB_NAME=" + o.database,
+                                    "TOUSU_FOLLOW_UP_DRAIN=0s",
+                                    "TOUSU_FOLLOW_UP_LOG_LEVEL=error",
+                                    "TOUSU_FOLLOW_UP_CALENDAR_FILE=" TOUSU_CALENDAR_FILE,
+                                    "TOUSU_FOLLOW_UP_CLOCK_OFFSET_FILE=" + clock_file_,
+                                    "TOUSU_FOLLOW_UP_SUBSCRIPTIONS_FILE=" TOUSU_SUBSCRIPTIONS_FILE};
     if (!auth_keys_dir_.empty()) env.push_back("TOUSU_FOLLOW_UP_AUTH_KEYS=" + auth_keys_dir_);
     config::Config cfg("FOLLOW_UP", env, {});
     Replica r;
-    auto rt = server::ServiceRuntime::Create(
-        {.name = "follow-up",
-         .env_name = "FOLLOW_UP",
-         .grpc_services = {kGrpcServiceName},
-         .migrations = &db::follow_up_migrations(),
-         .needs_calendar = true,
-         .access = followup::FollowUpAccessTable()},
-        cfg);
+    auto rt = server::ServiceRuntime::Create({.name = "follow-up",
+                                              .env_name = "FOLLOW_UP",
+                                              .grpc_services = {kGrpcServiceName},
+                                              .migrations = &db::follow_up_migrations(),
+                                              .needs_calendar = true,
+                                              .access = followup::FollowUpAccessTable()},
+                                             cfg);
     EXPECT_TRUE(rt.ok()) << rt.status();
     r.runtime = std::move(*rt);
     Settings settings;
+    settings.staff_assessment_addr = absl::StrCat("127.0.0.1:", directory_port_);
     settings.check_interval = absl::Hours(1);  // the tests run the overdue passes themselves
-    r.service =
-        std::make_unique<FollowUpService>(*r.runtime,
-                                          sv1::StaffService::NewStub(client::MakeChannel(
-                                              absl::StrCat("127.0.0.1:", directory_port_), {})),
-                                          settings);
-    r.service->RegisterEventHandlers();
-    r.runtime->ServeEventSink();
-    r.runtime->AddService(r.service.get());
+    r.service = std::make_unique<FollowUpService>(*r.runtime, settings);
     EXPECT_TRUE(r.runtime->Start().ok());
     EXPECT_TRUE(r.runtime->WaitUntilServing(absl::Seconds(20)));
     return r;
@@ -425,9 +418,8 @@ TEST_F(FollowUpIt, FollowUpsAreWorkedByTheirDepartmentsOnlyAndARefusalWritesNoth
   update.set_tracker_staff_id(tracker);
   update.set_summary("已电话告知客户施工进度");
   fv1::RecordProgressUpdateResponse updated;
-  grpc::Status s =
-      auth_stub_->RecordProgressUpdate(As("S-TRK-ENG", "tracker", "engineering").get(), update,
-                                       &updated);
+  grpc::Status s = auth_stub_->RecordProgressUpdate(As("S-TRK-ENG", "tracker", "engineering").get(),
+                                                    update, &updated);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
   EXPECT_EQ(s.error_message(), "number: belongs to another department");
   EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM progress_updates"), updates);

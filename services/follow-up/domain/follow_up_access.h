@@ -20,7 +20,7 @@
 
 #include "absl/status/status.h"
 #include "complaints/followup/v1/followup.pb.h"
-#include "services/follow-up/domain/rules.h"
+#include "services/follow-up/domain/policy.h"
 
 namespace tousu::followup {
 

@@ -9,8 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "common/status/return_if_error.h"
 #include "common/validation/text.h"
+#include "services/follow-up/domain/policy.h"
 #include "services/follow-up/domain/questionnaire_token.h"
-#include "services/follow-up/domain/rules.h"
 
 namespace tousu::followup {
 
