@@ -119,8 +119,8 @@ TEST(LoadgenMix, ANameAloneWeighsOne) {
 }
 
 TEST(LoadgenMix, RefusesUnknownNamesBadWeightsRepeatsAndEmptyEntries) {
-  for (const char* bad : {"", "submit,", "fetch", "submit=0", "submit=x", "submit=1001",
-                          "get,get", "submit=-1"}) {
+  for (const char* bad :
+       {"", "submit,", "fetch", "submit=0", "submit=x", "submit=1001", "get,get", "submit=-1"}) {
     auto mix = Mix::Parse(bad);
     EXPECT_FALSE(mix.ok()) << bad;
     if (!mix.ok()) {
@@ -137,6 +137,38 @@ TEST(LoadgenJson, EscapesStringsAndWritesCountsAndSummaries) {
   s.count = 1;
   s.p99_ms = 1.5;
   EXPECT_NE(ToJson(s).find("\"p99_ms\":1.500"), std::string::npos);
+}
+
+TEST(LoadgenResults, GiveEachStreamItsRateOverTheMeasuredSecondsAndEchoTheRun) {
+  CallStats submit;
+  submit.calls = 3;
+  submit.ok_ns = Millis({4, 2});
+  submit.errors["RESOURCE_EXHAUSTED"] = 1;
+  submit.refused_ns = Millis({1});
+  const RunDescription run{.label = "l",
+                           .run_id = "lg-1",
+                           .target = "127.0.0.1:7101",
+                           .mix = "submit=1",
+                           .open_loop = true,
+                           .concurrency = 64,
+                           .rate = 400,
+                           .duration_s = 2,
+                           .deadline_s = 5};
+  const std::map<std::string, CallStats> streams{{"submit", submit}};
+
+  const std::string json = FormatResults(run, streams, /*json=*/true);
+  EXPECT_EQ(json.rfind("{\"label\":\"l\",\"run_id\":\"lg-1\",\"target\":\"127.0.0.1:7101\","
+                       "\"mix\":\"submit=1\",\"mode\":\"open\",\"concurrency\":0,"
+                       "\"offered_rate\":400.0,\"duration_s\":2.000,\"deadline_s\":5.000,",
+                       0),
+            0u);
+  EXPECT_NE(json.find("\"submit\":{\"calls\":3,\"ok\":2,\"rate\":1.0,"), std::string::npos);
+  EXPECT_NE(json.find("\"errors\":{\"RESOURCE_EXHAUSTED\":1}"), std::string::npos);
+  EXPECT_EQ(json.back(), '\n');
+
+  const std::string text = FormatResults(run, streams, /*json=*/false);
+  EXPECT_EQ(text.rfind("submit          calls       3  ok/s      1.0  p50    2.00", 0), 0u);
+  EXPECT_NE(text.find("RESOURCE_EXHAUSTED=1  (refused p99 1.00 ms)\n"), std::string::npos);
 }
 
 }  // namespace

@@ -15,57 +15,41 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
+#include "tools/loadgen/tool_flags.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:7105", "HOST:PORT of the analytics service");
+ABSL_FLAG(int, year, 2026, "the month's year");
+ABSL_FLAG(int, month, 10, "the month (1-12)");
+ABSL_FLAG(int, repeat, 20, "calls of each query shape");
+ABSL_FLAG(std::string, project, "", "the project of the filtered shapes");
+ABSL_FLAG(std::string, department, "", "the department of the filtered shapes");
 
 namespace {
 
 namespace av1 = complaints::analytics::v1;
 
+constexpr char kUsage[] =
+    "times the analytics service's GetMonthlySummary\n"
+    "usage: tousu_analytics_summary_bench --address HOST:PORT --year Y --month M"
+    " [--repeat N] [--project P] [--department D]";
+
 struct Options {
-  std::string address = "127.0.0.1:7105";
-  int year = 2026, month = 10, repeat = 20;
+  std::string address;
+  int year, month, repeat;
   std::string project, department;
 };
 
-[[noreturn]] void Usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "tousu_analytics_summary_bench: %s\n"
-               "usage: tousu_analytics_summary_bench --address HOST:PORT --year Y --month M"
-               " [--repeat N] [--project P] [--department D]\n",
-               problem.c_str());
-  std::exit(2);
-}
-
-Options Parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) Usage(flag + " needs a value");
-    const std::string value = argv[++i];
-    auto number = [&](int* out) {
-      if (!absl::SimpleAtoi(value, out)) Usage(flag + " must be a number");
-    };
-    if (flag == "--address") {
-      o.address = value;
-    } else if (flag == "--year") {
-      number(&o.year);
-    } else if (flag == "--month") {
-      number(&o.month);
-    } else if (flag == "--repeat") {
-      number(&o.repeat);
-    } else if (flag == "--project") {
-      o.project = value;
-    } else if (flag == "--department") {
-      o.department = value;
-    } else {
-      Usage("unknown flag " + flag);
-    }
-  }
-  if (o.repeat < 1) Usage("--repeat must be at least 1");
+Options OptionsFromFlags() {
+  Options o{absl::GetFlag(FLAGS_address), absl::GetFlag(FLAGS_year),
+            absl::GetFlag(FLAGS_month),   absl::GetFlag(FLAGS_repeat),
+            absl::GetFlag(FLAGS_project), absl::GetFlag(FLAGS_department)};
+  if (o.repeat < 1) tousu::tools::ExitWithUsageError("--repeat must be at least 1");
   return o;
 }
 
@@ -90,7 +74,11 @@ struct Shape {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options o = Parse(argc, argv);
+  const std::vector<char*> args = tousu::tools::ParseToolFlags(argc, argv, kUsage);
+  if (args.size() > 1) {
+    tousu::tools::ExitWithUsageError(absl::StrCat("unexpected argument ", args[1]));
+  }
+  const Options o = OptionsFromFlags();
   auto channel = grpc::CreateChannel(o.address, grpc::InsecureChannelCredentials());
   auto analytics = av1::AnalyticsService::NewStub(channel);
 
@@ -106,14 +94,14 @@ int main(int argc, char** argv) {
     auto ctx = Context(absl::Minutes(10));
     const absl::Time t0 = absl::Now();
     Check(analytics->CheckRollups(ctx.get(), req, &resp), "CheckRollups");
-    std::printf("rebuild rollups of %04d-%02d from %lld facts: %.1f s (%d entries differed)\n", y, m,
-                static_cast<long long>(resp.facts()), absl::ToDoubleSeconds(absl::Now() - t0),
+    std::printf("rebuild rollups of %04d-%02d from %lld facts: %.1f s (%d entries differed)\n", y,
+                m, static_cast<long long>(resp.facts()), absl::ToDoubleSeconds(absl::Now() - t0),
                 resp.differences_size());
   }
 
   std::vector<Shape> shapes;
-  auto add = [&](const std::string& name, const std::function<void(av1::GetMonthlySummaryRequest&)>&
-                                              narrow) {
+  auto add = [&](const std::string& name,
+                 const std::function<void(av1::GetMonthlySummaryRequest&)>& narrow) {
     Shape s{name, {}};
     s.request.set_year(o.year);
     s.request.set_month(o.month);
@@ -146,7 +134,9 @@ int main(int argc, char** argv) {
       total = resp.summary().total();
     }
     std::sort(ms.begin(), ms.end());
-    auto at = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))]; };
+    auto at = [&](double p) {
+      return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
+    };
     std::printf("%-28s %10lld %9zu %9.1f %9.1f %9.1f %9.1f\n", shape.name.c_str(),
                 static_cast<long long>(total), ms.size(), ms.front(), at(0.5), at(0.9), ms.back());
   }

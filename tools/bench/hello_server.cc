@@ -14,8 +14,14 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "absl/flags/flag.h"
 #include "bench/v1/hello.grpc.pb.h"
+#include "tools/loadgen/tool_flags.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:0",
+          "where to listen (port 0: the kernel chooses; \"listening on PORT\" says which)");
 
 namespace {
 
@@ -36,10 +42,14 @@ class HelloService final : public bv1::HelloService::CallbackService {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string address = "127.0.0.1:0";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--address") address = argv[i + 1];
+  const std::vector<char*> args =
+      tousu::tools::ParseToolFlags(argc, argv,
+                                   "the bare gRPC baseline server of tools/bench/services\n"
+                                   "usage: tousu_bench_hello_server [--address HOST:PORT]");
+  if (args.size() > 1) {
+    tousu::tools::ExitWithUsageError(std::string("unexpected argument ") + args[1]);
   }
+  const std::string address = absl::GetFlag(FLAGS_address);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

@@ -16,10 +16,9 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
-#include "absl/strings/numbers.h"
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -32,10 +31,21 @@
 #include "complaints/intake/v1/events.pb.h"
 #include "tools/loadgen/report.h"
 #include "tools/loadgen/stats.h"
+#include "tools/loadgen/tool_flags.h"
 
 namespace tousu::db {
 const std::vector<MigrationFile>& intake_migrations();
 }
+
+ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB's host");
+ABSL_FLAG(int, db_port, 3306, "MariaDB's port");
+ABSL_FLAG(std::string, db_user, "tousu", "MariaDB's user");
+ABSL_FLAG(std::string, db_password, "tousu-local", "the user's password");
+ABSL_FLAG(std::string, db_name, "", "the database, created beforehand; required");
+ABSL_FLAG(int, pool_size, 8, "connections in the pool");
+ABSL_FLAG(int, concurrency, 64, "callers in flight");
+ABSL_FLAG(double, seconds, 10, "seconds measured");
+ABSL_FLAG(double, warmup, 2, "seconds of load before the measurement");
 
 namespace {
 
@@ -43,49 +53,30 @@ using namespace tousu;
 
 struct Options {
   db::DbOptions db;
-  int concurrency = 64;
-  double seconds = 10, warmup = 2;
+  int concurrency = 0;
+  double seconds = 0, warmup = 0;
 };
 
-[[noreturn]] void Usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "tousu_bench_two_row_txn: %s\nusage: tousu_bench_two_row_txn --db-port P"
-               " --db-name N [--db-host H] [--db-user U] [--db-password W] [--concurrency C]"
-               " [--pool-size S] [--seconds T] [--warmup T]\n",
-               problem.c_str());
-  std::exit(2);
-}
+constexpr char kUsage[] =
+    "the two-row transaction baseline of tools/bench/services\n"
+    "usage: tousu_bench_two_row_txn --db-port P --db-name N [--db-host H] [--db-user U]\n"
+    "  [--db-password W] [--concurrency C] [--pool-size S] [--seconds T] [--warmup T]";
 
-Options Parse(int argc, char** argv) {
+Options OptionsFromFlags() {
   Options o;
-  o.db.user = "tousu";
-  o.db.password = "tousu-local";
-  for (int i = 1; i < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) Usage(flag + " needs a value");
-    const std::string value = argv[i + 1];
-    auto number = [&](auto* out) {
-      bool parsed;
-      if constexpr (std::is_floating_point_v<std::remove_pointer_t<decltype(out)>>) {
-        parsed = absl::SimpleAtod(value, out);
-      } else {
-        parsed = absl::SimpleAtoi(value, out);
-      }
-      if (!parsed) Usage(flag + " must be a number");
-    };
-    if (flag == "--db-host") o.db.host = value;
-    else if (flag == "--db-port") number(&o.db.port);
-    else if (flag == "--db-user") o.db.user = value;
-    else if (flag == "--db-password") o.db.password = value;
-    else if (flag == "--db-name") o.db.database = value;
-    else if (flag == "--pool-size") number(&o.db.pool_size);
-    else if (flag == "--concurrency") number(&o.concurrency);
-    else if (flag == "--seconds") number(&o.seconds);
-    else if (flag == "--warmup") number(&o.warmup);
-    else Usage("unknown flag " + flag);
+  o.db.host = absl::GetFlag(FLAGS_db_host);
+  o.db.port = absl::GetFlag(FLAGS_db_port);
+  o.db.user = absl::GetFlag(FLAGS_db_user);
+  o.db.password = absl::GetFlag(FLAGS_db_password);
+  o.db.database = absl::GetFlag(FLAGS_db_name);
+  o.db.pool_size = absl::GetFlag(FLAGS_pool_size);
+  o.concurrency = absl::GetFlag(FLAGS_concurrency);
+  o.seconds = absl::GetFlag(FLAGS_seconds);
+  o.warmup = absl::GetFlag(FLAGS_warmup);
+  if (o.db.database.empty()) tools::ExitWithUsageError("--db-name is required");
+  if (o.concurrency < 1 || o.db.pool_size < 1) {
+    tools::ExitWithUsageError("--concurrency and --pool-size must be >= 1");
   }
-  if (o.db.database.empty()) Usage("--db-name is required");
-  if (o.concurrency < 1 || o.db.pool_size < 1) Usage("--concurrency and --pool-size must be >= 1");
   return o;
 }
 
@@ -99,16 +90,17 @@ constexpr char kInsertComplaint[] =
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options o = Parse(argc, argv);
+  const std::vector<char*> args = tools::ParseToolFlags(argc, argv, kUsage);
+  if (args.size() > 1) tools::ExitWithUsageError(absl::StrCat("unexpected argument ", args[1]));
+  const Options o = OptionsFromFlags();
   db::ConnectionPool pool(o.db);
   {
     db::DbOptions migration_db = o.db;
     migration_db.pool_size = 1;
     db::ConnectionPool migration_pool(migration_db);
     for (const auto* track : {&db::common_event_migrations(), &db::intake_migrations()}) {
-      auto applied = db::ApplyMigrations(migration_pool, track == &db::intake_migrations() ? "intake"
-                                                                                            : "common",
-                                         *track);
+      auto applied = db::ApplyMigrations(
+          migration_pool, track == &db::intake_migrations() ? "intake" : "common", *track);
       if (!applied.ok()) {
         std::fprintf(stderr, "migrations: %s\n", applied.status().ToString().c_str());
         return 1;

@@ -26,12 +26,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
-#include <cstdarg>
 #include <chrono>
 #include <condition_variable>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,11 +40,26 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "tools/loadgen/tool_flags.h"
+
+ABSL_FLAG(std::optional<int>, listen, std::nullopt,
+          "the loopback port to listen on (0: the kernel chooses); required");
+ABSL_FLAG(std::optional<int>, target, std::nullopt, "MariaDB's loopback port; required");
+ABSL_FLAG(std::string, control, "",
+          "a file holding \"LATENCY_MS [JITTER_MS]\", re-read when it changes or on SIGHUP");
+ABSL_FLAG(std::string, port_file, "", "where to write the port listened on");
+ABSL_FLAG(int, latency_ms, 0, "fixed delay of every chunk, until the control file says otherwise");
+ABSL_FLAG(int, jitter_ms, 0, "uniform extra delay 0..N ms, until the control file says otherwise");
+ABSL_FLAG(int, seed, 1, "seed of the jitter");
 
 namespace {
 
@@ -59,25 +74,19 @@ std::atomic<int64_t> g_connections{0}, g_open{0}, g_bytes{0}, g_chunks{0};
 void OnHup(int) { g_reload = true; }
 void OnTerm(int) { g_stop = true; }
 
-[[noreturn]] void Usage(const char* problem) {
-  std::fprintf(stderr,
-               "tousu_dbproxy: %s\n"
-               "usage: tousu_dbproxy --listen PORT --target PORT [--control FILE]\n"
-               "  [--port-file FILE] [--latency-ms N] [--jitter-ms N] [--seed N]\n"
-               "FILE holds \"LATENCY_MS [JITTER_MS]\" and is re-read when it changes or on SIGHUP.\n",
-               problem);
-  std::exit(2);
-}
+constexpr char kUsage[] =
+    "a delaying loopback TCP proxy\n"
+    "usage: tousu_dbproxy --listen PORT --target PORT [--control FILE]\n"
+    "  [--port-file FILE] [--latency-ms N] [--jitter-ms N] [--seed N]\n"
+    "FILE holds \"LATENCY_MS [JITTER_MS]\" and is re-read when it changes or on SIGHUP.";
 
-int ParseInt(const char* flag, const char* text, int min, int max) {
-  char* end = nullptr;
-  errno = 0;
-  const long v = std::strtol(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) {
-    std::fprintf(stderr, "tousu_dbproxy: %s must be a whole number %d..%d\n", flag, min, max);
-    std::exit(2);
+// `value` of the flag `spelling` within [min, max], or the program ends.
+int InRange(const char* spelling, int value, int min, int max) {
+  if (value < min || value > max) {
+    tousu::tools::ExitWithUsageError(
+        absl::StrCat(spelling, " must be a whole number ", min, "..", max));
   }
-  return static_cast<int>(v);
+  return value;
 }
 
 // Reads "LATENCY_MS [JITTER_MS]" from `path`; false when missing or malformed.
@@ -248,29 +257,28 @@ void Serve(int client, int target_port, uint64_t seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int listen_port = -1, target_port = -1, latency = 0, jitter = 0;
-  uint64_t seed = 1;
-  std::string control, port_file;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "-h" || flag == "--help") Usage("help");
-    if (i + 1 >= argc) Usage((flag + " needs a value").c_str());
-    const char* v = argv[++i];
-    if (flag == "--listen") listen_port = ParseInt("--listen", v, 0, 65535);
-    else if (flag == "--target") target_port = ParseInt("--target", v, 1, 65535);
-    else if (flag == "--control") control = v;
-    else if (flag == "--port-file") port_file = v;
-    else if (flag == "--latency-ms") latency = ParseInt("--latency-ms", v, 0, 600000);
-    else if (flag == "--jitter-ms") jitter = ParseInt("--jitter-ms", v, 0, 600000);
-    else if (flag == "--seed") seed = static_cast<uint64_t>(ParseInt("--seed", v, 0, 1 << 30));
-    else Usage(("unknown flag " + flag).c_str());
+  const std::vector<char*> args = tousu::tools::ParseToolFlags(argc, argv, kUsage);
+  if (args.size() > 1) {
+    tousu::tools::ExitWithUsageError(absl::StrCat("unexpected argument ", args[1]));
   }
-  if (listen_port < 0 || target_port < 0) Usage("--listen and --target are required");
+  const std::optional<int> listen_flag = absl::GetFlag(FLAGS_listen);
+  const std::optional<int> target_flag = absl::GetFlag(FLAGS_target);
+  if (!listen_flag.has_value() || !target_flag.has_value()) {
+    tousu::tools::ExitWithUsageError("--listen and --target are required");
+  }
+  const int listen_port = InRange("--listen", *listen_flag, 0, 65535);
+  const int target_port = InRange("--target", *target_flag, 1, 65535);
+  int latency = InRange("--latency-ms", absl::GetFlag(FLAGS_latency_ms), 0, 600000);
+  int jitter = InRange("--jitter-ms", absl::GetFlag(FLAGS_jitter_ms), 0, 600000);
+  const uint64_t seed =
+      static_cast<uint64_t>(InRange("--seed", absl::GetFlag(FLAGS_seed), 0, 1 << 30));
+  const std::string control = absl::GetFlag(FLAGS_control);
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!control.empty()) ReadControl(control, &latency, &jitter);
   g_latency_ms = latency;
   g_jitter_ms = jitter;
 
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = OnHup;
   ::sigaction(SIGHUP, &sa, nullptr);
   sa.sa_handler = OnTerm;
@@ -300,17 +308,17 @@ int main(int argc, char** argv) {
   }
   std::printf("%d\n", port);
   std::fflush(stdout);
-  Log("127.0.0.1:%d -> 127.0.0.1:%d, latency %d ms + jitter %d ms", port, target_port,
-      latency, jitter);
+  Log("127.0.0.1:%d -> 127.0.0.1:%d, latency %d ms + jitter %d ms", port, target_port, latency,
+      jitter);
 
   // The control file watcher: reload on a changed mtime/size or on SIGHUP.
   std::thread watcher([&] {
-    struct stat last{};
+    struct stat last {};
     if (!control.empty()) ::stat(control.c_str(), &last);
     while (!g_stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (control.empty()) continue;
-      struct stat now{};
+      struct stat now {};
       const bool exists = ::stat(control.c_str(), &now) == 0;
       const bool changed = exists && (now.st_mtim.tv_sec != last.st_mtim.tv_sec ||
                                       now.st_mtim.tv_nsec != last.st_mtim.tv_nsec ||

@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -43,6 +44,23 @@
 #include "common/time/proto_time.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "tools/loadgen/submissions.h"
+#include "tools/loadgen/tool_flags.h"
+
+ABSL_FLAG(std::string, intake, "", "HOST:PORT of intake; required");
+ABSL_FLAG(std::string, control, "", "the proxy's control file, rewritten at each phase; required");
+ABSL_FLAG(std::string, results, "", "where each request id's outcome is written; required");
+ABSL_FLAG(std::string, run_id, "", "the request ids' prefix; required");
+ABSL_FLAG(std::string, phases, "10:0/0,10:150/50,10:600/200,10:0/0",
+          "the proxy's delays, SECONDS:LATENCY_MS/JITTER_MS,...");
+ABSL_FLAG(int, concurrency, 16, "clients");
+ABSL_FLAG(int, deadline_ms, 1500, "each call's deadline");
+ABSL_FLAG(int, slack_ms, 500, "how far past its deadline a call may end before it counts as late");
+ABSL_FLAG(int, final_retries, 20,
+          "rounds of retries, after the last phase and with no delay, of the submissions still "
+          "without an OK");
+ABSL_FLAG(int, think_ms, 0, "each client's pause between calls (paces the load)");
+ABSL_FLAG(std::string, mix, "7/2/1", "SUBMIT/GET/LIST weights, submit at least 1");
+ABSL_FLAG(bool, json, false, "print the summary as JSON");
 
 namespace {
 
@@ -59,77 +77,70 @@ struct Phase {
 struct Options {
   std::string intake, control, results, run_id;
   std::vector<Phase> phases;
-  int concurrency = 16;
-  int deadline_ms = 1500;
-  int slack_ms = 500;
-  int final_retries = 20;
+  int concurrency = 0;
+  int deadline_ms = 0;
+  int slack_ms = 0;
+  int final_retries = 0;
   int think_ms = 0;  // each client's pause between calls (paces the load)
-  int w_submit = 7, w_get = 2, w_list = 1;
+  int w_submit = 0, w_get = 0, w_list = 0;
   bool json = false;
 };
 
-[[noreturn]] void Usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "tousu_slowdb_load: %s\n"
-               "usage: tousu_slowdb_load --intake HOST:PORT --control FILE --results FILE --run-id ID\n"
-               "  [--phases S:LAT/JIT,...] [--concurrency N] [--deadline-ms N] [--slack-ms N]\n"
-               "  [--final-retries N] [--think-ms N] [--mix SUBMIT/GET/LIST] [--json]\n",
-               problem.c_str());
-  std::exit(2);
-}
+constexpr char kUsage[] =
+    "the client side of the slow-database fault run (tools/faults-slowdb)\n"
+    "usage: tousu_slowdb_load --intake HOST:PORT --control FILE --results FILE --run-id ID\n"
+    "  [--phases S:LAT/JIT,...] [--concurrency N] [--deadline-ms N] [--slack-ms N]\n"
+    "  [--final-retries N] [--think-ms N] [--mix SUBMIT/GET/LIST] [--json]";
+
+using tousu::tools::ExitWithUsageError;
 
 std::vector<Phase> ParsePhases(const std::string& text) {
   std::vector<Phase> out;
   for (absl::string_view part : absl::StrSplit(text, ',')) {
     std::vector<std::string> a = absl::StrSplit(part, absl::ByAnyChar(":/"));
     Phase p{};
-    if (a.size() != 3 || !absl::SimpleAtod(a[0], &p.seconds) || !absl::SimpleAtoi(a[1], &p.latency_ms) ||
-        !absl::SimpleAtoi(a[2], &p.jitter_ms) || p.seconds <= 0 || p.latency_ms < 0 || p.jitter_ms < 0) {
-      Usage(absl::StrCat("bad phase \"", part, "\" (SECONDS:LATENCY_MS/JITTER_MS)"));
+    if (a.size() != 3 || !absl::SimpleAtod(a[0], &p.seconds) ||
+        !absl::SimpleAtoi(a[1], &p.latency_ms) || !absl::SimpleAtoi(a[2], &p.jitter_ms) ||
+        p.seconds <= 0 || p.latency_ms < 0 || p.jitter_ms < 0) {
+      ExitWithUsageError(absl::StrCat("bad phase \"", part, "\" (SECONDS:LATENCY_MS/JITTER_MS)"));
     }
     out.push_back(p);
   }
-  if (out.empty()) Usage("--phases is empty");
+  if (out.empty()) ExitWithUsageError("--phases is empty");
   return out;
 }
 
-Options ParseFlags(int argc, char** argv) {
+// A whole-number flag that must not be negative.
+int NotNegative(const absl::Flag<int>& flag, const char* spelling) {
+  const int value = absl::GetFlag(flag);
+  if (value < 0) ExitWithUsageError(absl::StrCat(spelling, " must be a whole number >= 0"));
+  return value;
+}
+
+Options OptionsFromFlags() {
   Options o;
-  o.phases = ParsePhases("10:0/0,10:150/50,10:600/200,10:0/0");
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--json") {
-      o.json = true;
-      continue;
-    }
-    if (flag == "-h" || flag == "--help") Usage("help");
-    if (i + 1 >= argc) Usage(flag + " needs a value");
-    const std::string v = argv[++i];
-    auto num = [&](int* out) {
-      if (!absl::SimpleAtoi(v, out) || *out < 0) Usage(flag + " must be a whole number >= 0");
-    };
-    if (flag == "--intake") o.intake = v;
-    else if (flag == "--control") o.control = v;
-    else if (flag == "--results") o.results = v;
-    else if (flag == "--run-id") o.run_id = v;
-    else if (flag == "--phases") o.phases = ParsePhases(v);
-    else if (flag == "--concurrency") num(&o.concurrency);
-    else if (flag == "--deadline-ms") num(&o.deadline_ms);
-    else if (flag == "--slack-ms") num(&o.slack_ms);
-    else if (flag == "--final-retries") num(&o.final_retries);
-    else if (flag == "--think-ms") num(&o.think_ms);
-    else if (flag == "--mix") {
-      std::vector<std::string> a = absl::StrSplit(v, '/');
-      if (a.size() != 3 || !absl::SimpleAtoi(a[0], &o.w_submit) || !absl::SimpleAtoi(a[1], &o.w_get) ||
-          !absl::SimpleAtoi(a[2], &o.w_list) || o.w_submit < 1 || o.w_get < 0 || o.w_list < 0) {
-        Usage("--mix is SUBMIT/GET/LIST weights, submit at least 1");
-      }
-    } else Usage("unknown flag " + flag);
+  o.intake = absl::GetFlag(FLAGS_intake);
+  o.control = absl::GetFlag(FLAGS_control);
+  o.results = absl::GetFlag(FLAGS_results);
+  o.run_id = absl::GetFlag(FLAGS_run_id);
+  o.phases = ParsePhases(absl::GetFlag(FLAGS_phases));
+  o.concurrency = NotNegative(FLAGS_concurrency, "--concurrency");
+  o.deadline_ms = NotNegative(FLAGS_deadline_ms, "--deadline-ms");
+  o.slack_ms = NotNegative(FLAGS_slack_ms, "--slack-ms");
+  o.final_retries = NotNegative(FLAGS_final_retries, "--final-retries");
+  o.think_ms = NotNegative(FLAGS_think_ms, "--think-ms");
+  std::vector<std::string> a = absl::StrSplit(absl::GetFlag(FLAGS_mix), '/');
+  if (a.size() != 3 || !absl::SimpleAtoi(a[0], &o.w_submit) || !absl::SimpleAtoi(a[1], &o.w_get) ||
+      !absl::SimpleAtoi(a[2], &o.w_list) || o.w_submit < 1 || o.w_get < 0 || o.w_list < 0) {
+    ExitWithUsageError("--mix is SUBMIT/GET/LIST weights, submit at least 1");
   }
+  o.json = absl::GetFlag(FLAGS_json);
   if (o.intake.empty() || o.control.empty() || o.results.empty() || o.run_id.empty()) {
-    Usage("--intake, --control, --results and --run-id are required");
+    ExitWithUsageError("--intake, --control, --results and --run-id are required");
   }
-  if (o.concurrency < 1 || o.deadline_ms < 1) Usage("--concurrency and --deadline-ms must be positive");
+  if (o.concurrency < 1 || o.deadline_ms < 1) {
+    ExitWithUsageError("--concurrency and --deadline-ms must be positive");
+  }
   return o;
 }
 
@@ -144,33 +155,51 @@ void WriteControl(const std::string& path, int latency, int jitter) {
 
 const char* CodeName(grpc::StatusCode c) {
   switch (c) {
-    case grpc::OK: return "OK";
-    case grpc::CANCELLED: return "CANCELLED";
-    case grpc::UNKNOWN: return "UNKNOWN";
-    case grpc::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::NOT_FOUND: return "NOT_FOUND";
-    case grpc::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::ABORTED: return "ABORTED";
-    case grpc::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::INTERNAL: return "INTERNAL";
-    case grpc::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::DATA_LOSS: return "DATA_LOSS";
-    case grpc::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return "OTHER";
+    case grpc::OK:
+      return "OK";
+    case grpc::CANCELLED:
+      return "CANCELLED";
+    case grpc::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::ABORTED:
+      return "ABORTED";
+    case grpc::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::INTERNAL:
+      return "INTERNAL";
+    case grpc::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "OTHER";
   }
 }
 
 // Database or SQL text that must never reach a caller (CONVENTIONS §3).
 bool LooksLikeSql(const std::string& message) {
   const std::string m = absl::AsciiStrToLower(message);
-  for (const char* w : {"sql", "select ", "insert ", "update ", "delete ", "mariadb", "mysql",
-                        "syntax", "lock wait", "deadlock", "innodb", "duplicate entry", "errno",
-                        "connector", "table "}) {
+  for (const char* w :
+       {"sql", "select ", "insert ", "update ", "delete ", "mariadb", "mysql", "syntax",
+        "lock wait", "deadlock", "innodb", "duplicate entry", "errno", "connector", "table "}) {
     if (m.find(w) != std::string::npos) return true;
   }
   return false;
@@ -182,10 +211,10 @@ using tousu::loadgen::NewSubmission;
 // Counts of one phase (or of the final retries).
 struct PhaseStats {
   int64_t calls = 0, ok = 0, deadline_exceeded = 0, refused = 0, bad = 0, sql_text = 0;
-  int64_t late = 0;                       // ended after deadline + slack
-  int64_t max_overrun_us = INT64_MIN;     // elapsed - deadline, worst call
-  std::map<std::string, int64_t> codes;   // by method/code
-  std::vector<int64_t> ok_us;             // latencies of successful calls
+  int64_t late = 0;                      // ended after deadline + slack
+  int64_t max_overrun_us = INT64_MIN;    // elapsed - deadline, worst call
+  std::map<std::string, int64_t> codes;  // by method/code
+  std::vector<int64_t> ok_us;            // latencies of successful calls
 };
 
 // One submission, from first attempt to its final answer.
@@ -247,7 +276,8 @@ class Run {
     for (auto& s : subs_) {
       if (s->final_code != "OK") pending.push_back(s.get());
     }
-    std::fprintf(stderr, "[slowdb-load] final retries of %zu submissions without an OK\n", pending.size());
+    std::fprintf(stderr, "[slowdb-load] final retries of %zu submissions without an OK\n",
+                 pending.size());
     for (int round = 0; round < o_.final_retries && !pending.empty(); ++round) {
       std::vector<Submission*> still;
       for (Submission* s : pending) {
@@ -281,8 +311,10 @@ class Run {
           unfinished = subs_.back().get();
         }
         Attempt(stub, *unfinished);
-        if (unfinished->final_code == "OK") unfinished = nullptr;
-        else std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a small backoff
+        if (unfinished->final_code == "OK")
+          unfinished = nullptr;
+        else
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a small backoff
       } else if (pick < o_.w_submit + o_.w_get) {
         iv1::GetComplaintRequest req;
         {
@@ -291,14 +323,16 @@ class Run {
         }
         iv1::GetComplaintResponse resp;
         grpc::ClientContext ctx;
-        Timed("get", [&] { return stub.GetComplaint(&ctx, req, &resp); }, ctx);
+        Timed(
+            "get", [&] { return stub.GetComplaint(&ctx, req, &resp); }, ctx);
       } else {
         iv1::ListComplaintsRequest req;
         req.mutable_page()->set_page_size(20);
         if (rng() % 2) req.set_project(kProjects[rng() % std::size(kProjects)]);
         iv1::ListComplaintsResponse resp;
         grpc::ClientContext ctx;
-        Timed("list", [&] { return stub.ListComplaints(&ctx, req, &resp); }, ctx);
+        Timed(
+            "list", [&] { return stub.ListComplaints(&ctx, req, &resp); }, ctx);
       }
     }
   }
@@ -307,7 +341,8 @@ class Run {
     iv1::SubmitComplaintResponse resp;
     grpc::ClientContext ctx;
     ctx.AddMetadata("x-request-id", s.request.request_id());  // services log it with the call
-    const grpc::Status st = Timed("submit", [&] { return stub.SubmitComplaint(&ctx, s.request, &resp); }, ctx);
+    const grpc::Status st = Timed(
+        "submit", [&] { return stub.SubmitComplaint(&ctx, s.request, &resp); }, ctx);
     ++s.attempts;
     if (st.error_code() == grpc::DEADLINE_EXCEEDED) ++s.deadline_exceeded;
     if (st.ok()) {
@@ -330,7 +365,8 @@ class Run {
     const int phase = phase_.load();
     const auto t0 = Steady::now();
     const grpc::Status st = call();
-    const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - t0).count();
+    const int64_t us =
+        std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - t0).count();
     const int64_t overrun = us - int64_t{o_.deadline_ms} * 1000;
     std::lock_guard<std::mutex> lock(mu_);
     PhaseStats& p = stats_[static_cast<size_t>(phase)];
@@ -339,26 +375,33 @@ class Run {
     p.max_overrun_us = std::max(p.max_overrun_us, overrun);
     if (overrun > int64_t{o_.slack_ms} * 1000) {
       ++p.late;
-      if (late_examples_.size() < 5) late_examples_.push_back(absl::StrFormat("%s took %d ms", method, us / 1000));
+      if (late_examples_.size() < 5)
+        late_examples_.push_back(absl::StrFormat("%s took %d ms", method, us / 1000));
     }
     switch (st.error_code()) {
       case grpc::OK:
         ++p.ok;
         p.ok_us.push_back(us);
         break;
-      case grpc::DEADLINE_EXCEEDED: ++p.deadline_exceeded; break;
+      case grpc::DEADLINE_EXCEEDED:
+        ++p.deadline_exceeded;
+        break;
       case grpc::UNAVAILABLE:
-      case grpc::RESOURCE_EXHAUSTED: ++p.refused; break;
+      case grpc::RESOURCE_EXHAUSTED:
+        ++p.refused;
+        break;
       default:
         ++p.bad;
         if (bad_examples_.size() < 5) {
-          bad_examples_.push_back(absl::StrCat(method, " ", CodeName(st.error_code()), ": ", st.error_message()));
+          bad_examples_.push_back(
+              absl::StrCat(method, " ", CodeName(st.error_code()), ": ", st.error_message()));
         }
     }
     if (!st.ok() && LooksLikeSql(st.error_message())) {
       ++p.sql_text;
       if (sql_examples_.size() < 5) {
-        sql_examples_.push_back(absl::StrCat(method, " ", CodeName(st.error_code()), ": ", st.error_message()));
+        sql_examples_.push_back(
+            absl::StrCat(method, " ", CodeName(st.error_code()), ": ", st.error_message()));
       }
     }
     return st;
@@ -367,8 +410,9 @@ class Run {
   void WriteResults() {
     std::ofstream out(o_.results);
     for (const auto& s : subs_) {
-      out << s->request.request_id() << '\t' << s->final_code << '\t' << (s->number.empty() ? "-" : s->number)
-          << '\t' << s->attempts << '\t' << s->deadline_exceeded << '\t' << (s->replayed ? 1 : 0) << '\n';
+      out << s->request.request_id() << '\t' << s->final_code << '\t'
+          << (s->number.empty() ? "-" : s->number) << '\t' << s->attempts << '\t'
+          << s->deadline_exceeded << '\t' << (s->replayed ? 1 : 0) << '\n';
     }
   }
 
@@ -380,37 +424,45 @@ class Run {
       std::sort(p.ok_us.begin(), p.ok_us.end());
       auto pct = [&](double q) -> double {
         if (p.ok_us.empty()) return 0;
-        return p.ok_us[std::min(p.ok_us.size() - 1, static_cast<size_t>(q * static_cast<double>(p.ok_us.size())))] / 1000.0;
+        return p.ok_us[std::min(p.ok_us.size() - 1,
+                                static_cast<size_t>(q * static_cast<double>(p.ok_us.size())))] /
+               1000.0;
       };
       calls += p.calls, ok += p.ok, de += p.deadline_exceeded, refused += p.refused, bad += p.bad;
       sql += p.sql_text, late += p.late, overrun = std::max(overrun, p.max_overrun_us);
       const bool final_round = i == o_.phases.size();
-      const std::string name = final_round ? "final-retries"
-                                           : absl::StrFormat("%d+%dms", o_.phases[i].latency_ms, o_.phases[i].jitter_ms);
+      const std::string name =
+          final_round ? "final-retries"
+                      : absl::StrFormat("%d+%dms", o_.phases[i].latency_ms, o_.phases[i].jitter_ms);
       std::string codes;
-      for (const auto& [k, v] : p.codes) absl::StrAppend(&codes, codes.empty() ? "" : ",", "\"", k, "\":", v);
-      absl::StrAppendFormat(&phases_json,
-                            "%s{\"phase\":\"%s\",\"calls\":%d,\"ok\":%d,\"deadline_exceeded\":%d,\"refused\":%d,"
-                            "\"bad\":%d,\"ok_p50_ms\":%.1f,\"ok_p99_ms\":%.1f,\"ok_max_ms\":%.1f,"
-                            "\"max_overrun_ms\":%.1f,\"codes\":{%s}}",
-                            phases_json.empty() ? "" : ",", name, p.calls, p.ok, p.deadline_exceeded, p.refused,
-                            p.bad, pct(0.5), pct(0.99), p.ok_us.empty() ? 0.0 : p.ok_us.back() / 1000.0,
-                            p.calls ? p.max_overrun_us / 1000.0 : 0.0, codes);
+      for (const auto& [k, v] : p.codes)
+        absl::StrAppend(&codes, codes.empty() ? "" : ",", "\"", k, "\":", v);
+      absl::StrAppendFormat(
+          &phases_json,
+          "%s{\"phase\":\"%s\",\"calls\":%d,\"ok\":%d,\"deadline_exceeded\":%d,\"refused\":%d,"
+          "\"bad\":%d,\"ok_p50_ms\":%.1f,\"ok_p99_ms\":%.1f,\"ok_max_ms\":%.1f,"
+          "\"max_overrun_ms\":%.1f,\"codes\":{%s}}",
+          phases_json.empty() ? "" : ",", name, p.calls, p.ok, p.deadline_exceeded, p.refused,
+          p.bad, pct(0.5), pct(0.99), p.ok_us.empty() ? 0.0 : p.ok_us.back() / 1000.0,
+          p.calls ? p.max_overrun_us / 1000.0 : 0.0, codes);
       if (!o_.json) {
-        std::printf("%-14s calls %6lld  ok %6lld  deadline-exceeded %5lld  refused %4lld  other %3lld  "
-                    "ok p50 %7.1f ms  p99 %7.1f ms  max overrun %7.1f ms\n",
-                    name.c_str(), static_cast<long long>(p.calls), static_cast<long long>(p.ok),
-                    static_cast<long long>(p.deadline_exceeded), static_cast<long long>(p.refused),
-                    static_cast<long long>(p.bad), pct(0.5), pct(0.99),
-                    p.calls ? p.max_overrun_us / 1000.0 : 0.0);
+        std::printf(
+            "%-14s calls %6lld  ok %6lld  deadline-exceeded %5lld  refused %4lld  other %3lld  "
+            "ok p50 %7.1f ms  p99 %7.1f ms  max overrun %7.1f ms\n",
+            name.c_str(), static_cast<long long>(p.calls), static_cast<long long>(p.ok),
+            static_cast<long long>(p.deadline_exceeded), static_cast<long long>(p.refused),
+            static_cast<long long>(p.bad), pct(0.5), pct(0.99),
+            p.calls ? p.max_overrun_us / 1000.0 : 0.0);
       }
     }
     int64_t submissions = 0, answered_ok = 0, retried_after_de = 0, unanswered = 0, mismatched = 0,
             replayed = 0;
     for (const auto& s : subs_) {
       ++submissions;
-      if (s->final_code == "OK") ++answered_ok;
-      else ++unanswered;
+      if (s->final_code == "OK")
+        ++answered_ok;
+      else
+        ++unanswered;
       if (s->final_code == "OK" && s->deadline_exceeded > 0) ++retried_after_de;
       if (s->replay_mismatch) ++mismatched;
       if (s->final_code == "OK" && s->replayed) ++replayed;
@@ -418,28 +470,39 @@ class Run {
     const double seconds = std::chrono::duration<double>(Steady::now() - begin).count();
     const bool pass = bad == 0 && sql == 0 && late == 0 && unanswered == 0 && mismatched == 0;
     if (o_.json) {
-      std::printf("{\"calls\":%lld,\"ok\":%lld,\"deadline_exceeded\":%lld,\"refused\":%lld,\"bad\":%lld,"
-                  "\"sql_text\":%lld,\"late\":%lld,\"max_overrun_ms\":%.1f,\"submissions\":%lld,"
-                  "\"answered_ok\":%lld,\"ok_after_deadline_exceeded\":%lld,\"replayed\":%lld,\"unanswered\":%lld,"
-                  "\"replay_mismatch\":%lld,\"seconds\":%.1f,\"pass\":%s,\"phases\":[%s]}\n",
-                  (long long)calls, (long long)ok, (long long)de, (long long)refused, (long long)bad,
-                  (long long)sql, (long long)late, overrun / 1000.0, (long long)submissions,
-                  (long long)answered_ok, (long long)retried_after_de, (long long)replayed, (long long)unanswered,
-                  (long long)mismatched, seconds, pass ? "true" : "false", phases_json.c_str());
+      std::printf(
+          "{\"calls\":%lld,\"ok\":%lld,\"deadline_exceeded\":%lld,\"refused\":%lld,\"bad\":%lld,"
+          "\"sql_text\":%lld,\"late\":%lld,\"max_overrun_ms\":%.1f,\"submissions\":%lld,"
+          "\"answered_ok\":%lld,\"ok_after_deadline_exceeded\":%lld,\"replayed\":%lld,"
+          "\"unanswered\":%lld,"
+          "\"replay_mismatch\":%lld,\"seconds\":%.1f,\"pass\":%s,\"phases\":[%s]}\n",
+          (long long)calls, (long long)ok, (long long)de, (long long)refused, (long long)bad,
+          (long long)sql, (long long)late, overrun / 1000.0, (long long)submissions,
+          (long long)answered_ok, (long long)retried_after_de, (long long)replayed,
+          (long long)unanswered, (long long)mismatched, seconds, pass ? "true" : "false",
+          phases_json.c_str());
     } else {
-      std::printf("total          calls %6lld  ok %6lld  deadline-exceeded %5lld  refused %4lld  other %3lld  "
-                  "max overrun past deadline %.1f ms (slack %d ms), late %lld, SQL text in errors %lld\n",
-                  (long long)calls, (long long)ok, (long long)de, (long long)refused, (long long)bad,
-                  overrun / 1000.0, o_.slack_ms, (long long)late, (long long)sql);
-      std::printf("submissions    %lld, answered OK %lld (%lld of them after DEADLINE_EXCEEDED, retried with the "
-                  "same request id; %lld answered as a replay: a timed-out attempt had written it), never answered "
-                  "OK %lld, two different numbers for one id %lld\n",
-                  (long long)submissions, (long long)answered_ok, (long long)retried_after_de, (long long)replayed,
-                  (long long)unanswered, (long long)mismatched);
+      std::printf(
+          "total          calls %6lld  ok %6lld  deadline-exceeded %5lld  refused %4lld  other "
+          "%3lld  "
+          "max overrun past deadline %.1f ms (slack %d ms), late %lld, SQL text in errors %lld\n",
+          (long long)calls, (long long)ok, (long long)de, (long long)refused, (long long)bad,
+          overrun / 1000.0, o_.slack_ms, (long long)late, (long long)sql);
+      std::printf(
+          "submissions    %lld, answered OK %lld (%lld of them after DEADLINE_EXCEEDED, retried "
+          "with the "
+          "same request id; %lld answered as a replay: a timed-out attempt had written it), never "
+          "answered "
+          "OK %lld, two different numbers for one id %lld\n",
+          (long long)submissions, (long long)answered_ok, (long long)retried_after_de,
+          (long long)replayed, (long long)unanswered, (long long)mismatched);
     }
-    for (const auto& e : bad_examples_) std::fprintf(stderr, "[slowdb-load] unexpected: %s\n", e.c_str());
-    for (const auto& e : sql_examples_) std::fprintf(stderr, "[slowdb-load] SQL text: %s\n", e.c_str());
-    for (const auto& e : late_examples_) std::fprintf(stderr, "[slowdb-load] past deadline: %s\n", e.c_str());
+    for (const auto& e : bad_examples_)
+      std::fprintf(stderr, "[slowdb-load] unexpected: %s\n", e.c_str());
+    for (const auto& e : sql_examples_)
+      std::fprintf(stderr, "[slowdb-load] SQL text: %s\n", e.c_str());
+    for (const auto& e : late_examples_)
+      std::fprintf(stderr, "[slowdb-load] past deadline: %s\n", e.c_str());
     return pass ? 0 : 1;
   }
 
@@ -459,7 +522,9 @@ class Run {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o = ParseFlags(argc, argv);
+  const std::vector<char*> args = tousu::tools::ParseToolFlags(argc, argv, kUsage);
+  if (args.size() > 1) ExitWithUsageError(absl::StrCat("unexpected argument ", args[1]));
+  Options o = OptionsFromFlags();
   Run run(std::move(o));
   return run.Go();
 }

@@ -1,12 +1,13 @@
 // tousu_faults: the client side of the fault runs (tools/faults/run).
 //
 //   tousu_faults load --target ADDR --complaints N --clients 32 --out FILE [--progress FILE]
-//       [--rate R]  N submissions from concurrent clients (at most R a second when given), each with its own request id, retried with the
-//       same request id on UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED,
-//       CANCELLED, UNKNOWN and INTERNAL until OK or --give-up seconds. Every OK is written to
-//       --out as "request_id<TAB>number<TAB>attempts"; every submission given up or refused for
-//       good to --out.errors. --progress holds the count of OK submissions, rewritten every
-//       100 ms, so the run script can space its faults over the load.
+//       [--rate R]  N submissions from concurrent clients (at most R a second when given), each
+//       with its own request id, retried with the same request id on UNAVAILABLE,
+//       DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED, CANCELLED, UNKNOWN and INTERNAL until OK
+//       or --give-up seconds. Every OK is written to --out as "request_id<TAB>number<TAB>attempts";
+//       every submission given up or refused for good to --out.errors. --progress holds the count
+//       of OK submissions, rewritten every 100 ms, so the run script can space its faults over the
+//       load.
 //   tousu_faults health --target ADDR --service NAME
 //       prints SERVING, NOT_SERVING, UNKNOWN or UNREACHABLE; exit 0 only for SERVING.
 //   tousu_faults lifecycle --intake ADDR --routing ADDR --case-handling ADDR --follow-up ADDR
@@ -30,12 +31,13 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -47,9 +49,44 @@
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "tools/loadgen/submissions.h"
+#include "tools/loadgen/tool_flags.h"
+
+ABSL_FLAG(std::string, target, "", "load, health: HOST:PORT of intake, or of the service asked");
+ABSL_FLAG(std::string, service, "",
+          "health: the service asked about (e.g. complaints.intake.v1.IntakeService)");
+ABSL_FLAG(int64_t, complaints, 1000, "load: submissions");
+ABSL_FLAG(std::optional<int>, clients, std::nullopt,
+          "load, lifecycle: concurrent clients (default: 32 for load, 8 for lifecycle)");
+ABSL_FLAG(std::optional<double>, deadline, std::nullopt,
+          "seconds each call may take (default: 5; 1 for health)");
+ABSL_FLAG(double, give_up, 120,
+          "load, lifecycle: seconds of retries (and of waiting for a state) before giving up");
+ABSL_FLAG(double, rate, 0,
+          "load: submissions a second; lifecycle: complaints taken on a second; 0: as fast as "
+          "answered");
+ABSL_FLAG(std::string, out, "",
+          "load, lifecycle: the results file; what failed for good goes to FILE.errors");
+ABSL_FLAG(std::string, progress, "-",
+          "load: a file holding the count of OK submissions, rewritten every 100 ms (-: none)");
+ABSL_FLAG(std::string, run_id, "", "load: the request ids' prefix (default: from the time)");
+ABSL_FLAG(std::string, intake, "", "lifecycle: HOST:PORT of intake");
+ABSL_FLAG(std::string, routing, "", "lifecycle: HOST:PORT of routing");
+ABSL_FLAG(std::string, case_handling, "", "lifecycle: HOST:PORT of case-handling");
+ABSL_FLAG(std::string, follow_up, "", "lifecycle: HOST:PORT of follow-up");
+ABSL_FLAG(
+    std::string, numbers, "",
+    "lifecycle: the complaints to take on, lines \"request_id<TAB>number...\" (load's --out)");
 
 namespace tousu::faults {
 namespace {
+
+constexpr char kUsage[] =
+    "the client side of the fault runs (tools/faults/run)\n"
+    "usage: tousu_faults load --target ADDR --complaints N [--clients 32] --out FILE\n"
+    "         [--progress FILE] [--run-id ID] [--deadline S] [--give-up S] [--rate R]\n"
+    "       tousu_faults health --target ADDR --service NAME\n"
+    "       tousu_faults lifecycle --intake A --routing A --case-handling A\n"
+    "         --follow-up A --numbers FILE --out FILE [--clients 8] [--rate R]";
 
 namespace iv1 = complaints::intake::v1;
 namespace rv1 = complaints::routing::v1;
@@ -94,42 +131,13 @@ bool Retryable(grpc::StatusCode c) {
   }
 }
 
-[[noreturn]] void Usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "tousu_faults: %s\n"
-               "usage: tousu_faults load --target ADDR --complaints N [--clients 32] --out FILE\n"
-               "         [--progress FILE] [--run-id ID] [--deadline S] [--give-up S] [--rate R]\n"
-               "       tousu_faults health --target ADDR --service NAME\n"
-               "       tousu_faults lifecycle --intake A --routing A --case-handling A\n"
-               "         --follow-up A --numbers FILE --out FILE [--clients 8] [--rate R]\n",
-               problem.c_str());
-  std::exit(2);
-}
+using tools::ExitWithUsageError;
 
-std::map<std::string, std::string> Flags(int argc, char** argv, int from) {
-  std::map<std::string, std::string> f;
-  for (int i = from; i < argc; ++i) {
-    std::string k = argv[i];
-    if (k.rfind("--", 0) != 0 || i + 1 >= argc) Usage("bad argument " + k);
-    f[k.substr(2)] = argv[++i];
-  }
-  return f;
-}
-
-std::string Get(const std::map<std::string, std::string>& f, const std::string& k,
-                const std::string& fallback = "") {
-  auto it = f.find(k);
-  if (it != f.end()) return it->second;
-  if (fallback.empty()) Usage("--" + k + " is required");
-  return fallback;
-}
-
-double Num(const std::map<std::string, std::string>& f, const std::string& k, double fallback) {
-  auto it = f.find(k);
-  if (it == f.end()) return fallback;
-  double v;
-  if (!absl::SimpleAtod(it->second, &v)) Usage("--" + k + " must be a number");
-  return v;
+// A flag a command cannot do without; `spelling` as the callers write it.
+std::string Required(const absl::Flag<std::string>& flag, const char* spelling) {
+  std::string value = absl::GetFlag(flag);
+  if (value.empty()) ExitWithUsageError(absl::StrCat(spelling, " is required"));
+  return value;
 }
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& target, int index) {
@@ -190,17 +198,21 @@ std::string Summary(const std::map<std::string, int64_t>& m) {
   return s.empty() ? "none" : s;
 }
 
-int Load(const std::map<std::string, std::string>& f) {
-  const std::string target = Get(f, "target");
-  const int64_t n = int64_t(Num(f, "complaints", 1000));
-  const int clients = int(Num(f, "clients", 32));
-  const double deadline_s = Num(f, "deadline", 5), give_up_s = Num(f, "give-up", 120);
-  const std::string out_path = Get(f, "out"), progress = Get(f, "progress", "-");
-  const double rate = Num(f, "rate", 0);  // submissions offered per second; 0: as fast as answered
-  const std::string run_id =
-      Get(f, "run-id", absl::StrFormat("f%x", absl::ToUnixMicros(absl::Now())));
+int Load() {
+  const std::string target = Required(FLAGS_target, "--target");
+  const int64_t n = absl::GetFlag(FLAGS_complaints);
+  const int clients = absl::GetFlag(FLAGS_clients).value_or(32);
+  const double deadline_s = absl::GetFlag(FLAGS_deadline).value_or(5);
+  const double give_up_s = absl::GetFlag(FLAGS_give_up);
+  const std::string out_path = Required(FLAGS_out, "--out");
+  const std::string progress = absl::GetFlag(FLAGS_progress);
+  const double rate =
+      absl::GetFlag(FLAGS_rate);  // submissions offered per second; 0: as fast as answered
+  std::string run_id = absl::GetFlag(FLAGS_run_id);
+  if (run_id.empty()) run_id = absl::StrFormat("f%x", absl::ToUnixMicros(absl::Now()));
   std::vector<std::unique_ptr<iv1::IntakeService::Stub>> stubs;
-  for (int i = 0; i < (clients + 7) / 8; ++i) stubs.push_back(iv1::IntakeService::NewStub(Channel(target, i)));
+  for (int i = 0; i < (clients + 7) / 8; ++i)
+    stubs.push_back(iv1::IntakeService::NewStub(Channel(target, i)));
 
   std::atomic<int64_t> next{0}, ok{0}, failed{0}, attempts_total{0};
   RetryStats stats;
@@ -220,7 +232,9 @@ int Load(const std::map<std::string, std::string>& f) {
     threads.emplace_back([&, t] {
       auto& stub = *stubs[t % stubs.size()];
       for (int64_t i = next++; i < n; i = next++) {
-        if (rate > 0) std::this_thread::sleep_until(started + std::chrono::microseconds(int64_t(1e6 * i / rate)));
+        if (rate > 0)
+          std::this_thread::sleep_until(started +
+                                        std::chrono::microseconds(int64_t(1e6 * i / rate)));
         const std::string rid = absl::StrCat(run_id, "-", i);
         const auto req = NewSubmission(rid, i);
         iv1::SubmitComplaintResponse resp;
@@ -238,8 +252,8 @@ int Load(const std::map<std::string, std::string>& f) {
           lines.push_back(absl::StrCat(rid, "\t", resp.complaint().number(), "\t", attempts, "\n"));
         } else {
           ++failed;
-          errors.push_back(absl::StrCat(rid, "\t", CodeName(s.error_code()), "\t",
-                                        s.error_message(), "\n"));
+          errors.push_back(
+              absl::StrCat(rid, "\t", CodeName(s.error_code()), "\t", s.error_message(), "\n"));
         }
       }
     });
@@ -266,8 +280,9 @@ int Load(const std::map<std::string, std::string>& f) {
 }
 
 // grpc.health.v1.Health/Check, encoded by hand (as tests/support does) to keep one health proto.
-int HealthCheck(const std::map<std::string, std::string>& f) {
-  const std::string target = Get(f, "target"), service = Get(f, "service");
+int HealthCheck() {
+  const std::string target = Required(FLAGS_target, "--target");
+  const std::string service = Required(FLAGS_service, "--service");
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
   std::string req;
@@ -277,8 +292,9 @@ int HealthCheck(const std::map<std::string, std::string>& f) {
   grpc::Slice slice(req);
   grpc::ByteBuffer request(&slice, 1), response;
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() +
-                   std::chrono::milliseconds(int64_t(Num(f, "deadline", 1) * 1000)));
+  ctx.set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(int64_t(absl::GetFlag(FLAGS_deadline).value_or(1) * 1000)));
   std::promise<grpc::Status> done;
   stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
                  [&](grpc::Status s) { done.set_value(s); });
@@ -296,16 +312,21 @@ int HealthCheck(const std::map<std::string, std::string>& f) {
   return status == 1 ? 0 : status == 2 ? 1 : 2;
 }
 
-int Lifecycle(const std::map<std::string, std::string>& f) {
-  auto intake = iv1::IntakeService::NewStub(Channel(Get(f, "intake"), 0));
-  auto routing = rv1::RoutingService::NewStub(Channel(Get(f, "routing"), 0));
-  auto cases = chv1::CaseService::NewStub(Channel(Get(f, "case-handling"), 0));
-  auto followup = fv1::FollowUpService::NewStub(Channel(Get(f, "follow-up"), 0));
-  const int clients = int(Num(f, "clients", 8));
-  const double deadline_s = Num(f, "deadline", 5), give_up_s = Num(f, "give-up", 120);
+int Lifecycle() {
+  auto intake = iv1::IntakeService::NewStub(Channel(Required(FLAGS_intake, "--intake"), 0));
+  auto routing = rv1::RoutingService::NewStub(Channel(Required(FLAGS_routing, "--routing"), 0));
+  auto cases =
+      chv1::CaseService::NewStub(Channel(Required(FLAGS_case_handling, "--case-handling"), 0));
+  auto followup =
+      fv1::FollowUpService::NewStub(Channel(Required(FLAGS_follow_up, "--follow-up"), 0));
+  const std::string numbers_path = Required(FLAGS_numbers, "--numbers");
+  const std::string out_path = Required(FLAGS_out, "--out");
+  const int clients = absl::GetFlag(FLAGS_clients).value_or(8);
+  const double deadline_s = absl::GetFlag(FLAGS_deadline).value_or(5);
+  const double give_up_s = absl::GetFlag(FLAGS_give_up);
   std::vector<std::string> numbers;
   {
-    std::ifstream in(Get(f, "numbers"));
+    std::ifstream in(numbers_path);
     std::string line;
     while (std::getline(in, line)) {
       std::vector<std::string> parts = absl::StrSplit(line, '\t');
@@ -338,7 +359,9 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
           rv1::GetAssignmentRequest req;
           req.set_number(number);
           rv1::GetAssignmentResponse resp;
-          bool ok = once([&](grpc::ClientContext* c) { return routing->GetAssignment(c, req, &resp); }).ok();
+          bool ok = once([&](grpc::ClientContext* c) {
+                      return routing->GetAssignment(c, req, &resp);
+                    }).ok();
           a = resp.assignment();
           return ok && a.state() == rv1::ASSIGNMENT_STATE_ROUTED;
         })) {
@@ -356,7 +379,8 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
       req.set_department_id(a.department_id());
       req.set_owner_staff_id(owner);
       rv1::AcknowledgeAssignmentResponse resp;
-      auto s = once([&](grpc::ClientContext* c) { return routing->AcknowledgeAssignment(c, req, &resp); });
+      auto s = once(
+          [&](grpc::ClientContext* c) { return routing->AcknowledgeAssignment(c, req, &resp); });
       if (!s.ok() && s.error_code() != grpc::FAILED_PRECONDITION) {
         return absl::StrCat("acknowledge:", CodeName(s.error_code()), ":", s.error_message());
       }
@@ -367,7 +391,8 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
         chv1::GetCaseRequest req;
         req.set_number(number);
         chv1::GetCaseResponse resp;
-        if (!once([&](grpc::ClientContext* c) { return cases->GetCase(c, req, &resp); }).ok()) return false;
+        if (!once([&](grpc::ClientContext* c) { return cases->GetCase(c, req, &resp); }).ok())
+          return false;
         kase = resp.case_file();
         return kase.state() == state;
       });
@@ -396,7 +421,8 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
       req.set_decision(chv1::CUSTOMER_DECISION_ACCEPTED);
       req.set_recorded_by_staff_id(owner);
       chv1::RecordCustomerDecisionResponse resp;
-      auto s = once([&](grpc::ClientContext* c) { return cases->RecordCustomerDecision(c, req, &resp); });
+      auto s = once(
+          [&](grpc::ClientContext* c) { return cases->RecordCustomerDecision(c, req, &resp); });
       if (!s.ok() && !case_in(chv1::CASE_STATE_IMPLEMENTING)) {
         return absl::StrCat("decide:", CodeName(s.error_code()), ":", s.error_message());
       }
@@ -418,7 +444,10 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
           fv1::GetFollowUpRequest req;
           req.set_number(number);
           fv1::GetFollowUpResponse resp;
-          if (!once([&](grpc::ClientContext* c) { return followup->GetFollowUp(c, req, &resp); }).ok()) return false;
+          if (!once([&](grpc::ClientContext* c) {
+                 return followup->GetFollowUp(c, req, &resp);
+               }).ok())
+            return false;
           return resp.follow_up().state() == fv1::FOLLOW_UP_STATE_AWAITING_CALLBACK &&
                  !resp.follow_up().callbacks().empty();
         })) {
@@ -426,13 +455,16 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
     }
     return "resolved";
   };
-  const double rate = Num(f, "rate", 0);  // complaints taken on per second; 0: as fast as possible
+  const double rate =
+      absl::GetFlag(FLAGS_rate);  // complaints taken on per second; 0: as fast as possible
   const auto started = SteadyClock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < numbers.size(); i = next++) {
-        if (rate > 0) std::this_thread::sleep_until(started + std::chrono::microseconds(int64_t(1e6 * i / rate)));
+        if (rate > 0)
+          std::this_thread::sleep_until(started +
+                                        std::chrono::microseconds(int64_t(1e6 * i / rate)));
         std::string r = one(i);
         std::lock_guard<std::mutex> lock(mu);
         if (r == "routed" || r == "untouched" || r == "acknowledged" || r == "implementing" ||
@@ -445,7 +477,6 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
     });
   }
   for (auto& t : threads) t.join();
-  const std::string out_path = Get(f, "out");
   std::ofstream out(out_path, std::ios::trunc);
   for (const auto& l : lines) out << l;
   std::ofstream err(out_path + ".errors", std::ios::trunc);
@@ -461,11 +492,12 @@ int Lifecycle(const std::map<std::string, std::string>& f) {
 
 int main(int argc, char** argv) {
   using namespace tousu::faults;
-  if (argc < 2) Usage("a command is required");
-  const std::string cmd = argv[1];
-  auto flags = Flags(argc, argv, 2);
-  if (cmd == "load") return Load(flags);
-  if (cmd == "health") return HealthCheck(flags);
-  if (cmd == "lifecycle") return Lifecycle(flags);
-  Usage("unknown command " + cmd);
+  const std::vector<char*> args = tousu::tools::ParseToolFlags(argc, argv, kUsage);
+  if (args.size() < 2) ExitWithUsageError("a command is required");
+  if (args.size() > 2) ExitWithUsageError(absl::StrCat("unexpected argument ", args[2]));
+  const std::string cmd = args[1];
+  if (cmd == "load") return Load();
+  if (cmd == "health") return HealthCheck();
+  if (cmd == "lifecycle") return Lifecycle();
+  ExitWithUsageError("unknown command " + cmd);
 }

@@ -9,19 +9,25 @@
 namespace tousu::loadgen {
 namespace {
 
-constexpr CallKind kAllKinds[] = {CallKind::kHello, CallKind::kSubmit,  CallKind::kGet,
-                                  CallKind::kList,  CallKind::kRouted,  CallKind::kLifecycle};
+constexpr CallKind kAllKinds[] = {CallKind::kHello, CallKind::kSubmit, CallKind::kGet,
+                                  CallKind::kList,  CallKind::kRouted, CallKind::kLifecycle};
 
 }  // namespace
 
 const char* CallKindName(CallKind kind) {
   switch (kind) {
-    case CallKind::kHello: return "hello";
-    case CallKind::kSubmit: return "submit";
-    case CallKind::kGet: return "get";
-    case CallKind::kList: return "list";
-    case CallKind::kRouted: return "routed";
-    case CallKind::kLifecycle: return "lifecycle";
+    case CallKind::kHello:
+      return "hello";
+    case CallKind::kSubmit:
+      return "submit";
+    case CallKind::kGet:
+      return "get";
+    case CallKind::kList:
+      return "list";
+    case CallKind::kRouted:
+      return "routed";
+    case CallKind::kLifecycle:
+      return "lifecycle";
   }
   return "unknown";
 }
@@ -30,8 +36,10 @@ absl::StatusOr<Mix> Mix::Parse(const std::string& text) {
   Mix mix;
   for (absl::string_view part : absl::StrSplit(text, ',')) {
     part = absl::StripAsciiWhitespace(part);
-    if (part.empty()) return absl::InvalidArgumentError(absl::StrCat("mix: empty entry in \"", text, "\""));
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    if (part.empty())
+      return absl::InvalidArgumentError(absl::StrCat("mix: empty entry in \"", text, "\""));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
     int weight = 1;
     if (part.find('=') != absl::string_view::npos &&
         (!absl::SimpleAtoi(kv.second, &weight) || weight < 1 || weight > 1000)) {

@@ -36,4 +36,37 @@ std::string JsonString(const std::string& text) {
   return out + "\"";
 }
 
+std::string FormatResults(const RunDescription& run, std::map<std::string, CallStats> streams,
+                          bool json) {
+  std::string out = absl::StrFormat(
+      "{\"label\":%s,\"run_id\":%s,\"target\":%s,\"mix\":%s,\"mode\":\"%s\",\"concurrency\":%d,"
+      "\"offered_rate\":%.1f,\"duration_s\":%.3f,\"deadline_s\":%.3f,\"streams\":{",
+      JsonString(run.label), JsonString(run.run_id), JsonString(run.target), JsonString(run.mix),
+      run.open_loop ? "open" : "closed", run.open_loop ? 0 : run.concurrency,
+      run.open_loop ? run.rate : 0.0, run.duration_s, run.deadline_s);
+  std::string text;
+  bool first = true;
+  for (auto& [name, s] : streams) {
+    const LatencySummary ok = Summarize(s.ok_ns);
+    const LatencySummary refused = Summarize(s.refused_ns);
+    const double rate = static_cast<double>(ok.count) / run.duration_s;
+    absl::StrAppendFormat(&out,
+                          "%s%s:{\"calls\":%d,\"ok\":%d,\"rate\":%.1f,\"latency\":%s,\"errors\":%s,"
+                          "\"refused_latency\":%s}",
+                          first ? "" : ",", JsonString(name), s.calls, ok.count, rate, ToJson(ok),
+                          ToJson(s.errors), ToJson(refused));
+    first = false;
+    absl::StrAppendFormat(&text,
+                          "%-15s calls %7d  ok/s %8.1f  p50 %7.2f  p90 %7.2f  p99 %7.2f  "
+                          "p99.9 %7.2f  max %7.2f ms",
+                          name, s.calls, rate, ok.p50_ms, ok.p90_ms, ok.p99_ms, ok.p999_ms,
+                          ok.max_ms);
+    for (const auto& [code, n] : s.errors) absl::StrAppendFormat(&text, "  %s=%d", code, n);
+    if (refused.count > 0) absl::StrAppendFormat(&text, "  (refused p99 %.2f ms)", refused.p99_ms);
+    text += "\n";
+  }
+  out += "}}";
+  return json ? out + "\n" : text;
+}
+
 }  // namespace tousu::loadgen

@@ -7,7 +7,8 @@ namespace tousu::loadgen {
 OpenLoopSchedule::Clock::time_point OpenLoopSchedule::IntendedTime(int64_t index) const {
   // Computed from the start each time rather than accumulated, so rounding never drifts.
   const double seconds = static_cast<double>(index) / rate_;
-  return start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  return start_ +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 int64_t OpenLoopSchedule::DueBy(Clock::time_point now) const {

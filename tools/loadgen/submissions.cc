@@ -28,8 +28,9 @@ iv1::SubmitComplaintRequest NewSubmission(const std::string& request_id, int64_t
   in->set_channel(cv1::CHANNEL_WEB);
   const Department& d = kDepartments[n % std::size(kDepartments)];
   in->set_journey_stage(d.category == cv1::CATEGORY_SALES_SERVICE ? cv1::JOURNEY_STAGE_SALE
-                        : d.category == cv1::CATEGORY_HANDOVER    ? cv1::JOURNEY_STAGE_HANDOVER
-                                                                  : cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
+                        : d.category == cv1::CATEGORY_HANDOVER
+                            ? cv1::JOURNEY_STAGE_HANDOVER
+                            : cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
   in->set_staff_category(d.category);
   return req;
 }

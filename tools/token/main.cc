@@ -13,24 +13,39 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/time/time.h"
 #include "common/auth/token_minter.h"
 #include "common/time/clock.h"
+#include "tools/loadgen/tool_flags.h"
+
+ABSL_FLAG(std::optional<std::string>, kid, std::nullopt,
+          "the key's name (keys: default dev; mint: default the key file's name)");
+ABSL_FLAG(std::string, alg, "ES256", "keys: ES256 or RS256");
+ABSL_FLAG(std::string, key, "", "mint: the private key file; required");
+ABSL_FLAG(std::string, sub, "", "mint: the subject (staff or customer id); required");
+ABSL_FLAG(std::string, role, "", "mint: the role; required");
+ABSL_FLAG(std::string, dept, "", "mint: the department (departmental roles)");
+ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "mint: how long the token is valid");
+ABSL_FLAG(std::string, iss, "tousu", "mint: the issuer");
+ABSL_FLAG(std::string, aud, "tousu", "mint: the audience");
+ABSL_FLAG(std::string, clock_offset_file, "",
+          "mint: a stack whose clock was moved: tokens follow its time");
 
 namespace {
 
 using namespace tousu;
 
-int Usage() {
-  std::cerr << "usage: tousu-token keys DIR [--kid=NAME] [--alg=ES256|RS256]\n"
-               "       tousu-token mint --key=FILE --sub=ID --role=ROLE [--dept=DEPT] [--ttl=8h]\n"
-               "                        [--kid=NAME] [--iss=tousu] [--aud=tousu]"
-               " [--clock-offset-file=FILE]\n";
-  return 2;
-}
+constexpr char kUsage[] =
+    "development signing keys and tokens\n"
+    "usage: tousu-token keys DIR [--kid=NAME] [--alg=ES256|RS256]\n"
+    "       tousu-token mint --key=FILE --sub=ID --role=ROLE [--dept=DEPT] [--ttl=8h]\n"
+    "                        [--kid=NAME] [--iss=tousu] [--aud=tousu] [--clock-offset-file=FILE]";
 
 bool WriteFile(const std::filesystem::path& path, const std::string& text, mode_t mode) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -39,10 +54,10 @@ bool WriteFile(const std::filesystem::path& path, const std::string& text, mode_
   return out.good() && ::chmod(path.c_str(), mode) == 0;
 }
 
-int Keys(const std::string& dir, std::map<std::string, std::string>& flags) {
-  const std::string kid = flags.count("kid") ? flags["kid"] : "dev";
-  const std::string alg = flags.count("alg") ? flags["alg"] : "ES256";
-  if (alg != "ES256" && alg != "RS256") return Usage();
+int Keys(const std::string& dir) {
+  const std::string kid = absl::GetFlag(FLAGS_kid).value_or("dev");
+  const std::string alg = absl::GetFlag(FLAGS_alg);
+  if (alg != "ES256" && alg != "RS256") tools::ExitWithUsageError("--alg is ES256 or RS256");
   auto pair = auth::GenerateKeyPair(alg == "ES256" ? auth::KeyAlgorithm::kEs256
                                                    : auth::KeyAlgorithm::kRs256);
   if (!pair.ok()) {
@@ -52,7 +67,8 @@ int Keys(const std::string& dir, std::map<std::string, std::string>& flags) {
   std::filesystem::create_directories(std::filesystem::path(dir) / "private");
   std::filesystem::create_directories(std::filesystem::path(dir) / "public");
   ::chmod((std::filesystem::path(dir) / "private").c_str(), 0700);
-  if (!WriteFile(std::filesystem::path(dir) / "private" / (kid + ".key"), pair->private_pem, 0600) ||
+  if (!WriteFile(std::filesystem::path(dir) / "private" / (kid + ".key"), pair->private_pem,
+                 0600) ||
       !WriteFile(std::filesystem::path(dir) / "public" / (kid + ".pem"), pair->public_pem, 0644)) {
     std::cerr << "cannot write the keys under " << dir << "\n";
     return 1;
@@ -61,29 +77,29 @@ int Keys(const std::string& dir, std::map<std::string, std::string>& flags) {
   return 0;
 }
 
-int Mint(std::map<std::string, std::string>& flags) {
-  for (const char* required : {"key", "sub", "role"}) {
-    if (!flags.count(required)) return Usage();
+int Mint() {
+  const std::string key_file = absl::GetFlag(FLAGS_key);
+  auth::TokenClaims claims;
+  claims.subject = absl::GetFlag(FLAGS_sub);
+  claims.role = absl::GetFlag(FLAGS_role);
+  if (key_file.empty() || claims.subject.empty() || claims.role.empty()) {
+    tools::ExitWithUsageError("mint needs --key, --sub and --role");
   }
-  std::ifstream in(flags["key"], std::ios::binary);
+  std::ifstream in(key_file, std::ios::binary);
   std::stringstream key;
   key << in.rdbuf();
   if (!in) {
-    std::cerr << "cannot read " << flags["key"] << "\n";
+    std::cerr << "cannot read " << key_file << "\n";
     return 1;
   }
-  auth::TokenClaims claims;
-  claims.subject = flags["sub"];
-  claims.role = flags["role"];
-  if (flags.count("dept")) claims.department = flags["dept"];
-  if (flags.count("iss")) claims.issuer = flags["iss"];
-  if (flags.count("aud")) claims.audience = flags["aud"];
-  claims.kid = flags.count("kid") ? flags["kid"]
-                                  : std::filesystem::path(flags["key"]).stem().string();
-  claims.lifetime = absl::Hours(8);
-  if (flags.count("ttl") && !absl::ParseDuration(flags["ttl"], &claims.lifetime)) return Usage();
-  if (flags.count("clock-offset-file")) {
-    time::OffsetFileClock clock(flags["clock-offset-file"]);
+  claims.department = absl::GetFlag(FLAGS_dept);
+  claims.issuer = absl::GetFlag(FLAGS_iss);
+  claims.audience = absl::GetFlag(FLAGS_aud);
+  claims.kid = absl::GetFlag(FLAGS_kid).value_or(std::filesystem::path(key_file).stem().string());
+  claims.lifetime = absl::GetFlag(FLAGS_ttl);
+  const std::string clock_offset_file = absl::GetFlag(FLAGS_clock_offset_file);
+  if (!clock_offset_file.empty()) {
+    time::OffsetFileClock clock(clock_offset_file);
     claims.issued_at = clock.Now();
   } else {
     claims.issued_at = absl::Now();
@@ -100,21 +116,9 @@ int Mint(std::map<std::string, std::string>& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Usage();
-  const std::string command = argv[1];
-  std::map<std::string, std::string> flags;
-  std::string positional;
-  for (int i = 2; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos) {
-      flags[arg.substr(2, arg.find('=') - 2)] = arg.substr(arg.find('=') + 1);
-    } else if (positional.empty() && arg.rfind("--", 0) != 0) {
-      positional = arg;
-    } else {
-      return Usage();
-    }
-  }
-  if (command == "keys" && !positional.empty()) return Keys(positional, flags);
-  if (command == "mint" && positional.empty()) return Mint(flags);
-  return Usage();
+  const std::vector<char*> args = tools::ParseToolFlags(argc, argv, kUsage);
+  const std::string command = args.size() > 1 ? args[1] : "";
+  if (command == "keys" && args.size() == 3) return Keys(args[2]);
+  if (command == "mint" && args.size() == 2) return Mint();
+  tools::ExitWithUsageError("a command is required: keys DIR, or mint");
 }
