@@ -21,7 +21,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:7105", "HOST:PORT of the analytics service");
 ABSL_FLAG(int, year, 2026, "the month's year");

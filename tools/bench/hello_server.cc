@@ -18,7 +18,7 @@
 
 #include "absl/flags/flag.h"
 #include "bench/v1/hello.grpc.pb.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:0",
           "where to listen (port 0: the kernel chooses; \"listening on PORT\" says which)");

@@ -31,7 +31,7 @@
 #include "complaints/intake/v1/events.pb.h"
 #include "tools/loadgen/report.h"
 #include "tools/loadgen/stats.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 namespace tousu::db {
 const std::vector<MigrationFile>& intake_migrations();

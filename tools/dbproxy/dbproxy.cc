@@ -49,7 +49,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::optional<int>, listen, std::nullopt,
           "the loopback port to listen on (0: the kernel chooses); required");

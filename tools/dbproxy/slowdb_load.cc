@@ -44,7 +44,7 @@
 #include "common/time/proto_time.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "tools/loadgen/submissions.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, intake, "", "HOST:PORT of intake; required");
 ABSL_FLAG(std::string, control, "", "the proxy's control file, rewritten at each phase; required");

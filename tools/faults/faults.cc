@@ -49,7 +49,7 @@
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "tools/loadgen/submissions.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, target, "", "load, health: HOST:PORT of intake, or of the service asked");
 ABSL_FLAG(std::string, service, "",

@@ -27,7 +27,7 @@
 #include "common/client/outgoing_token.h"
 #include "tools/loadgen/mix.h"
 #include "tools/loadgen/runner.h"
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, target, "", "HOST:PORT of intake (or of the hello server); required");
 ABSL_FLAG(std::string, mix, "submit",

@@ -1,4 +1,4 @@
-#include "tools/loadgen/tool_flags.h"
+#include "common/flags/tool_flags.h"
 
 #include <algorithm>
 #include <cstdio>
