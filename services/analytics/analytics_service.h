@@ -1,20 +1,23 @@
 #pragma once
-// gRPC mapping of the analytics service (policy §8) and its event handlers. It learns only from
-// the other services' events (EventSink) and never reads their schemas. Rules live in domain/,
-// SQL in repository/.
+// The analytics service (policy §8): the gRPC mapping of its queries (analytics_service.cc), the
+// projection of the other services' events into complaint facts (fact_events.cc) and the
+// month-end job with the monthly report (month_end.cc). It learns only from events (EventSink)
+// and never reads other services' schemas. Rules live in domain/, SQL in repository/, the
+// report's rendering in report/.
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
-#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "complaints/common/v1/events.pb.h"
+#include "complaints/staff/v1/staff.pb.h"
 #include "services/analytics/domain/rules.h"
 #include "services/analytics/repository/facts.h"
+#include "services/analytics/settings.h"
 
 namespace tousu::db {
 // Generated from services/analytics/migrations by tousu_embed_migrations.
@@ -27,26 +30,22 @@ namespace av1 = complaints::analytics::v1;
 
 inline constexpr char kGrpcServiceName[] = "complaints.analytics.v1.AnalyticsService";
 
-struct Settings {
-  SpikePolicy spike;
-  // The month-end job closes a month this long after it ends (Asia/Shanghai), leaving time for
-  // the last day's events to arrive (MONTH_END_DELAY).
-  absl::Duration month_end_delay = absl::Hours(1);
-  // How often the job looks whether a month is due (MONTH_END_CHECK_INTERVAL).
-  absl::Duration month_end_check_interval = absl::Minutes(1);
-};
-
 class AnalyticsService final : public av1::AnalyticsService::CallbackService {
  public:
-  // `rt` must outlive the service.
+  // Registers with `rt` (before Start): the API, the event handlers (the intake, routing,
+  // case-handling and follow-up events that move a fact, and the staff directory's departments)
+  // and the month-end job. `rt` must outlive the service.
   AnalyticsService(server::ServiceRuntime& rt, Settings settings);
-  ~AnalyticsService() override;
-
-  // Subscribes to the intake, routing, case-handling and follow-up events that move a fact.
-  void RegisterEventHandlers();
 
   // The spike check of one month (what RunSpikeCheck runs): stores and announces new alerts.
   absl::Status CheckSpikes(int month, av1::RunSpikeCheckResponse* out);
+  // Builds, stores (replacing) and returns the monthly report (what GenerateMonthlyReport runs).
+  absl::Status GenerateReport(int year, int month, av1::MonthlyReport* out);
+  // The month-end job (policy §8: the monthly report and the month's spike check): once the
+  // month before the current one has been over for month_end_delay and is not closed yet, runs
+  // its spike check, generates and stores its report, and records it closed. Returns the month
+  // closed (yyyymm), or nullopt when none was due.
+  absl::StatusOr<std::optional<int>> CloseMonthIfDue();
 
   grpc::ServerUnaryReactor* GetMonthlySummary(grpc::CallbackServerContext*,
                                               const av1::GetMonthlySummaryRequest*,
@@ -67,30 +66,24 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
                                          const av1::CheckRollupsRequest*,
                                          av1::CheckRollupsResponse*) override;
 
-  // The month-end job (policy §8: the monthly report and the month's spike check): once the
-  // month before the current one has been over for month_end_delay and is not closed yet, runs
-  // its spike check, generates and stores its report, and records it closed. Returns the month
-  // closed (yyyymm), or nullopt when none was due.
-  absl::StatusOr<std::optional<int>> CloseMonthIfDue();
-  void StartTimers();
-  void StopTimers();
-
-  // Builds, stores (replacing) and returns the monthly report (what GenerateMonthlyReport runs).
-  absl::Status GenerateReport(int year, int month, av1::MonthlyReport* out);
-
  private:
-  template <typename Msg, typename Apply>
-  void OnEvent(const char* type, Apply apply);
-  void Skip(const complaints::common::v1::Event& event, const std::string& reason);
+  // fact_events.cc
+  void SubscribeToEvents();
+  // Subscribes to `Message`: locks its complaint's fact, applies Project(message) and saves the
+  // fact with its monthly counts in the delivery's transaction.
+  template <typename Message>
+  void ProjectIntoFacts();
+  absl::Status OnDepartmentUpserted(db::Transaction& tx,
+                                    const complaints::common::v1::Event& event);
+
+  // The clock's time to the microsecond, as DATETIME(6) keeps it.
   absl::Time Now() const;
   absl::Status Summary(const av1::GetMonthlySummaryRequest& req, av1::MonthlySummary* out);
 
   server::ServiceRuntime& rt_;
   Settings settings_;
   metrics::CachedCounter spike_alerts_;
-  metrics::CachedCounter skipped_;
   metrics::CachedCounter months_closed_;
-  std::unique_ptr<server::PeriodicTask> month_end_timer_;
 };
 
 }  // namespace tousu::analytics

@@ -1,27 +1,17 @@
 #include "services/case-handling/case_handling_service.h"
 
-#include <algorithm>
-#include <string_view>
+#include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
 #include "common/status/return_if_error.h"
 #include "common/time/proto_time.h"
-#include "common/validation/text.h"
 #include "complaints/casehandling/v1/events.pb.h"
-#include "complaints/followup/v1/events.pb.h"
-#include "complaints/routing/v1/events.pb.h"
 #include "services/case-handling/domain/case_access.h"
 #include "services/case-handling/domain/request_checks.h"
 
 namespace tousu::casehandling {
 
-namespace cv1 = complaints::common::v1;
-namespace rv1 = complaints::routing::v1;
-namespace fv1 = complaints::followup::v1;
 using server::RunUnary;
 
 namespace {
@@ -60,29 +50,10 @@ const char* KindName(chv1::InvestigationKind k) {
   }
 }
 
-// The time an event reports, else the envelope's, else now.
-absl::Time EventTime(bool has, const google::protobuf::Timestamp& ts, const cv1::Event& event,
-                     absl::Time now) {
-  if (has && time::IsValidTimestamp(ts) && time::IsStorable(time::FromProto(ts)))
-    return time::FromProto(ts);
-  if (event.has_occurred_at() && time::IsValidTimestamp(event.occurred_at())) {
-    return time::FromProto(event.occurred_at());
-  }
-  return now;
-}
-
-// An event that can never apply is logged and acknowledged, so it does not block the relay.
-absl::Status Skip(const cv1::Event& event, std::string_view why) {
-  log::Warn("event skipped",
-            {{"event_type", event.event_type()}, {"event_id", event.event_id()}, {"why", why}});
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 CaseHandlingService::CaseHandlingService(server::ServiceRuntime& rt, CaseHandlingSettings settings)
     : rt_(rt),
-      settings_(settings),
       rules_(rt.clock(), *rt.calendar(), settings.rules),
       cases_open_(
           rt.registry(), "tousu_case_handling_cases_open",
@@ -105,20 +76,11 @@ CaseHandlingService::CaseHandlingService(server::ServiceRuntime& rt, CaseHandlin
   reopens_.With({});
   deadlines_missed_.With({});
   provisional_deadlines_.With({});
-}
-
-CaseHandlingService::~CaseHandlingService() { StopTimers(); }
-
-void CaseHandlingService::RegisterEventHandlers() {
-  auto& sink = rt_.event_sink();
-  sink.On("ComplaintAcknowledged", [this](db::Transaction& tx, const cv1::Event& e) {
-    return OnComplaintAcknowledged(tx, e);
-  });
-  sink.On("CustomerUnsatisfied", [this](db::Transaction& tx, const cv1::Event& e) {
-    return OnCustomerUnsatisfied(tx, e);
-  });
-  sink.On("ComplaintClosed",
-          [this](db::Transaction& tx, const cv1::Event& e) { return OnComplaintClosed(tx, e); });
+  rt.AddService(this);
+  SubscribeToEvents();
+  rt.ServeEventSink();
+  rt.AddPeriodicTask("solution_deadline", settings.deadline_check_interval,
+                     [this] { return MarkMissedDeadlines().status(); });
 }
 
 void CaseHandlingService::NoteProvisional(db::Transaction& tx, const std::string& number,
@@ -129,157 +91,6 @@ void CaseHandlingService::NoteProvisional(db::Transaction& tx, const std::string
               {{"number", number}, {"due", absl::FormatTime(at)}});
     provisional_deadlines_.With({}).Increment();
   });
-}
-
-absl::Status CaseHandlingService::OnComplaintAcknowledged(db::Transaction& tx,
-                                                          const cv1::Event& event) {
-  rv1::ComplaintAcknowledged ack;
-  if (!event.payload().UnpackTo(&ack)) return Skip(event, "payload is not a ComplaintAcknowledged");
-  if (!validation::CheckComplaintNumber("number", ack.number()).ok() ||
-      !validation::CheckIdentifier("department_id", ack.department_id()).ok() ||
-      !validation::CheckIdentifier("owner_staff_id", ack.owner_staff_id(), kMaxStaffIdLength).ok()) {
-    return Skip(event, "malformed number, department or owner");
-  }
-  for (const auto& d : ack.assisting_department_ids()) {
-    if (!validation::CheckIdentifier("assisting_department_ids", d).ok())
-      return Skip(event, "malformed department");
-  }
-  // Business-level idempotency: a case opens once, whatever the event id.
-  if (LoadCase(tx, ack.number(), /*for_update=*/false).has_value()) return absl::OkStatus();
-
-  CaseRow row;
-  row.number = ack.number();
-  row.department_id = ack.department_id();
-  row.owner_staff_id = ack.owner_staff_id();
-  row.assisting_department_ids.assign(ack.assisting_department_ids().begin(),
-                                      ack.assisting_department_ids().end());
-  row.facts.category =
-      cv1::Category_IsValid(ack.category()) ? ack.category() : cv1::CATEGORY_UNSPECIFIED;
-  row.severity = cv1::Severity_IsValid(ack.severity()) ? ack.severity() : cv1::SEVERITY_UNSPECIFIED;
-  row.facts.complex = ack.complex();
-  row.acknowledged_at =
-      EventTime(ack.has_acknowledged_at(), ack.acknowledged_at(), event, rt_.clock().Now());
-  auto opening = rules_.Open(row.facts, row.acknowledged_at);
-  if (!opening.ok()) {
-    // The calendar does not cover the date: retried (the relay backs off) until the data is fixed.
-    log::Error("cannot compute the solution deadline",
-               {{"number", row.number}, {"error", opening.status().ToString()}});
-    return opening.status();
-  }
-  row.updated_at = opening->at;
-  // A concurrent first delivery under another event id holds the key: this one then changes
-  // nothing.
-  if (!InsertCase(tx, row)) return absl::OkStatus();
-
-  chv1::Cycle cycle;
-  cycle.set_cycle(1);
-  SetTime(row.acknowledged_at, cycle.mutable_opened_at());
-  cycle.set_opened_by("acknowledged");
-  InsertCycle(tx, row.number, cycle);
-  chv1::SolutionDeadline deadline;
-  deadline.set_cycle(1);
-  deadline.set_kind(chv1::DEADLINE_KIND_INITIAL);
-  SetTime(opening->solution_due.at, deadline.mutable_due());
-  deadline.set_provisional(opening->solution_due.provisional);
-  SetTime(opening->at, deadline.mutable_set_at());
-  InsertDeadline(tx, row.number, deadline);
-
-  chv1::CaseOpened ev;
-  ev.set_number(row.number);
-  ev.set_cycle(1);
-  ev.set_department_id(row.department_id);
-  ev.set_owner_staff_id(row.owner_staff_id);
-  for (const auto& d : row.assisting_department_ids) ev.add_assisting_department_ids(d);
-  ev.set_category(row.facts.category);
-  ev.set_severity(row.severity);
-  ev.set_complex(row.facts.complex);
-  SetTime(row.acknowledged_at, ev.mutable_opened_at());
-  SetTime(opening->solution_due.at, ev.mutable_solution_due());
-  ev.set_solution_due_provisional(opening->solution_due.provisional);
-  rt_.outbox().Append(tx, row.number, ev, event.request_id());
-  NoteProvisional(tx, row.number, opening->solution_due);
-  return absl::OkStatus();
-}
-
-absl::Status CaseHandlingService::OnCustomerUnsatisfied(db::Transaction& tx,
-                                                        const cv1::Event& event) {
-  fv1::CustomerUnsatisfied unsatisfied;
-  if (!event.payload().UnpackTo(&unsatisfied))
-    return Skip(event, "payload is not a CustomerUnsatisfied");
-  if (!validation::CheckComplaintNumber("number", unsatisfied.number()).ok())
-    return Skip(event, "malformed number");
-  auto row = LoadCase(tx, unsatisfied.number(), /*for_update=*/true);
-  if (!row) return Skip(event, "no case for this complaint");
-  // The callback of a cycle reopens that cycle only: a repeat (or a stale event) changes nothing.
-  if (unsatisfied.cycle() != row->facts.cycle || !IsAllowed(row->facts.state, Step::kReopen)) {
-    return absl::OkStatus();
-  }
-  const absl::Time reopened_at =
-      EventTime(unsatisfied.has_at(), unsatisfied.at(), event, rt_.clock().Now());
-  auto opening = rules_.Reopen(row->facts, reopened_at);
-  if (!opening.ok()) {
-    log::Error("cannot reopen the case",
-               {{"number", row->number}, {"error", opening.status().ToString()}});
-    return opening.status();
-  }
-  row->updated_at = opening->at;
-  UpdateCase(tx, *row);
-
-  chv1::Cycle cycle;
-  cycle.set_cycle(opening->cycle);
-  SetTime(reopened_at, cycle.mutable_opened_at());
-  cycle.set_opened_by("reopened");
-  cycle.set_reopen_satisfaction(unsatisfied.satisfaction());
-  InsertCycle(tx, row->number, cycle);
-  chv1::SolutionDeadline deadline;
-  deadline.set_cycle(opening->cycle);
-  deadline.set_kind(chv1::DEADLINE_KIND_INITIAL);
-  SetTime(opening->solution_due.at, deadline.mutable_due());
-  deadline.set_provisional(opening->solution_due.provisional);
-  SetTime(opening->at, deadline.mutable_set_at());
-  InsertDeadline(tx, row->number, deadline);
-
-  chv1::CaseReopened reopened;
-  reopened.set_number(row->number);
-  reopened.set_cycle(opening->cycle);
-  reopened.set_department_id(row->department_id);
-  reopened.set_owner_staff_id(row->owner_staff_id);
-  SetTime(reopened_at, reopened.mutable_reopened_at());
-  SetTime(opening->solution_due.at, reopened.mutable_solution_due());
-  rt_.outbox().Append(tx, row->number, reopened, event.request_id());
-
-  chv1::CaseOpened opened;
-  opened.set_number(row->number);
-  opened.set_cycle(opening->cycle);
-  opened.set_department_id(row->department_id);
-  opened.set_owner_staff_id(row->owner_staff_id);
-  for (const auto& d : row->assisting_department_ids) opened.add_assisting_department_ids(d);
-  opened.set_category(row->facts.category);
-  opened.set_severity(row->severity);
-  opened.set_complex(row->facts.complex);
-  SetTime(reopened_at, opened.mutable_opened_at());
-  SetTime(opening->solution_due.at, opened.mutable_solution_due());
-  opened.set_solution_due_provisional(opening->solution_due.provisional);
-  rt_.outbox().Append(tx, row->number, opened, event.request_id());
-  NoteProvisional(tx, row->number, opening->solution_due);
-  tx.OnCommit([this] { reopens_.With({}).Increment(); });
-  return absl::OkStatus();
-}
-
-absl::Status CaseHandlingService::OnComplaintClosed(db::Transaction& tx, const cv1::Event& event) {
-  fv1::ComplaintClosed closed;
-  if (!event.payload().UnpackTo(&closed)) return Skip(event, "payload is not a ComplaintClosed");
-  if (!validation::CheckComplaintNumber("number", closed.number()).ok())
-    return Skip(event, "malformed number");
-  auto row = LoadCase(tx, closed.number(), /*for_update=*/true);
-  if (!row) return Skip(event, "no case for this complaint");
-  if (row->facts.state == chv1::CASE_STATE_CLOSED) return absl::OkStatus();  // already closed
-  auto at = rules_.Close(row->facts);
-  if (!at.ok()) return Skip(event, std::string(at.status().message()));
-  row->closed_at = EventTime(closed.has_closed_at(), closed.closed_at(), event, *at);
-  row->updated_at = *at;
-  UpdateCase(tx, *row);
-  return absl::OkStatus();
 }
 
 absl::Status CaseHandlingService::WithLockedCase(const std::string& number, CaseAccess access,
@@ -327,8 +138,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::GetCase(grpc::CallbackServerConte
       resp->Clear();  // a retried transaction starts over
       auto row = LoadCase(tx, req->number(), /*for_update=*/false);
       if (!row) return absl::NotFoundError("no case for this complaint (yet)");
-      RETURN_IF_ERROR(CheckCaseAccess("number", row->department_id,
-                                      row->assisting_department_ids, CaseAccess::kRead));
+      RETURN_IF_ERROR(CheckCaseAccess("number", row->department_id, row->assisting_department_ids,
+                                      CaseAccess::kRead));
       ToProto(*row, resp->mutable_case_file());
       LoadHistory(tx, req->number(), resp->mutable_case_file());
       return absl::OkStatus();
@@ -366,7 +177,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::AddInvestigationEntry(
     chv1::AddInvestigationEntryResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckAddInvestigationEntry(*req));
-    return WithLockedCase(req->number(), CaseAccess::kContribute, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kAddInvestigationEntry);
       if (!at.ok()) return at.status();
       chv1::InvestigationEntry e;
@@ -388,7 +199,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::AddInvestigationEntry(
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_entry() = std::move(e);
       return absl::OkStatus();
-    });
+    };
+    return WithLockedCase(req->number(), CaseAccess::kContribute, step);
   });
 }
 
@@ -397,7 +209,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::AttachInspectionReport(
     chv1::AttachInspectionReportResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckAttachInspectionReport(*req));
-    return WithLockedCase(req->number(), CaseAccess::kContribute, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kAttachInspectionReport);
       if (!at.ok()) return at.status();
       chv1::InspectionReport r;
@@ -421,7 +233,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::AttachInspectionReport(
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_report() = std::move(r);
       return absl::OkStatus();
-    });
+    };
+    return WithLockedCase(req->number(), CaseAccess::kContribute, step);
   });
 }
 
@@ -430,7 +243,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::LogCustomerContact(
     chv1::LogCustomerContactResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckLogCustomerContact(*req));
-    return WithLockedCase(req->number(), CaseAccess::kContribute, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kLogCustomerContact);
       if (!at.ok()) return at.status();
       *resp->mutable_contact() = LogContact(tx, row, req->staff_id(), req->channel(),
@@ -438,7 +251,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::LogCustomerContact(
       row.updated_at = *at;
       UpdateCase(tx, row);
       return absl::OkStatus();
-    });
+    };
+    return WithLockedCase(req->number(), CaseAccess::kContribute, step);
   });
 }
 
@@ -448,7 +262,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ProposeSolution(
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckProposeSolution(*req, rules_.Now()));
     bool on_time = false;
-    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto p = rules_.Propose(row.facts);
       if (!p.ok()) return p.status();
       on_time = p->on_time;
@@ -480,7 +294,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::ProposeSolution(
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_solution() = std::move(sol);
       return absl::OkStatus();
-    });
+    };
+    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, step);
     if (s.ok()) solutions_.With({on_time ? "on_time" : "late"}).Increment();
     return s;
   });
@@ -491,7 +306,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ExtendSolutionDeadline(
     chv1::ExtendSolutionDeadlineResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckExtendSolutionDeadline(*req));
-    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       resp->Clear();
       auto e = rules_.Extend(row.facts, time::FromProto(req->new_due()));
       if (!e.ok()) return e.status();
@@ -523,7 +338,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::ExtendSolutionDeadline(
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_deadline() = std::move(d);
       return absl::OkStatus();
-    });
+    };
+    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, step);
     if (s.ok()) extensions_.With({}).Increment();
     return s;
   });
@@ -535,7 +351,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckRecordCustomerDecision(*req));
     const bool accepted = req->decision() == chv1::CUSTOMER_DECISION_ACCEPTED;
-    auto s = WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto d = rules_.Decide(row.facts, req->revision(), accepted);
       if (!d.ok()) return d.status();
       chv1::Decision rec;
@@ -571,8 +387,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_decision() = std::move(rec);
       return absl::OkStatus();
-    });
-    return s;
+    };
+    return WithLockedCase(req->number(), CaseAccess::kDecide, step);
   });
 }
 
@@ -581,7 +397,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordImplementationProgress(
     chv1::RecordImplementationProgressResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckRecordImplementationProgress(*req));
-    return WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto at = rules_.Record(row.facts, Step::kRecordImplementationProgress);
       if (!at.ok()) return at.status();
       chv1::ImplementationNote n;
@@ -609,7 +425,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordImplementationProgress(
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_note() = std::move(n);
       return absl::OkStatus();
-    });
+    };
+    return WithLockedCase(req->number(), CaseAccess::kDecide, step);
   });
 }
 
@@ -618,7 +435,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::ResolveCase(grpc::CallbackServerC
                                                            chv1::ResolveCaseResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckResolveCase(*req));
-    return WithLockedCase(req->number(), CaseAccess::kDecide, [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
+    const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       resp->Clear();
       auto at = rules_.Resolve(row.facts);
       if (!at.ok()) return at.status();
@@ -641,62 +458,9 @@ grpc::ServerUnaryReactor* CaseHandlingService::ResolveCase(grpc::CallbackServerC
       rt_.outbox().Append(tx, row.number, ev);
       ToProto(row, resp->mutable_case_file());
       return absl::OkStatus();
-    });
+    };
+    return WithLockedCase(req->number(), CaseAccess::kDecide, step);
   });
-}
-
-absl::StatusOr<int> CaseHandlingService::MarkMissedDeadlines() {
-  int missed = 0;
-  std::map<std::string, int64_t> open;
-  auto s = db::RunInTransaction(rt_.pool(),
-                                [&](db::Transaction& tx) -> absl::Status {
-                                  missed = 0;
-                                  const absl::Time now = rules_.Now();
-                                  // SKIP LOCKED: another replica's pass (or a request holding a
-                                  // case) takes other rows, and the flag set below makes the next
-                                  // pass find nothing: each deadline is missed once.
-                                  for (const auto& number : ClaimOverdue(tx, now, 100)) {
-                                    auto row = LoadCase(tx, number, /*for_update=*/true);
-                                    if (!row || !rules_.MarkDeadlineMissed(row->facts, now))
-                                      continue;
-                                    row->updated_at = now;
-                                    UpdateCase(tx, *row);
-                                    MarkLatestDeadlineMissed(tx, number, row->facts.cycle, now);
-                                    chv1::SolutionDeadlineMissed ev;
-                                    ev.set_number(number);
-                                    ev.set_cycle(row->facts.cycle);
-                                    ev.set_department_id(row->department_id);
-                                    ev.set_owner_staff_id(row->owner_staff_id);
-                                    SetTime(row->facts.solution_due, ev.mutable_due());
-                                    SetTime(now, ev.mutable_detected_at());
-                                    rt_.outbox().Append(tx, number, ev);
-                                    ++missed;
-                                  }
-                                  open = CountOpenByDepartment(tx);
-                                  return absl::OkStatus();
-                                },
-                                {.read_committed = true});
-  if (!s.ok()) return s;
-  if (missed > 0) deadlines_missed_.With({}).Increment(missed);
-  std::lock_guard<std::mutex> lock(gauge_mu_);
-  for (const auto& [department, count] : open) gauge_departments_.insert(department);
-  for (const auto& department : gauge_departments_) {
-    auto it = open.find(department);
-    cases_open_.With({department}).Set(it == open.end() ? 0.0 : static_cast<double>(it->second));
-  }
-  return missed;
-}
-
-void CaseHandlingService::StartTimers() {
-  timer_ = std::make_unique<server::PeriodicTask>(
-      "solution_deadline", settings_.deadline_check_interval, rt_.registry(),
-      [this] { return rt_.serving(); },
-      [this] { return MarkMissedDeadlines().status(); });
-  timer_->Start();
-}
-
-void CaseHandlingService::StopTimers() {
-  if (timer_) timer_->Stop();
 }
 
 }  // namespace tousu::casehandling

@@ -1,30 +1,30 @@
 #pragma once
-// gRPC mapping of complaints.casehandling.v1.CaseService, its event handlers (ComplaintAcknowledged
-// opens a case, CustomerUnsatisfied reopens it, ComplaintClosed closes it) and the solution
-// deadline timer. The rules live in domain/, the SQL in repository/.
+// gRPC mapping of complaints.casehandling.v1.CaseService (case_handling_service.cc), its event
+// handlers (case_events.cc: ComplaintAcknowledged opens a case, CustomerUnsatisfied reopens it,
+// ComplaintClosed closes it) and the solution-deadline timer (deadline_timer.cc). The rules live in
+// domain/, the SQL in repository/.
 
 #include <grpcpp/grpcpp.h>
 
-#include <condition_variable>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
-#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/common/v1/events.pb.h"
+#include "complaints/followup/v1/events.pb.h"
+#include "complaints/routing/v1/events.pb.h"
 #include "services/case-handling/domain/case_access.h"
 #include "services/case-handling/domain/case_rules.h"
 #include "services/case-handling/repository/cases.h"
+#include "services/case-handling/settings.h"
 
 namespace tousu::db {
 // Generated from services/case-handling/migrations by tousu_embed_migrations.
@@ -35,26 +35,14 @@ namespace tousu::casehandling {
 
 inline constexpr char kGrpcServiceName[] = "complaints.casehandling.v1.CaseService";
 
-struct CaseHandlingSettings {
-  // solution_days (2, the policy's) and revision_days (REVISION_DAYS, default 2).
-  Settings rules;
-  // How often the timer looks for missed solution deadlines (DEADLINE_CHECK_INTERVAL).
-  absl::Duration deadline_check_interval = absl::Seconds(1);
-};
-
 class CaseHandlingService final : public chv1::CaseService::CallbackService {
  public:
-  // `rt` must have a calendar (RuntimeSpec.needs_calendar) and outlive the service.
+  // Registers with `rt` (before Start): the case API, the event handlers and the deadline timer,
+  // which marks solution deadlines that passed without a proposal missed, once each, whichever
+  // replica sees them first. `rt` must have a calendar (RuntimeSpec.needs_calendar) and outlive
+  // the service.
   CaseHandlingService(server::ServiceRuntime& rt, CaseHandlingSettings settings);
-  ~CaseHandlingService() override;
 
-  // Subscribes to ComplaintAcknowledged, CustomerUnsatisfied and ComplaintClosed on the runtime's
-  // EventSink (before Start; the caller also calls rt.ServeEventSink()).
-  void RegisterEventHandlers();
-  // The deadline timer: solution deadlines that passed without a proposal are marked missed, once
-  // each, whichever replica sees them first.
-  void StartTimers();
-  void StopTimers();
   // One timer pass; returns how many deadlines it marked missed. Also refreshes the open-cases
   // gauge from the database, so every replica reports the same figure.
   absl::StatusOr<int> MarkMissedDeadlines();
@@ -102,14 +90,23 @@ class CaseHandlingService final : public chv1::CaseService::CallbackService {
   // Records a deadline the calendar computed provisionally: logged and counted after commit.
   void NoteProvisional(db::Transaction& tx, const std::string& number, const time::Deadline& due);
 
+  // case_events.cc
+  void SubscribeToEvents();
   absl::Status OnComplaintAcknowledged(db::Transaction& tx,
+                                       const complaints::routing::v1::ComplaintAcknowledged& ack,
                                        const complaints::common::v1::Event& event);
-  absl::Status OnCustomerUnsatisfied(db::Transaction& tx,
-                                     const complaints::common::v1::Event& event);
-  absl::Status OnComplaintClosed(db::Transaction& tx, const complaints::common::v1::Event& event);
+  absl::Status OnCustomerUnsatisfied(
+      db::Transaction& tx, const complaints::followup::v1::CustomerUnsatisfied& unsatisfied,
+      const complaints::common::v1::Event& event);
+  absl::Status OnComplaintClosed(db::Transaction& tx,
+                                 const complaints::followup::v1::ComplaintClosed& closed,
+                                 const complaints::common::v1::Event& event);
+  // Writes the opening of a cycle (`cycle` says by what), its first solution deadline and its
+  // CaseOpened event.
+  void OpenCycle(db::Transaction& tx, const CaseRow& row, const Opening& opening,
+                 absl::Time opened_at, chv1::Cycle cycle, const std::string& request_id);
 
   server::ServiceRuntime& rt_;
-  CaseHandlingSettings settings_;
   CaseRules rules_;
 
   metrics::CachedGauge cases_open_;
@@ -120,8 +117,6 @@ class CaseHandlingService final : public chv1::CaseService::CallbackService {
   metrics::CachedCounter provisional_deadlines_;
   std::mutex gauge_mu_;
   std::set<std::string> gauge_departments_;  // every department reported so far, to zero them
-
-  std::unique_ptr<server::PeriodicTask> timer_;
 };
 
 }  // namespace tousu::casehandling

@@ -22,6 +22,7 @@
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "complaints/staff/v1/staff.pb.h"
 #include "services/analytics/access.h"
 #include "services/analytics/analytics_service.h"
 #include "tests/support/shanghai_time.h"
@@ -265,21 +266,17 @@ class AnalyticsIt : public ::testing::Test {
         "TOUSU_ANALYTICS_CLOCK_OFFSET_FILE=" + clock_file_,
         std::string("TOUSU_ANALYTICS_SUBSCRIPTIONS_FILE=") + TOUSU_SUBSCRIPTIONS_FILE};
     config::Config cfg("ANALYTICS", env, {});
-    auto rt = server::ServiceRuntime::Create(
-        {.name = "analytics",
-         .env_name = "ANALYTICS",
-         .grpc_services = {kGrpcServiceName},
-         .migrations = &db::analytics_migrations(),
-         .needs_calendar = true,
-         .access = analytics::AnalyticsAccessTable()},
-        cfg);
+    auto rt = server::ServiceRuntime::Create({.name = "analytics",
+                                              .env_name = "ANALYTICS",
+                                              .grpc_services = {kGrpcServiceName},
+                                              .migrations = &db::analytics_migrations(),
+                                              .needs_calendar = true,
+                                              .access = analytics::AnalyticsAccessTable()},
+                                             cfg);
     ASSERT_TRUE(rt.ok()) << rt.status();
     rt_ = std::move(*rt);
     ASSERT_NE(rt_->calendar(), nullptr);
     service_ = std::make_unique<AnalyticsService>(*rt_, Settings{});
-    service_->RegisterEventHandlers();
-    rt_->ServeEventSink();
-    rt_->AddService(service_.get());
     ASSERT_TRUE(rt_->Start().ok());
     ASSERT_TRUE(rt_->WaitUntilServing(absl::Seconds(20)));
     stub_ = av1::AnalyticsService::NewStub(grpc::CreateChannel(
@@ -914,6 +911,50 @@ TEST_F(AnalyticsIt, TrendsOfRatesAndTimesMatchEachMonthsSummary) {
   EXPECT_TRUE(absl::StartsWith(bad_metric.error_message(), "metric:"));
   auto [bad_category, unused3] = trend("reopen_rate", "category", "plumbing");
   EXPECT_EQ(bad_category.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace tousu::analytics
+
+namespace tousu::analytics {
+namespace {
+
+TEST_F(AnalyticsIt, TheReportNamesDepartmentsAsTheStaffDirectoryDoesAndShowsIdsOtherwise) {
+  const std::vector<Complaint> all = MakeComplaints();
+  for (size_t i = 0; i < all.size(); ++i) DeliverAll(all[i], static_cast<int>(i));
+  namespace sv1 = complaints::staff::v1;
+  sv1::Department engineering;
+  engineering.set_id("engineering");
+  engineering.set_name("工程部");
+  Deliver("DepartmentUpserted", "engineering", engineering, Shanghai(2026, 3, 1, 9));
+  engineering.set_name("工程质量部");  // renamed later
+  Deliver("DepartmentUpserted", "engineering", engineering, Shanghai(2026, 3, 2, 9));
+  sv1::Department nameless;  // can never apply: skipped, not refused
+  nameless.set_id("property");
+  Deliver("DepartmentUpserted", "property", nameless, Shanghai(2026, 3, 2, 9));
+  EXPECT_EQ(testing::MetricValue(testing::HttpGet(rt_->metrics_port(), "/metrics"),
+                                 "tousu_analytics_events_skipped_total",
+                                 {"event_type=\"DepartmentUpserted\"", "reason=\"malformed\""}),
+            1);
+
+  av1::GenerateMonthlyReportRequest req;
+  req.set_year(2026);
+  req.set_month(3);
+  av1::GenerateMonthlyReportResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GenerateMonthlyReport(&ctx, req, &resp).ok());
+  const std::string& html = resp.report().html();
+  const size_t chart = html.find("按责任部门统计");
+  ASSERT_NE(chart, std::string::npos);
+  const std::string departments = html.substr(chart, html.find("</svg>", chart) - chart);
+  EXPECT_TRUE(absl::StrContains(departments, ">工程质量部</text>")) << departments;
+  EXPECT_FALSE(absl::StrContains(departments, ">工程部</text>"));
+  EXPECT_FALSE(absl::StrContains(departments, ">engineering</text>"));
+  EXPECT_TRUE(absl::StrContains(departments, ">property</text>"));  // no name known
+  // Programs keep the ids.
+  google::protobuf::Struct json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(resp.report().json(), &json).ok());
+  EXPECT_TRUE(json.fields().at("by_department").struct_value().fields().count("engineering"));
 }
 
 }  // namespace

@@ -56,7 +56,6 @@ class CaseHandlingIt : public ::testing::Test {
   }
   void TearDown() override {
     for (auto* r : {&replica_a_, &replica_b_}) {
-      if (r->service) r->service->StopTimers();
       if (r->runtime) r->runtime->Shutdown();
     }
     auth::RequireAuthentication(false);  // process-wide: StartAuthenticatedReplica turned it on
@@ -85,26 +84,22 @@ class CaseHandlingIt : public ::testing::Test {
     if (!auth_keys_dir_.empty()) env.push_back("TOUSU_CASE_HANDLING_AUTH_KEYS=" + auth_keys_dir_);
     config::Config cfg("CASE_HANDLING", env, {});
     Replica r;
-    auto rt = server::ServiceRuntime::Create(
-        {.name = "case-handling",
-         .env_name = "CASE_HANDLING",
-         .grpc_services = {kGrpcServiceName},
-         .migrations = &db::case_handling_migrations(),
-         .needs_calendar = true,
-         .access = casehandling::CaseHandlingAccessTable()},
-        cfg);
+    auto rt = server::ServiceRuntime::Create({.name = "case-handling",
+                                              .env_name = "CASE_HANDLING",
+                                              .grpc_services = {kGrpcServiceName},
+                                              .migrations = &db::case_handling_migrations(),
+                                              .needs_calendar = true,
+                                              .access = casehandling::CaseHandlingAccessTable()},
+                                             cfg);
     EXPECT_TRUE(rt.ok()) << rt.status();
     r.runtime = std::move(*rt);
     CaseHandlingSettings settings;
     settings.deadline_check_interval = absl::Hours(1);  // the tests run the passes themselves
     r.service = std::make_unique<CaseHandlingService>(*r.runtime, settings);
-    r.service->RegisterEventHandlers();
-    r.runtime->ServeEventSink();
-    r.runtime->AddService(r.service.get());
     const absl::Status started = r.runtime->Start();
     EXPECT_TRUE(started.ok()) << started;
     EXPECT_TRUE(r.runtime->WaitUntilServing(absl::Seconds(20)));
-    r.service->StartTimers();
+    r.runtime->StartPeriodicTasks();
     return r;
   }
 
@@ -743,8 +738,8 @@ TEST_F(CaseHandlingIt, AHandlerWorksOnlyOnTheirOwnDepartmentsCasesAndARefusalWri
              ProposeRequest(n), &proposed);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
   list.clear_department_id();
-  ASSERT_TRUE(CallAs("S-ENG-1", "handler", "engineering", &chv1::CaseService::Stub::ListCases,
-                     list, &listed)
+  ASSERT_TRUE(CallAs("S-ENG-1", "handler", "engineering", &chv1::CaseService::Stub::ListCases, list,
+                     &listed)
                   .ok());
   EXPECT_EQ(listed.cases_size(), 2);
   EXPECT_TRUE(CallAs("S0001", "supervisor", "", &chv1::CaseService::Stub::ProposeSolution,

@@ -279,6 +279,36 @@ TEST(MonthlyReportJson, ParsesAndCarriesTheSameFigures) {
   EXPECT_EQ(f.at("reopened").number_value(), 6);
 }
 
+TEST(MonthlyReportHtml, NamesTheDepartmentsTheStaffDirectoryNamed) {
+  ReportInputs in = Sample();
+  in.department_names = {{"engineering", "工程质量部"}};
+  const std::string html = RenderMonthlyReportHtml(in);
+  const size_t chart = html.find("按责任部门统计");
+  ASSERT_NE(chart, std::string::npos);
+  const std::string bars = html.substr(chart, html.find("</svg>", chart) - chart);
+  EXPECT_NE(bars.find(">工程质量部</text>"), std::string::npos);
+  EXPECT_NE(bars.find(">property</text>"), std::string::npos);  // no name known: its id
+  EXPECT_NE(bars.find(">未分派</text>"), std::string::npos);
+  EXPECT_EQ(bars.find(">engineering</text>"), std::string::npos);
+  EXPECT_NE(html.find("<td>工程质量部</td>"), std::string::npos);  // the typical case's department
+  // Programs keep the ids.
+  EXPECT_NE(RenderMonthlyReportJson(in).find("\"engineering\""), std::string::npos);
+}
+
+TEST(MonthlyReportHtml, StatesTheSlaTermsItIsGiven) {
+  ReportInputs in = Sample();
+  in.sla_terms = {.ack_window = absl::Minutes(30), .solution_days = 3, .callback_days = 5};
+  const std::string html = RenderMonthlyReportHtml(in);
+  for (const char* t :
+       {"30分钟受理达标率", "3个工作日方案达标率", "5个工作日回访达标率", "30 分钟受理达标率 75.0%",
+        "确保责任部门 30 分钟内确认", "5 个工作日内回访达标率 66.7%"}) {
+    EXPECT_NE(html.find(t), std::string::npos) << t;
+  }
+  for (const char* t : {"1小时", "1 小时", "2个工作日", "3 个工作日内回访"}) {
+    EXPECT_EQ(html.find(t), std::string::npos) << t;
+  }
+}
+
 // Writes the sample report where TOUSU_REPORT_SAMPLE points (for looking at it in a browser).
 TEST(MonthlyReportHtml, WritesSampleWhenAsked) {
   const char* path = std::getenv("TOUSU_REPORT_SAMPLE");

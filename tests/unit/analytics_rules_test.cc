@@ -46,6 +46,16 @@ TEST(Names, FollowTheEnums) {
   EXPECT_FALSE(CategoryFromName("nonsense").has_value());
 }
 
+TEST(Names, NoneIsSpeltOneWayAndUnknownNumbersAreNone) {
+  EXPECT_EQ(CategoryName(99), kUnspecified);
+  EXPECT_EQ(StageName(0), kUnspecified);
+  EXPECT_EQ(ChannelName(-1), kUnspecified);
+  EXPECT_EQ(KnownCategories(),
+            (std::vector<int>{cv1::CATEGORY_PRODUCT_QUALITY, cv1::CATEGORY_SALES_SERVICE,
+                              cv1::CATEGORY_HANDOVER, cv1::CATEGORY_PROPERTY_SERVICE}));
+  EXPECT_EQ(StageName(KnownStages().back()), "property_service");
+}
+
 TEST(Rollup, NothingUntilTheMonthIsKnown) {
   Fact f;
   f.category = cv1::CATEGORY_HANDOVER;
@@ -200,6 +210,14 @@ TEST(Spike, KIsConfigurable) {
       CheckSpike(17, trailing, {.stddevs = 2.0, .min_count = 10, .trailing_months = 6}).spike);
   EXPECT_FALSE(
       CheckSpike(17, trailing, {.stddevs = 3.0, .min_count = 10, .trailing_months = 6}).spike);
+}
+
+TEST(Spike, UnclassifiedComplaintsAndThoseOfNoProjectAreNoTrend) {
+  EXPECT_TRUE(IsSpikeCandidate("category", "product_quality"));
+  EXPECT_FALSE(IsSpikeCandidate("category", kUnspecified));
+  EXPECT_TRUE(IsSpikeCandidate("project_category", "翠湖天地|handover"));
+  EXPECT_FALSE(IsSpikeCandidate("project_category", "翠湖天地|unspecified"));
+  EXPECT_FALSE(IsSpikeCandidate("project_category", "|handover"));
 }
 
 }  // namespace

@@ -326,5 +326,15 @@ TEST_F(CaseRulesTest, TheTransitionsRefuseTheWrongStateWithoutChangingTheCase) {
   EXPECT_EQ(c.cycle, before.cycle);
 }
 
+TEST_F(CaseRulesTest, OnlyTheCurrentCyclesCallbackReopensAResolvedCase) {
+  CaseFacts c = InState(chv1::CASE_STATE_RESOLVED);
+  c.cycle = 2;
+  EXPECT_TRUE(CallbackReopens(c, 2));
+  EXPECT_FALSE(CallbackReopens(c, 1));  // a stale callback of the cycle before
+  EXPECT_FALSE(CallbackReopens(c, 3));
+  c.state = chv1::CASE_STATE_INVESTIGATING;  // already reopened: a repeat changes nothing
+  EXPECT_FALSE(CallbackReopens(c, 2));
+}
+
 }  // namespace
 }  // namespace tousu::casehandling

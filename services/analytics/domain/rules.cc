@@ -1,9 +1,12 @@
 #include "services/analytics/domain/rules.h"
 
+#include <google/protobuf/descriptor.h>
+
 #include <algorithm>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/time/beijing_zone.h"
@@ -34,31 +37,37 @@ bool ValidYearMonth(int year, int month) {
 
 namespace {
 
-std::string Lower(const std::string& enum_name, size_t prefix) {
-  return absl::AsciiStrToLower(enum_name.substr(std::min(prefix, enum_name.size())));
+// The rollup name of enum value `number`: its descriptor name without the enum's prefix, lower
+// case ("CATEGORY_PRODUCT_QUALITY" -> "product_quality"); kUnspecified for zero or unknown.
+std::string NameOf(const google::protobuf::EnumDescriptor* type, int number) {
+  const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
+  if (number == 0 || value == nullptr) return kUnspecified;
+  const std::string prefix = type->FindValueByNumber(0)->name();  // "CATEGORY_UNSPECIFIED"
+  absl::string_view name = value->name();
+  const absl::string_view common = absl::string_view(prefix).substr(0, prefix.rfind('_') + 1);
+  if (absl::StartsWith(name, common)) name.remove_prefix(common.size());
+  return absl::AsciiStrToLower(name);
+}
+
+std::vector<int> KnownValues(const google::protobuf::EnumDescriptor* type) {
+  std::vector<int> out;
+  for (int i = 0; i < type->value_count(); ++i) {
+    if (type->value(i)->number() != 0) out.push_back(type->value(i)->number());
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string CategoryName(int category) {
-  if (category == 0 || !cv1::Category_IsValid(category)) return "unspecified";
-  return Lower(cv1::Category_Name(static_cast<cv1::Category>(category)), sizeof("CATEGORY_") - 1);
-}
-
-std::string StageName(int stage) {
-  if (stage == 0 || !cv1::JourneyStage_IsValid(stage)) return "unspecified";
-  return Lower(cv1::JourneyStage_Name(static_cast<cv1::JourneyStage>(stage)),
-               sizeof("JOURNEY_STAGE_") - 1);
-}
-
-std::string ChannelName(int channel) {
-  if (channel == 0 || !cv1::Channel_IsValid(channel)) return "unspecified";
-  return Lower(cv1::Channel_Name(static_cast<cv1::Channel>(channel)), sizeof("CHANNEL_") - 1);
-}
+std::string CategoryName(int category) { return NameOf(cv1::Category_descriptor(), category); }
+std::string StageName(int stage) { return NameOf(cv1::JourneyStage_descriptor(), stage); }
+std::string ChannelName(int channel) { return NameOf(cv1::Channel_descriptor(), channel); }
+std::vector<int> KnownCategories() { return KnownValues(cv1::Category_descriptor()); }
+std::vector<int> KnownStages() { return KnownValues(cv1::JourneyStage_descriptor()); }
 
 std::optional<int> CategoryFromName(const std::string& name) {
-  for (int c = cv1::Category_MIN; c <= cv1::Category_MAX; ++c) {
-    if (cv1::Category_IsValid(c) && CategoryName(c) == name) return c;
+  for (int c : KnownCategories()) {
+    if (CategoryName(c) == name) return c;
   }
   return std::nullopt;
 }
@@ -122,8 +131,8 @@ ScopedRollup ScopedRollupDiff(const ScopedRollup& before, const ScopedRollup& af
   static const Rollup kEmpty;
   auto diff = [&](const std::string& scope) {
     auto b = before.find(scope), a = after.find(scope);
-    Rollup d = RollupDiff(b == before.end() ? kEmpty : b->second,
-                          a == after.end() ? kEmpty : a->second);
+    Rollup d =
+        RollupDiff(b == before.end() ? kEmpty : b->second, a == after.end() ? kEmpty : a->second);
     if (!d.empty()) out[scope] = std::move(d);
   };
   for (const auto& [scope, r] : before) diff(scope);
@@ -165,8 +174,8 @@ DurationStats SummariseRollup(const Rollup& rollup, const std::string& name) {
   DurationStats s;
   const std::string buckets = name + "_seconds";
   std::vector<std::pair<int64_t, int64_t>> histogram;  // (bucket seconds, how many)
-  for (auto it = rollup.lower_bound({buckets, ""}); it != rollup.end() && it->first.first == buckets;
-       ++it) {
+  for (auto it = rollup.lower_bound({buckets, ""});
+       it != rollup.end() && it->first.first == buckets; ++it) {
     int64_t seconds = 0;
     if (it->second <= 0 || !absl::SimpleAtoi(it->first.second, &seconds)) continue;
     histogram.emplace_back(seconds, it->second);
@@ -208,6 +217,14 @@ SpikeDecision CheckSpike(int64_t count, const std::vector<int64_t>& trailing,
   d.threshold = d.mean + policy.stddevs * std::max(d.stddev, std::sqrt(d.mean));
   d.spike = count >= policy.min_count && static_cast<double>(count) > d.threshold;
   return d;
+}
+
+bool IsSpikeCandidate(const std::string& dimension, const std::string& value) {
+  if (dimension == "category") return value != kUnspecified;
+  if (dimension == "project_category") {
+    return !absl::StartsWith(value, "|") && !absl::EndsWith(value, absl::StrCat("|", kUnspecified));
+  }
+  return false;
 }
 
 }  // namespace tousu::analytics

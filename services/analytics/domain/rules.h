@@ -23,13 +23,29 @@ int MonthOf(absl::Time t);
 int AddMonths(int yyyymm, int n);
 bool ValidYearMonth(int year, int month);
 
-// Names used as rollup values ("product_quality", "walk_in", ...).
-std::string CategoryName(int category);  // 0 -> "unspecified"
-std::string StageName(int stage);        // 0 -> "unspecified"
-std::string ChannelName(int channel);    // 0 -> "unspecified"
+// Names used as rollup values, from the enums' descriptors: CATEGORY_PRODUCT_QUALITY ->
+// "product_quality", CHANNEL_WALK_IN -> "walk_in". Zero (not yet classified, not given) and
+// unknown numbers are kUnspecified, the one spelling of "none" in analytics' rollups.
+inline constexpr char kUnspecified[] = "unspecified";
+std::string CategoryName(int category);
+std::string StageName(int stage);
+std::string ChannelName(int channel);
+// The known categories and journey stages, in the enums' order, without the zero value.
+std::vector<int> KnownCategories();
+std::vector<int> KnownStages();
 // The category number of a name, or nullopt.
 std::optional<int> CategoryFromName(const std::string& name);
+// The department value of a complaint no department took yet.
 inline constexpr char kUnassigned[] = "unassigned";
+
+// The deadlines the policy sets, as the services enforcing them are configured (routing's
+// ACK_WINDOW, case-handling's SOLUTION_DAYS, follow-up's CALLBACK_DAYS). Analytics only states
+// them: the SLA outcomes it counts come with the events.
+struct SlaTerms {
+  absl::Duration ack_window = absl::Hours(1);
+  int solution_days = 2;  // business days
+  int callback_days = 3;  // business days
+};
 
 // What analytics knows of one complaint.
 struct Fact {
@@ -61,8 +77,8 @@ std::string ProjectCategory(const std::string& project, int category);
 // (a project, a category, a department), so a summary of one project reads rollups, not facts.
 // scope -> its rollup.
 using ScopedRollup = std::map<std::string, Rollup>;
-std::string ProjectScope(const std::string& project);   // "project:<name>"
-std::string CategoryScope(int category);                // "category:<name>"
+std::string ProjectScope(const std::string& project);           // "project:<name>"
+std::string CategoryScope(int category);                        // "category:<name>"
 std::string DepartmentScope(const std::string& department_id);  // "department:<id>"
 // The fact's rollup under "" and under each scope of a value it has (an empty project, an
 // unspecified category or an unassigned department has no scope of its own).
@@ -105,5 +121,8 @@ struct SpikeDecision {
 };
 SpikeDecision CheckSpike(int64_t count, const std::vector<int64_t>& trailing,
                          const SpikePolicy& policy);
+// Whether a month's count of `value` in `dimension` ("category" or "project_category") can be a
+// trend at all: complaints not yet classified, or of no known project, are no trend of anything.
+bool IsSpikeCandidate(const std::string& dimension, const std::string& value);
 
 }  // namespace tousu::analytics

@@ -1,7 +1,8 @@
 #pragma once
 // The monthly management report (policy §8): pure rendering of figures the service has already
-// computed into a self-contained Chinese HTML document (inline CSS, server-drawn inline SVG charts)
-// and into JSON carrying the same figures for programs. No database, no server.
+// computed into a self-contained Chinese HTML document (inline CSS, server-drawn inline SVG charts;
+// html.cc, charts.cc) and into JSON carrying the same figures for programs (json.cc). No
+// database, no server.
 
 #include <cstdint>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "absl/time/time.h"
 #include "complaints/analytics/v1/analytics.pb.h"
+#include "services/analytics/domain/rules.h"
 
 namespace tousu::analytics::report {
 
@@ -20,9 +22,10 @@ namespace av1 = complaints::analytics::v1;
 struct TypicalCase {
   std::string number;
   std::string reason;  // "longest_resolution", "reopened" or "critical"
-  std::string category, stage, project, department;  // rollup names ("product_quality", ...)
-  std::string customer_name, phone, room;            // raw; masked on output
-  double resolution_hours = -1;                      // < 0: not resolved
+  // Rollup names ("product_quality", ...) and the department's id.
+  std::string category, stage, project, department;
+  std::string customer_name, phone, room;  // raw; masked on output
+  double resolution_hours = -1;            // < 0: not resolved
   int reopen_count = 0;
   bool critical = false;
 };
@@ -42,9 +45,13 @@ struct ReportInputs {
   std::vector<av1::SpikeAlert> alerts;
   std::vector<TypicalCase> cases;
   absl::Time generated_at = absl::UnixEpoch();
+  // Department id -> name, from the staff directory; a department without one shows its id.
+  std::map<std::string, std::string> department_names;
+  // The deadlines the report states ("1 小时受理", "2 个工作日内提出解决方案").
+  SlaTerms sla_terms;
 };
 
-// Chinese display names; unknown names are returned unchanged.
+// Chinese display names of rollup names (text.cc); unknown names are returned unchanged.
 std::string CategoryLabel(const std::string& name);
 std::string StageLabel(const std::string& name);
 

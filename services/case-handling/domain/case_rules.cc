@@ -92,6 +92,10 @@ absl::Status CheckStep(const CaseFacts& c, Step step) {
   return absl::FailedPreconditionError(absl::StrCat("cannot ", StepName(step), ": ", Awaiting(c)));
 }
 
+bool CallbackReopens(const CaseFacts& c, int callback_cycle) {
+  return callback_cycle == c.cycle && IsAllowed(c.state, Step::kReopen);
+}
+
 CaseRules::CaseRules(const time::Clock& clock, const time::BusinessCalendar& calendar,
                      Settings settings)
     : clock_(clock), calendar_(calendar), settings_(settings) {}

@@ -62,6 +62,10 @@ struct CaseFacts {
 // OK, or FAILED_PRECONDITION: "cannot <step>: case is awaiting <what is due>".
 absl::Status CheckStep(const CaseFacts& c, Step step);
 
+// Whether an unsatisfied callback of `callback_cycle` reopens the case: the callback of a cycle
+// reopens that cycle only, once it is resolved, so a repeat (or a stale event) changes nothing.
+bool CallbackReopens(const CaseFacts& c, int callback_cycle);
+
 struct Settings {
   // A solution is due this many business days after acknowledgement or reopen (§6.2).
   int solution_days = 2;

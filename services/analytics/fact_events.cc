@@ -1,0 +1,88 @@
+// What analytics hears: the intake, routing, case-handling and follow-up events that move a
+// complaint's fact (domain/fact_projection.h says how each one does), and the staff directory's
+// departments, whose names the monthly report shows. Each is applied in its delivery's
+// transaction; one that can never apply is skipped through the sink (and counted in
+// tousu_analytics_events_skipped_total).
+
+#include "common/events/event_type.h"
+#include "common/validation/text.h"
+#include "services/analytics/analytics_service.h"
+#include "services/analytics/domain/fact_projection.h"
+#include "services/analytics/domain/request_checks.h"
+#include "services/analytics/repository/departments.h"
+
+namespace tousu::analytics {
+
+namespace cv1 = complaints::common::v1;
+namespace iv1 = complaints::intake::v1;
+namespace rv1 = complaints::routing::v1;
+namespace chv1 = complaints::casehandling::v1;
+namespace fv1 = complaints::followup::v1;
+namespace sv1 = complaints::staff::v1;
+
+namespace {
+
+// The staff directory's event for a created or changed department; its payload is the
+// Department record, so its type is not the payload's name.
+constexpr char kDepartmentUpserted[] = "DepartmentUpserted";
+// What the staff directory allows a department's name (characters).
+constexpr size_t kMaxDepartmentNameChars = 100;
+
+}  // namespace
+
+template <typename Message>
+void AnalyticsService::ProjectIntoFacts() {
+  rt_.event_sink().On<Message>(
+      [this](db::Transaction& tx, const Message& m, const cv1::Event& event) -> absl::Status {
+        if (!validation::CheckComplaintNumber("number", m.number()).ok()) {
+          return rt_.event_sink().Skip(event, "malformed");
+        }
+        const EventTimes at{.envelope = event, .now = Now()};
+        const Fact before = LockFact(tx, m.number());
+        Fact after = before;
+        Project(m, at, after);
+        SaveFact(tx, before, after, at.now);
+        return absl::OkStatus();
+      });
+  rt_.event_sink().ExpectSkipReason(events::EventTypeOf<Message>(), "malformed");
+}
+
+void AnalyticsService::SubscribeToEvents() {
+  ProjectIntoFacts<iv1::ComplaintReceived>();
+  ProjectIntoFacts<rv1::ComplaintRouted>();
+  ProjectIntoFacts<rv1::ComplaintSentToSupervisor>();
+  ProjectIntoFacts<rv1::ComplaintAssignedBySupervisor>();
+  ProjectIntoFacts<rv1::ComplaintAcknowledged>();
+  ProjectIntoFacts<rv1::AcknowledgementOverdue>();
+  ProjectIntoFacts<chv1::CaseOpened>();
+  ProjectIntoFacts<chv1::SolutionProposed>();
+  ProjectIntoFacts<chv1::SolutionDeadlineMissed>();
+  ProjectIntoFacts<chv1::CaseResolved>();
+  ProjectIntoFacts<chv1::CaseReopened>();
+  ProjectIntoFacts<fv1::CallbackRecorded>();
+  ProjectIntoFacts<fv1::CallbackOverdue>();
+  ProjectIntoFacts<fv1::CustomerUnsatisfied>();
+  ProjectIntoFacts<fv1::ComplaintClosed>();
+  // On<Message> names the type after the payload ("Department"); this event's type differs.
+  rt_.event_sink().On(kDepartmentUpserted, [this](db::Transaction& tx, const cv1::Event& event) {
+    return OnDepartmentUpserted(tx, event);
+  });
+  rt_.event_sink().ExpectSkipReason(kDepartmentUpserted, "malformed");
+}
+
+absl::Status AnalyticsService::OnDepartmentUpserted(db::Transaction& tx, const cv1::Event& event) {
+  sv1::Department department;
+  if (!event.payload().Is<sv1::Department>() || !event.payload().UnpackTo(&department)) {
+    return rt_.event_sink().Skip(event, "malformed");
+  }
+  const std::optional<size_t> name_chars = validation::Utf8Length(department.name());
+  if (!validation::CheckIdentifier("id", department.id(), kMaxDepartmentBytes).ok() ||
+      !name_chars || *name_chars == 0 || *name_chars > kMaxDepartmentNameChars) {
+    return rt_.event_sink().Skip(event, "malformed");
+  }
+  SaveDepartmentName(tx, department.id(), department.name(),
+                     events::EventTime(department.updated_at(), event, Now()));
+  return absl::OkStatus();
+}
+
+}  // namespace tousu::analytics
