@@ -1,19 +1,21 @@
 #include "common/server/periodic.h"
 
-#include "common/audit/audit.h"
-#include "common/log/log.h"
+#include <algorithm>
 
 #include "absl/time/clock.h"
+#include "common/audit/audit.h"
+#include "common/log/log.h"
 
 namespace tousu::server {
 
 PeriodicTask::PeriodicTask(std::string name, absl::Duration interval,
                            prometheus::Registry& registry, std::function<bool()> ready,
-                           std::function<absl::Status()> pass)
+                           std::function<absl::Status()> pass, FirstPass first)
     : name_(std::move(name)),
       interval_(interval),
       ready_(std::move(ready)),
       pass_(std::move(pass)),
+      first_(first),
       passes_(registry, "tousu_timer_passes_total",
               "Timer passes by result: ok, failed, or skipped (the service was not serving).",
               {"timer", "result"}),
@@ -42,10 +44,13 @@ void PeriodicTask::Stop() {
 }
 
 void PeriodicTask::Loop() {
+  bool succeeded_once = false;
   for (;;) {
+    const bool polling = first_ == FirstPass::kOnceReady && !succeeded_once;
+    const absl::Duration wait = polling ? std::min(interval_, absl::Milliseconds(500)) : interval_;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [&] { return stop_; });
+      wake_.wait_for(lock, absl::ToChronoMilliseconds(wait), [&] { return stop_; });
       if (stop_) return;
     }
     if (!ready_()) {
@@ -63,6 +68,7 @@ void PeriodicTask::Loop() {
       log::Warn("timer pass failed", {{"timer", name_}, {"error", s.ToString()}});
       continue;
     }
+    succeeded_once = true;
     passes_.With({name_, "ok"}).Increment();
     // Wall time on purpose: this is about the process being alive, not the business clock.
     last_success_.With({name_}).Set(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));

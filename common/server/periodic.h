@@ -16,18 +16,24 @@
 
 namespace tousu::server {
 
+// When a task's first pass runs: one interval after Start (deadline checks: nothing is due at
+// start-up), or as soon as the service is ready, polling every half second until a pass succeeds
+// (gauges a dashboard needs from the first scrape).
+enum class FirstPass { kAfterInterval, kOnceReady };
+
 class PeriodicTask {
  public:
   // `name` names the pass in logs and metrics ("escalation"); `ready` says whether a pass may
   // run now. Passes are counted in `registry` (tousu_timer_passes_total{timer, result} and
   // tousu_timer_last_success_timestamp_seconds{timer}), so a stalled timer shows on the dashboard.
   PeriodicTask(std::string name, absl::Duration interval, prometheus::Registry& registry,
-               std::function<bool()> ready, std::function<absl::Status()> pass);
+               std::function<bool()> ready, std::function<absl::Status()> pass,
+               FirstPass first = FirstPass::kAfterInterval);
   ~PeriodicTask();  // stops
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 
-  // Starts the thread; the first pass runs one interval from now. Starting twice is a no-op.
+  // Starts the thread; the first pass runs as `first` says. Starting twice is a no-op.
   void Start();
   // Wakes the thread, lets a running pass finish and joins. Safe to call more than once.
   void Stop();
@@ -39,6 +45,7 @@ class PeriodicTask {
   const absl::Duration interval_;
   const std::function<bool()> ready_;
   const std::function<absl::Status()> pass_;
+  const FirstPass first_;
   metrics::CachedCounter passes_;
   metrics::CachedGauge last_success_;
   std::mutex mu_;

@@ -41,8 +41,8 @@ struct ServiceRuntime::PoolMetrics {
         size(registry, "tousu_db_pool_size", "The most connections the request pool opens.", {}),
         waiters(registry, "tousu_db_pool_waiters",
                 "Callers waiting for a connection of the request pool.", {}),
-        acquired(registry, "tousu_db_pool_acquired_total",
-                 "Connections lent by the request pool.", {}),
+        acquired(registry, "tousu_db_pool_acquired_total", "Connections lent by the request pool.",
+                 {}),
         timeouts(registry, "tousu_db_pool_acquire_timeouts_total",
                  "Callers refused because every connection stayed busy.", {}) {}
 
@@ -121,8 +121,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSp
     if (!created.ok()) return created.status();
     rt->token_verifier_ = std::move(*created);
     auth::RequireAuthentication(true);
-    log::Info("authentication on",
-              {{"keys", *keys}, {"key_count", static_cast<int64_t>(rt->token_verifier_->key_count())}});
+    log::Info(
+        "authentication on",
+        {{"keys", *keys}, {"key_count", static_cast<int64_t>(rt->token_verifier_->key_count())}});
   } else {
     log::Warn("authentication OFF: every caller is trusted (set AUTH_KEYS outside local stacks)");
   }
@@ -231,13 +232,14 @@ absl::Status ServiceRuntime::Start() {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::move(grpc_metrics));
   if (token_verifier_) {
-    interceptors.push_back(std::make_unique<auth::AuthInterceptorFactory>(
-        token_verifier_, spec_.access, *registry_));
+    interceptors.push_back(
+        std::make_unique<auth::AuthInterceptorFactory>(token_verifier_, spec_.access, *registry_));
   }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   // The relay and the outbox's wake-up exist before the first call can arrive.
-  relay_ = std::make_unique<events::Relay>(spec_.name, db_options_, peers_, *clock_, *registry_, relay_options_);
+  relay_ = std::make_unique<events::Relay>(spec_.name, db_options_, peers_, *clock_, *registry_,
+                                           relay_options_);
   outbox_->SetCommitListener([relay = relay_.get()] { relay->Notify(); });
 
   server_ = builder.BuildAndStart();
@@ -316,9 +318,9 @@ bool ServiceRuntime::WaitUntilServing(absl::Duration timeout) {
 }
 
 void ServiceRuntime::AddPeriodicTask(std::string name, absl::Duration interval,
-                                     std::function<absl::Status()> pass) {
+                                     std::function<absl::Status()> pass, FirstPass first) {
   periodic_tasks_.push_back(std::make_unique<PeriodicTask>(
-      std::move(name), interval, *registry_, [this] { return serving(); }, std::move(pass)));
+      std::move(name), interval, *registry_, [this] { return serving(); }, std::move(pass), first));
 }
 
 void ServiceRuntime::StartPeriodicTasks() {
@@ -342,7 +344,8 @@ void ServiceRuntime::Shutdown() {
     SetServing(false);
     log::Info("draining", {{"drain_ms", absl::ToInt64Milliseconds(drain_)}});
     absl::SleepFor(drain_);
-    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(shutdown_grace_));
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(shutdown_grace_));
   }
   if (relay_) relay_->Stop();
   if (executor_) executor_->Shutdown();

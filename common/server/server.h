@@ -26,6 +26,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/audit/audit_service.h"
+#include "common/auth/access.h"
+#include "common/auth/token_verifier.h"
 #include "common/config/config.h"
 #include "common/db/migrations.h"
 #include "common/db/pool.h"
@@ -39,8 +41,6 @@
 #include "common/time/business_calendar.h"
 #include "common/time/clock.h"
 #include "common/tls/tls.h"
-#include "common/auth/access.h"
-#include "common/auth/token_verifier.h"
 
 namespace tousu::server {
 
@@ -89,7 +89,8 @@ class ServiceRuntime {
   // "name" in tousu_timer_passes_total. RunUntilSignal starts them after Start; Shutdown stops
   // them first. Register before Start.
   void AddPeriodicTask(std::string name, absl::Duration interval,
-                       std::function<absl::Status()> pass);
+                       std::function<absl::Status()> pass,
+                       FirstPass first = FirstPass::kAfterInterval);
   // Starts the periodic tasks (RunUntilSignal does; tests that want the timers call it).
   void StartPeriodicTasks();
 
@@ -119,7 +120,8 @@ class ServiceRuntime {
   int max_message_bytes_ = 4 << 20;
   db::DbOptions db_options_;
   std::optional<tls::TlsFiles> tls_files_;
-  std::shared_ptr<auth::TokenVerifier> token_verifier_;  // set when authentication is on  // mutual TLS when set, plaintext otherwise
+  std::shared_ptr<auth::TokenVerifier> token_verifier_;  // set when authentication is on  // mutual
+                                                         // TLS when set, plaintext otherwise
   std::unique_ptr<time::Clock> clock_;
   std::unique_ptr<time::BusinessCalendar> calendar_;
   std::shared_ptr<prometheus::Registry> registry_;

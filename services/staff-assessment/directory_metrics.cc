@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "common/db/transaction.h"
-#include "common/log/log.h"
 #include "services/staff-assessment/repository/directory_repository.h"
 
 namespace tousu::staff {
@@ -27,11 +26,8 @@ const char* OutcomeLabel(v1::UpsertOutcome outcome) {
 
 }  // namespace
 
-DirectoryMetrics::DirectoryMetrics(prometheus::Registry& registry, db::ConnectionPool& pool,
-                                   std::function<bool()> ready, absl::Duration refresh_every)
+DirectoryMetrics::DirectoryMetrics(prometheus::Registry& registry, db::ConnectionPool& pool)
     : pool_(pool),
-      ready_(std::move(ready)),
-      refresh_every_(refresh_every),
       staff_(registry, "tousu_staff_assessment_directory_staff",
              "Staff in the directory by department, role and active flag (the same in every "
              "replica: aggregate with max).",
@@ -56,16 +52,6 @@ DirectoryMetrics::DirectoryMetrics(prometheus::Registry& registry, db::Connectio
   departments_.With({"true"});
   departments_.With({"false"});
   without_supervisor_.With({});
-  refresher_ = std::thread([this] { RefreshLoop(); });
-}
-
-DirectoryMetrics::~DirectoryMetrics() {
-  {
-    std::lock_guard<std::mutex> lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  refresher_.join();
 }
 
 void DirectoryMetrics::CountUpsert(std::string_view entity, v1::UpsertOutcome outcome) {
@@ -113,25 +99,6 @@ absl::Status DirectoryMetrics::Refresh() {
   departments_.With({"false"}).Set(static_cast<double>(inactive));
   without_supervisor_.With({}).Set(static_cast<double>(unsupervised));
   return absl::OkStatus();
-}
-
-void DirectoryMetrics::RefreshLoop() {
-  bool refreshed_once = false;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(stop_mu_);
-      // Poll briefly until the first refresh succeeds (the schema appears once SERVING).
-      const absl::Duration wait = refreshed_once ? refresh_every_ : absl::Milliseconds(500);
-      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(wait), [this] { return stopping_; });
-      if (stopping_) return;
-    }
-    if (!ready_()) continue;
-    if (absl::Status s = Refresh(); s.ok()) {
-      refreshed_once = true;
-    } else {
-      log::Warn("directory gauges not refreshed", {{"error", s.ToString()}});
-    }
-  }
 }
 
 }  // namespace tousu::staff

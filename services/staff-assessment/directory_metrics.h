@@ -7,22 +7,18 @@
 //   tousu_staff_assessment_directory_upserts_total{entity,outcome}       counter
 //
 // The gauges count what the database holds, so every replica reports the same value (aggregate
-// with max, not sum). They are refreshed right after each change this process commits and every
-// `refresh_every` otherwise, which also picks up rows written behind the service's back (the seed
-// data, another replica). A department with 0 active handlers, or without a supervisor, is the
+// with max, not sum). They are refreshed right after each change this process commits and by the
+// owner's periodic task otherwise, which also picks up rows written behind the service's back (the
+// seed data, another replica). A department with 0 active handlers, or without a supervisor, is the
 // alert: routing would have nobody to assign to or escalate to.
 
-#include <condition_variable>
-#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/time/time.h"
 #include "common/db/pool.h"
 #include "common/metrics/metrics.h"
 #include "services/staff-assessment/domain/directory.h"
@@ -31,10 +27,7 @@ namespace tousu::staff {
 
 class DirectoryMetrics {
  public:
-  // `ready` says whether the schema exists yet (the runtime is SERVING); refreshes wait for it.
-  DirectoryMetrics(prometheus::Registry& registry, db::ConnectionPool& pool,
-                   std::function<bool()> ready, absl::Duration refresh_every);
-  ~DirectoryMetrics();
+  DirectoryMetrics(prometheus::Registry& registry, db::ConnectionPool& pool);
   DirectoryMetrics(const DirectoryMetrics&) = delete;
   DirectoryMetrics& operator=(const DirectoryMetrics&) = delete;
 
@@ -44,11 +37,7 @@ class DirectoryMetrics {
   absl::Status Refresh();
 
  private:
-  void RefreshLoop();
-
   db::ConnectionPool& pool_;
-  std::function<bool()> ready_;
-  const absl::Duration refresh_every_;
   metrics::CachedGauge staff_;
   metrics::CachedGauge departments_;
   metrics::CachedGauge without_supervisor_;
@@ -56,11 +45,6 @@ class DirectoryMetrics {
 
   std::mutex refresh_mu_;  // one refresh at a time, so an older snapshot never lands last
   std::set<std::vector<std::string>> staff_series_;  // every label set ever exported
-
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
-  std::thread refresher_;
 };
 
 }  // namespace tousu::staff

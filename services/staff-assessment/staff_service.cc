@@ -70,9 +70,14 @@ absl::Status RaceLost() { return absl::AbortedError("conflicting update, please 
 }  // namespace
 
 StaffService::StaffService(server::ServiceRuntime& rt, StaffServiceOptions options)
-    : rt_(rt),
-      metrics_(
-          rt.registry(), rt.pool(), [&rt] { return rt.serving(); }, options.gauge_refresh) {}
+    : rt_(rt), metrics_(rt.registry(), rt.pool()) {
+  rt.AddService(this);
+  // Also picks up rows written behind the service's back (the seed, another replica). The first
+  // pass runs once the schema is there, so the dashboard has the gauges from the start.
+  rt.AddPeriodicTask(
+      "directory_gauges", options.gauge_refresh, [this] { return metrics_.Refresh(); },
+      server::FirstPass::kOnceReady);
+}
 
 void StaffService::AfterUpsert(const char* entity, v1::UpsertOutcome outcome) {
   metrics_.CountUpsert(entity, outcome);

@@ -26,13 +26,15 @@ inline constexpr char kDepartmentUpserted[] = "DepartmentUpserted";
 inline constexpr char kStaffUpserted[] = "StaffUpserted";
 
 struct StaffServiceOptions {
-  // How often the directory gauges are re-read when nothing changed through this process.
+  // How often the directory gauges are re-read when nothing changed through this process (the
+  // runtime's periodic task "directory_gauges").
   absl::Duration gauge_refresh = absl::Seconds(30);
 };
 
 class StaffService final : public v1::StaffService::CallbackService {
  public:
-  // `rt` must outlive the service; register with rt.AddService before rt.Start().
+  // Registers itself and the gauges' refresh with `rt`, which must outlive it and not have started
+  // yet.
   explicit StaffService(server::ServiceRuntime& rt, StaffServiceOptions options = {});
 
   grpc::ServerUnaryReactor* UpsertDepartment(grpc::CallbackServerContext* ctx,

@@ -14,14 +14,14 @@
 //   - page sizes are 1..200; a page token round-trips for the filters it was issued for and is
 //     refused, naming page.page_token, for other filters.
 
+#include <google/protobuf/stubs/logging.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/stubs/logging.h>
-#include <google/protobuf/util/message_differencer.h>
 
 #include "common/validation/text.h"
 #include "complaints/staff/v1/staff.pb.h"
@@ -136,13 +136,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (v1::GetDepartmentRequest req; req.ParseFromArray(data, n)) {
     const absl::Status s = st::CheckDepartmentId("department_id", req.department_id());
-    if (!s.ok()) CheckRejection(s, {"department_id"});
-    else FUZZ_CHECK(IsDepartmentId(req.department_id()), req.department_id());
+    if (!s.ok()) {
+      CheckRejection(s, {"department_id"});
+    } else {
+      FUZZ_CHECK(IsDepartmentId(req.department_id()), req.department_id());
+    }
   }
   if (v1::GetStaffRequest req; req.ParseFromArray(data, n)) {
     const absl::Status s = st::CheckStaffId("staff_id", req.staff_id());
-    if (!s.ok()) CheckRejection(s, {"staff_id"});
-    else FUZZ_CHECK(IsStaffId(req.staff_id()), req.staff_id());
+    if (!s.ok()) {
+      CheckRejection(s, {"staff_id"});
+    } else {
+      FUZZ_CHECK(IsStaffId(req.staff_id()), req.staff_id());
+    }
   }
   if (v1::ListDepartmentsRequest req; req.ParseFromArray(data, n)) {
     if (const absl::Status s = st::ValidateListDepartments(req); !s.ok()) {

@@ -38,7 +38,6 @@ namespace cv1 = complaints::common::v1;
 namespace rv1 = complaints::routing::v1;
 namespace chv1 = complaints::casehandling::v1;
 namespace fv1 = complaints::followup::v1;
-using ::testing::HasSubstr;
 using testing::ScratchDatabase;
 using ::testing::StartsWith;
 
@@ -79,14 +78,10 @@ class StaffAssessment : public ::testing::Test {
         cfg);
     ASSERT_TRUE(rt.ok()) << rt.status();
     runtime_ = rt->release();
-    auto policy = staff::AssessmentPolicyFromConfig(cfg);
-    ASSERT_TRUE(policy.ok()) << policy.status();
+    auto settings = staff::Settings::FromConfig(cfg);
+    ASSERT_TRUE(settings.ok()) << settings.status();
     directory_ = new staff::StaffService(*runtime_);
-    service_ = new staff::AssessmentService(*runtime_, *policy);
-    service_->RegisterEventHandlers();
-    runtime_->ServeEventSink();
-    runtime_->AddService(directory_);
-    runtime_->AddService(service_);
+    service_ = new staff::AssessmentService(*runtime_, *settings);
     const absl::Status started = runtime_->Start();
     ASSERT_TRUE(started.ok()) << started;
     ASSERT_TRUE(runtime_->WaitUntilServing(absl::Seconds(30)));
@@ -856,25 +851,6 @@ TEST_F(StaffAssessment, TheSolutionDeadlineIsCreditedToWhoeverProposedNotTheOwne
     ++solution_checks;
   }
   EXPECT_EQ(solution_checks, 1);
-}
-
-TEST(StaffAssessmentConfig, BadWeightsOrThresholdsStopStartUpNamingTheVariable) {
-  auto policy_of = [](const std::vector<std::string>& env) {
-    return staff::AssessmentPolicyFromConfig(config::Config("STAFF_ASSESSMENT", env, {}));
-  };
-  auto ok = policy_of(
-      {"TOUSU_STAFF_ASSESSMENT_WEIGHT_TIMELINESS=2", "TOUSU_STAFF_ASSESSMENT_GRADE_PASS_AT=55"});
-  ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_DOUBLE_EQ(ok->weight_timeliness, 2);
-  EXPECT_DOUBLE_EQ(ok->pass_at, 55);
-  auto bad = policy_of({"TOUSU_STAFF_ASSESSMENT_WEIGHT_SATISFACTION=lots"});
-  EXPECT_THAT(bad.status().message(), HasSubstr("TOUSU_STAFF_ASSESSMENT_WEIGHT_SATISFACTION"));
-  bad = policy_of({"TOUSU_STAFF_ASSESSMENT_GRADE_EXCELLENT_AT=50"});
-  EXPECT_THAT(bad.status().message(), HasSubstr("TOUSU_STAFF_ASSESSMENT_GRADE_EXCELLENT_AT"));
-  bad = policy_of({"TOUSU_STAFF_ASSESSMENT_WEIGHT_TIMELINESS=0",
-                   "TOUSU_STAFF_ASSESSMENT_WEIGHT_SATISFACTION=0",
-                   "TOUSU_STAFF_ASSESSMENT_WEIGHT_EFFECTIVENESS=0"});
-  EXPECT_FALSE(bad.ok());
 }
 
 }  // namespace

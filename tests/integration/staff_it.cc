@@ -98,20 +98,19 @@ class StaffDirectory : public ::testing::Test {
         p + "LOG_LEVEL=error",
     };
     config::Config cfg("STAFF_ASSESSMENT", env, {});
-    auto rt = server::ServiceRuntime::Create(
-        {.name = "staff-assessment",
-         .env_name = "STAFF_ASSESSMENT",
-         .grpc_services = {staff::kGrpcServiceName},
-         .migrations = &db::staff_assessment_migrations(),
-         .access = staff::StaffAccessTable()},
-        cfg);
+    auto rt = server::ServiceRuntime::Create({.name = "staff-assessment",
+                                              .env_name = "STAFF_ASSESSMENT",
+                                              .grpc_services = {staff::kGrpcServiceName},
+                                              .migrations = &db::staff_assessment_migrations(),
+                                              .access = staff::StaffAccessTable()},
+                                             cfg);
     ASSERT_TRUE(rt.ok()) << rt.status();
     runtime_ = rt->release();
     // Gauges re-read often, so rows written behind the service's back (the seed) show up fast.
     service_ = new staff::StaffService(*runtime_, {.gauge_refresh = absl::Milliseconds(200)});
-    runtime_->AddService(service_);
     const absl::Status started = runtime_->Start();
     ASSERT_TRUE(started.ok()) << started;
+    runtime_->StartPeriodicTasks();
     ASSERT_TRUE(runtime_->WaitUntilServing(absl::Seconds(30)));
     stub_ = v1::StaffService::NewStub(
                 grpc::CreateChannel(absl::StrCat("127.0.0.1:", runtime_->grpc_port()),

@@ -1,10 +1,11 @@
-// The quarterly assessment's rules (services/staff-assessment/domain/assessment.h), each figure
-// against a value computed by hand in the comments.
+// The quarterly assessment's rules (services/staff-assessment/domain/assessment.h and
+// assessment_rules.h), each figure against a value computed by hand in the comments.
 
 #include <gtest/gtest.h>
 
 #include "complaints/common/v1/types.pb.h"
 #include "services/staff-assessment/domain/assessment.h"
+#include "services/staff-assessment/domain/assessment_rules.h"
 #include "tests/support/shanghai_time.h"
 
 namespace tousu::staff::assessment {
@@ -92,7 +93,8 @@ TEST(Formulas, OnlyTheRatiosOfTheWeightsMatter) {
                      .weight_effectiveness = 3,
                      .excellent_at = 90,
                      .pass_at = 60};
-  EXPECT_DOUBLE_EQ(*WeightedScore({0.75, 4.0, 0.5}, tenths), *WeightedScore({0.75, 4.0, 0.5}, whole));
+  EXPECT_DOUBLE_EQ(*WeightedScore({0.75, 4.0, 0.5}, tenths),
+                   *WeightedScore({0.75, 4.0, 0.5}, whole));
 }
 
 TEST(Grades, AtOrAboveAThresholdGetsTheGrade) {
@@ -267,7 +269,7 @@ TEST_F(Figures, EveryFigureListsTheEventsBehindIt) {
                                                     "ComplaintAcknowledged:e8"}));
     }
     if (e.number == "TS-202603-000002" && e.kind == "resolution") {
-      EXPECT_FALSE(e.met);  // reopened
+      EXPECT_FALSE(e.met);             // reopened
       EXPECT_EQ(e.events.size(), 4u);  // two resolutions, the unsatisfied callback, the reopen
     }
   }
@@ -360,6 +362,95 @@ TEST(Suggestions, AnOverdueCallbackSuggestsTheAgentAndOtherEventsNothing) {
   EXPECT_EQ(SuggestFrom(row, 0)->rule, "callback_overdue");
   row.event_type = "TrackerAssigned";
   EXPECT_FALSE(SuggestFrom(row, 0).has_value());
+}
+
+// ---- What a grade leads to ----------------------------------------------------------------------
+
+TEST(GradeConsequences, ExcellentIsProposedForARewardAndBelowTheBarRetrainedAndReviewed) {
+  const GradeConsequences excellent = ConsequencesOf(v1::GRADE_EXCELLENT);
+  EXPECT_TRUE(excellent.reward);
+  EXPECT_FALSE(excellent.role_review);
+  EXPECT_FALSE(excellent.targeted_training);
+  const GradeConsequences pass = ConsequencesOf(v1::GRADE_PASS);
+  EXPECT_FALSE(pass.reward || pass.role_review || pass.targeted_training);
+  const GradeConsequences below = ConsequencesOf(v1::GRADE_BELOW_BAR);
+  EXPECT_FALSE(below.reward);
+  EXPECT_TRUE(below.role_review);
+  EXPECT_TRUE(below.targeted_training);
+  const GradeConsequences ungraded = ConsequencesOf(v1::GRADE_UNSPECIFIED);
+  EXPECT_FALSE(ungraded.reward || ungraded.role_review || ungraded.targeted_training);
+}
+
+TEST_F(Figures, TheVerdictFollowsThePolicysThresholds) {
+  MakeQuarter();
+  const auto figures = ComputeFigures(rows_, QuarterSpan({2026, 1}));
+  // H1 scores 66.25 under the default policy (above): a pass.
+  const Verdict pass = AssessmentRules(Policy{}).Assess(figures.at("H1"));
+  EXPECT_DOUBLE_EQ(pass.score, 66.25);
+  EXPECT_EQ(pass.grade, v1::GRADE_PASS);
+  EXPECT_FALSE(pass.consequences.targeted_training);
+  // A stricter bar puts the same figures below it, with retraining.
+  const Verdict below = AssessmentRules({.weight_timeliness = 0.4,
+                                         .weight_satisfaction = 0.3,
+                                         .weight_effectiveness = 0.3,
+                                         .excellent_at = 95,
+                                         .pass_at = 70})
+                            .Assess(figures.at("H1"));
+  EXPECT_EQ(below.grade, v1::GRADE_BELOW_BAR);
+  EXPECT_TRUE(below.consequences.targeted_training);
+  EXPECT_TRUE(below.consequences.role_review);
+}
+
+TEST(GradeConsequences, NothingToScoreIsNoGradeAndScoresZero) {
+  const Verdict none = AssessmentRules(Policy{}).Assess(PersonFigures{});
+  EXPECT_EQ(none.score, 0);
+  EXPECT_EQ(none.grade, v1::GRADE_UNSPECIFIED);
+  EXPECT_FALSE(none.consequences.reward || none.consequences.role_review);
+}
+
+// ---- Confirming a suggestion --------------------------------------------------------------------
+
+v1::AccountabilitySuggestion PendingSuggestion() {
+  v1::AccountabilitySuggestion s;
+  s.set_id(7);
+  s.set_number("TS-202603-000005");
+  s.set_department_id("sales");
+  s.set_cause(v1::ACCOUNTABILITY_CAUSE_FALSE_ADVERTISING);
+  s.set_severity(v1::ACCOUNTABILITY_SEVERITY_SERIOUS);
+  s.set_status(v1::SUGGESTION_STATUS_PENDING);
+  return s;
+}
+
+TEST(Confirmation, WhatThePersonDecidesWinsAndWhatTheyLeaveOutComesFromTheSuggestion) {
+  v1::AccountabilityRecord decided;
+  decided.set_staff_id("S0024");
+  decided.set_severity(v1::ACCOUNTABILITY_SEVERITY_MINOR);
+  decided.set_measure(v1::ACCOUNTABILITY_MEASURE_BONUS_DEDUCTION);
+  auto r = AssessmentRules(Policy{}).Confirm(decided, PendingSuggestion());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->number(), "TS-202603-000005");
+  EXPECT_EQ(r->staff_id(), "S0024");
+  EXPECT_EQ(r->department_id(), "sales");
+  EXPECT_EQ(r->cause(), v1::ACCOUNTABILITY_CAUSE_FALSE_ADVERTISING);
+  EXPECT_EQ(r->severity(), v1::ACCOUNTABILITY_SEVERITY_MINOR);
+  EXPECT_EQ(r->measure(), v1::ACCOUNTABILITY_MEASURE_BONUS_DEDUCTION);
+  EXPECT_EQ(r->suggestion_id(), 7);
+}
+
+TEST(Confirmation, ASuggestionIsConfirmedOnceAndOnlyForItsOwnComplaint) {
+  const AssessmentRules rules{Policy{}};
+  v1::AccountabilitySuggestion done = PendingSuggestion();
+  done.set_status(v1::SUGGESTION_STATUS_CONFIRMED);
+  done.set_record_id(3);
+  auto twice = rules.Confirm(v1::AccountabilityRecord(), done);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(twice.status().message(), "suggestion_id: already confirmed as record 3");
+
+  v1::AccountabilityRecord other;
+  other.set_number("TS-202603-000004");
+  auto wrong = rules.Confirm(other, PendingSuggestion());
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong.status().message(), "number: is not the suggestion's complaint TS-202603-000005");
 }
 
 TEST(Names, StoredSpellingsRoundTrip) {

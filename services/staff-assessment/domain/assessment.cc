@@ -7,8 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/events/event_type.h"
 #include "common/time/beijing_zone.h"
+#include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/common/v1/types.pb.h"
+#include "complaints/followup/v1/events.pb.h"
+#include "complaints/routing/v1/events.pb.h"
 
 namespace tousu::staff::assessment {
 namespace {
@@ -19,7 +23,9 @@ absl::Status Bad(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError(std::string(field) + ": " + std::string(what));
 }
 
-std::string EventRef(const Activity& row) { return absl::StrCat(row.event_type, ":", row.event_id); }
+std::string EventRef(const Activity& row) {
+  return absl::StrCat(row.event_type, ":", row.event_id);
+}
 
 template <typename Enum>
 struct NameTable {
@@ -105,9 +111,10 @@ std::string QuarterLabel(Quarter q) { return absl::StrFormat("%04dQ%d", q.year, 
 // ---- Policy -------------------------------------------------------------------------------------
 
 absl::Status ValidatePolicy(const Policy& p) {
-  const std::pair<const char*, double> weights[] = {{"weight_timeliness", p.weight_timeliness},
-                                                    {"weight_satisfaction", p.weight_satisfaction},
-                                                    {"weight_effectiveness", p.weight_effectiveness}};
+  const std::pair<const char*, double> weights[] = {
+      {"weight_timeliness", p.weight_timeliness},
+      {"weight_satisfaction", p.weight_satisfaction},
+      {"weight_effectiveness", p.weight_effectiveness}};
   for (const auto& [name, w] : weights) {
     if (!Finite(w) || w < 0 || w > 100) return Bad(name, "must be a number from 0 to 100");
   }
@@ -223,8 +230,13 @@ std::map<std::string, PersonFigures> ComputeFigures(const std::vector<Activity>&
         }
       }
       if (!mine.empty()) {
-        Evidence e{.number = number, .kind = "touch", .sla = "", .met = false, .satisfaction = 0,
-                   .at = mine.front()->at, .events = {}};
+        Evidence e{.number = number,
+                   .kind = "touch",
+                   .sla = "",
+                   .met = false,
+                   .satisfaction = 0,
+                   .at = mine.front()->at,
+                   .events = {}};
         for (const Activity* r : mine) e.events.push_back(EventRef(*r));
         p.evidence.push_back(std::move(e));
       }
@@ -232,22 +244,36 @@ std::map<std::string, PersonFigures> ComputeFigures(const std::vector<Activity>&
         if (c.staff_id != staff || !span.Contains(key.second)) continue;
         ++p.sla_checks;
         if (c.met) ++p.sla_met;
-        p.evidence.push_back({.number = number, .kind = "sla", .sla = key.first, .met = c.met,
-                              .satisfaction = 0, .at = key.second, .events = c.events});
+        p.evidence.push_back({.number = number,
+                              .kind = "sla",
+                              .sla = key.first,
+                              .met = c.met,
+                              .satisfaction = 0,
+                              .at = key.second,
+                              .events = c.events});
       }
       if (last_score != nullptr) {
         ++p.satisfaction_responses;
         p.satisfaction_sum += last_score->satisfaction;
-        p.evidence.push_back({.number = number, .kind = "satisfaction", .sla = "", .met = false,
-                              .satisfaction = last_score->satisfaction, .at = last_score->at,
+        p.evidence.push_back({.number = number,
+                              .kind = "satisfaction",
+                              .sla = "",
+                              .met = false,
+                              .satisfaction = last_score->satisfaction,
+                              .at = last_score->at,
                               .events = {EventRef(*last_score)}});
       }
       if (!resolved.empty()) {
         ++p.cases_resolved;
         const bool clean = reopened.empty();
         if (clean) ++p.resolved_without_reopening;
-        Evidence e{.number = number, .kind = "resolution", .sla = "", .met = clean,
-                   .satisfaction = 0, .at = resolved.back()->at, .events = {}};
+        Evidence e{.number = number,
+                   .kind = "resolution",
+                   .sla = "",
+                   .met = clean,
+                   .satisfaction = 0,
+                   .at = resolved.back()->at,
+                   .events = {}};
         for (const Activity* r : resolved) e.events.push_back(EventRef(*r));
         for (const Activity* r : reopened) e.events.push_back(EventRef(*r));
         p.evidence.push_back(std::move(e));
@@ -280,13 +306,14 @@ std::optional<Suggestion> SuggestFrom(const Activity& row, int category) {
   const std::string due =
       row.due ? absl::FormatTime("%Y-%m-%d %H:%M", *row.due, time::BeijingZone()) + " Shanghai time"
               : "";
-  if (row.event_type == "ComplaintAcknowledged" && row.met == std::optional<bool>(false) &&
-      !row.staff_id.empty()) {
+  using events::EventTypeOf;
+  if (row.event_type == EventTypeOf<complaints::routing::v1::ComplaintAcknowledged>() &&
+      row.met == std::optional<bool>(false) && !row.staff_id.empty()) {
     s.rule = "late_acknowledgement";
     s.reason = "acknowledged after the 1-hour deadline (" + due + "); the owner named is suggested";
     return s;
   }
-  if (row.event_type == "SolutionDeadlineMissed") {
+  if (row.event_type == EventTypeOf<complaints::casehandling::v1::SolutionDeadlineMissed>()) {
     s.rule = "solution_deadline_missed";
     if (category == complaints::common::v1::CATEGORY_PRODUCT_QUALITY) {
       s.cause = v1::ACCOUNTABILITY_CAUSE_SLOW_QUALITY_FIX;
@@ -294,12 +321,13 @@ std::optional<Suggestion> SuggestFrom(const Activity& row, int category) {
     s.reason = "no solution proposed by the 2-business-day deadline (" + due + ")";
     return s;
   }
-  if (row.event_type == "CallbackOverdue" && !row.staff_id.empty()) {
+  if (row.event_type == EventTypeOf<complaints::followup::v1::CallbackOverdue>() &&
+      !row.staff_id.empty()) {
     s.rule = "callback_overdue";
     s.reason = "callback not made by the 3-business-day deadline (" + due + ")";
     return s;
   }
-  if (row.event_type == "CaseResolved" &&
+  if (row.event_type == EventTypeOf<complaints::casehandling::v1::CaseResolved>() &&
       category == complaints::common::v1::CATEGORY_SALES_SERVICE) {
     s.rule = "sales_complaint_upheld";
     s.staff_id.clear();  // the owner handled the complaint; the sales staff behind it are unknown

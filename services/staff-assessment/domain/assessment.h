@@ -101,14 +101,14 @@ struct Activity {
   std::string event_id;
   std::string event_type;
   std::string number;
-  absl::Time at;             // when it happened (the event's own time)
-  std::string staff_id;      // "" when the event names nobody
-  std::string role;          // kHandler, kTracker, kCallbackAgent, or ""
+  absl::Time at;         // when it happened (the event's own time)
+  std::string staff_id;  // "" when the event names nobody
+  std::string role;      // kHandler, kTracker, kCallbackAgent, or ""
   std::string department_id;
-  std::string sla;                 // "" or one of the deadlines above
-  std::optional<absl::Time> due;   // with sla
-  std::optional<bool> met;         // with sla
-  int satisfaction = 0;            // 1..5 on a callback, else 0
+  std::string sla;                // "" or one of the deadlines above
+  std::optional<absl::Time> due;  // with sla
+  std::optional<bool> met;        // with sla
+  int satisfaction = 0;           // 1..5 on a callback, else 0
   bool resolved = false;
   bool reopened = false;
 };

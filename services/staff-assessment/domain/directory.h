@@ -6,7 +6,6 @@
 // The API messages are the model: a department or staff member here is exactly what the API and
 // the events carry, so there is no second copy of the fields to keep in step.
 
-#include "common/time/proto_time.h"
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -16,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/time/proto_time.h"
 #include "complaints/common/v1/types.pb.h"
 #include "complaints/staff/v1/staff.pb.h"
 
