@@ -1,21 +1,22 @@
 #pragma once
-// gRPC mapping of the routing service, its ComplaintReceived handler and the escalation timer.
+// The routing service's gRPC mapping, its ComplaintReceived handler and the escalation timer.
+// Handlers check the request, ask the staff directory (before any transaction), load, ask
+// RoutingRules (domain/routing_rules.h), save and append the event.
 
-#include <atomic>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
-#include <thread>
+#include <string>
+#include <string_view>
 
+#include "absl/strings/string_view.h"
+#include "common/client/staff_directory.h"
 #include "common/metrics/metrics.h"
-#include "common/server/periodic.h"
 #include "common/server/server.h"
 #include "complaints/common/v1/events.pb.h"
+#include "complaints/intake/v1/events.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
-#include "complaints/staff/v1/staff.grpc.pb.h"
 #include "services/routing/domain/classifier.h"
-#include "services/routing/domain/policy.h"
+#include "services/routing/domain/routing_rules.h"
 #include "services/routing/repository/assignments.h"
+#include "services/routing/settings.h"
 
 namespace tousu::db {
 // Generated from services/routing/migrations by tousu_embed_migrations.
@@ -26,59 +27,71 @@ namespace tousu::routing {
 
 namespace rv1 = complaints::routing::v1;
 
-struct RoutingSettings {
-  Policy policy;
-  absl::Duration escalation_interval = absl::Seconds(1);
-  absl::Duration staff_timeout = absl::Seconds(2);
-};
-
 class RoutingService final : public rv1::RoutingService::CallbackService {
  public:
+  // Registers itself with `rt`: its RPCs, the ComplaintReceived handler (and the EventSink) and
+  // the escalation timer.
   RoutingService(server::ServiceRuntime& rt, Classifier classifier,
-                 std::unique_ptr<complaints::staff::v1::StaffService::StubInterface> staff,
-                 RoutingSettings settings);
-  ~RoutingService() override;
+                 client::StaffDirectory directory, const RoutingSettings& settings);
 
-  // Subscribes to ComplaintReceived on the runtime's EventSink.
-  void RegisterEventHandlers();
-  // The escalation timer: acknowledgement deadlines that passed go to the supervisor, once each,
-  // whichever replica sees them first.
-  void StartTimers();
-  void StopTimers();
-  // One escalation pass; returns how many assignments it escalated.
+  // One escalation pass: acknowledgement deadlines that passed go to the supervisor, once each,
+  // whichever replica sees them first. Returns how many assignments it escalated.
   absl::StatusOr<int> EscalateOverdue();
 
-  grpc::ServerUnaryReactor* ClassifyComplaint(grpc::CallbackServerContext*, const rv1::ClassifyComplaintRequest*,
+  grpc::ServerUnaryReactor* ClassifyComplaint(grpc::CallbackServerContext*,
+                                              const rv1::ClassifyComplaintRequest*,
                                               rv1::ClassifyComplaintResponse*) override;
-  grpc::ServerUnaryReactor* UpsertRoutingRule(grpc::CallbackServerContext*, const rv1::UpsertRoutingRuleRequest*,
+  grpc::ServerUnaryReactor* UpsertRoutingRule(grpc::CallbackServerContext*,
+                                              const rv1::UpsertRoutingRuleRequest*,
                                               rv1::UpsertRoutingRuleResponse*) override;
-  grpc::ServerUnaryReactor* ListRoutingRules(grpc::CallbackServerContext*, const rv1::ListRoutingRulesRequest*,
+  grpc::ServerUnaryReactor* ListRoutingRules(grpc::CallbackServerContext*,
+                                             const rv1::ListRoutingRulesRequest*,
                                              rv1::ListRoutingRulesResponse*) override;
-  grpc::ServerUnaryReactor* GetAssignment(grpc::CallbackServerContext*, const rv1::GetAssignmentRequest*,
+  grpc::ServerUnaryReactor* GetAssignment(grpc::CallbackServerContext*,
+                                          const rv1::GetAssignmentRequest*,
                                           rv1::GetAssignmentResponse*) override;
-  grpc::ServerUnaryReactor* ListDepartmentQueue(grpc::CallbackServerContext*, const rv1::ListDepartmentQueueRequest*,
+  grpc::ServerUnaryReactor* ListDepartmentQueue(grpc::CallbackServerContext*,
+                                                const rv1::ListDepartmentQueueRequest*,
                                                 rv1::ListDepartmentQueueResponse*) override;
   grpc::ServerUnaryReactor* AcknowledgeAssignment(grpc::CallbackServerContext*,
                                                   const rv1::AcknowledgeAssignmentRequest*,
                                                   rv1::AcknowledgeAssignmentResponse*) override;
-  grpc::ServerUnaryReactor* RejectAssignment(grpc::CallbackServerContext*, const rv1::RejectAssignmentRequest*,
+  grpc::ServerUnaryReactor* RejectAssignment(grpc::CallbackServerContext*,
+                                             const rv1::RejectAssignmentRequest*,
                                              rv1::RejectAssignmentResponse*) override;
-  grpc::ServerUnaryReactor* ListSupervisorQueue(grpc::CallbackServerContext*, const rv1::ListSupervisorQueueRequest*,
+  grpc::ServerUnaryReactor* ListSupervisorQueue(grpc::CallbackServerContext*,
+                                                const rv1::ListSupervisorQueueRequest*,
                                                 rv1::ListSupervisorQueueResponse*) override;
-  grpc::ServerUnaryReactor* AssignBySupervisor(grpc::CallbackServerContext*, const rv1::AssignBySupervisorRequest*,
+  grpc::ServerUnaryReactor* AssignBySupervisor(grpc::CallbackServerContext*,
+                                               const rv1::AssignBySupervisorRequest*,
                                                rv1::AssignBySupervisorResponse*) override;
 
  private:
-  absl::Status OnComplaintReceived(db::Transaction& tx, const complaints::common::v1::Event& event);
-  // Looks the staff member up in the directory (while serving `ctx`, inheriting its deadline).
-  absl::StatusOr<complaints::staff::v1::Staff> LookUpStaff(grpc::CallbackServerContext* ctx, const std::string& id);
-  absl::Status CheckDepartmentExists(grpc::CallbackServerContext* ctx, const std::string& id);
-  void ToProto(const AssignmentRow& row, rv1::Assignment* out) const;
+  absl::Status OnComplaintReceived(db::Transaction& tx,
+                                   const complaints::intake::v1::ComplaintReceived& received,
+                                   const complaints::common::v1::Event& envelope);
+  // The staff member a request names in `field`, from the directory (inheriting the deadline of
+  // `ctx`); an id the directory does not know fails the precondition, naming `field`.
+  absl::StatusOr<complaints::staff::v1::Staff> NamedStaff(grpc::CallbackServerContext* ctx,
+                                                          std::string_view field,
+                                                          const std::string& id) const;
+  // OK when the department a request names in `field` exists and is active.
+  absl::Status CheckNamedDepartment(grpc::CallbackServerContext* ctx, std::string_view field,
+                                    const std::string& id) const;
+  // One page of a queue: assignments in `state` (of `department_id`, "" = any) after the page
+  // token.
+  absl::Status ListQueue(rv1::AssignmentState state, const std::string& department_id,
+                         const complaints::common::v1::PageRequest& page,
+                         google::protobuf::RepeatedPtrField<rv1::Assignment>* assignments,
+                         complaints::common::v1::PageResponse* next_page);
+  // Where `a` went, as its event: ComplaintRouted or ComplaintSentToSupervisor.
+  void AppendRoutingEvent(db::Transaction& tx, const Assignment& a, absl::Time now,
+                          absl::string_view request_id);
 
   server::ServiceRuntime& rt_;
   Classifier classifier_;
-  std::unique_ptr<complaints::staff::v1::StaffService::StubInterface> staff_;
-  RoutingSettings settings_;
+  client::StaffDirectory directory_;
+  RoutingRules rules_;
 
   metrics::CachedCounter routed_;
   metrics::CachedCounter supervisor_;
@@ -87,8 +100,6 @@ class RoutingService final : public rv1::RoutingService::CallbackService {
   metrics::CachedCounter rejections_;
   metrics::CachedGauge supervisor_queue_;
   prometheus::Histogram* confidence_ = nullptr;
-
-  std::unique_ptr<server::PeriodicTask> timer_;
 };
 
 }  // namespace tousu::routing

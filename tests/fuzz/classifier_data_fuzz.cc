@@ -1,5 +1,5 @@
-// The classifier's data-file parser (services/routing/domain/classifier.*: ParseLabelledExamples,
-// format in deploy/routing/README.md), fed arbitrary text.
+// The classifier's data-file parser (services/routing/domain/labelled_examples.*:
+// ParseLabelledExamples, format in deploy/routing/README.md), fed arbitrary text.
 //
 // Invariants:
 //   - no crash, leak or undefined behaviour (ASan + UBSan);
@@ -21,7 +21,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/routing/domain/category_labels.h"
 #include "services/routing/domain/classifier.h"
+#include "services/routing/domain/classifier_evaluation.h"
+#include "services/routing/domain/labelled_examples.h"
 #include "tests/fuzz/routing_check.h"
 
 namespace r = tousu::routing;
@@ -96,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const r::LabelledExample& ex : *parsed) {
       tousu::fuzz::CheckClassification(model->Classify(ex.text));
     }
-    const r::Evaluation e = model->Evaluate(*parsed);
+    const r::Evaluation e = r::Evaluate(*model, *parsed);
     FUZZ_CHECK(e.correct <= e.examples && e.accuracy >= 0 && e.accuracy <= 1, "evaluation");
   }
   return 0;

@@ -8,6 +8,7 @@
 
 #include "common/validation/text.h"
 #include "services/routing/domain/classifier.h"
+#include "services/routing/domain/tokenizer.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace tousu::fuzz {
@@ -28,9 +29,9 @@ inline void CheckTokens(absl::string_view text) {
     } else {
       const validation::Utf8Step step = validation::DecodeUtf8(t);
       FUZZ_CHECK(step.valid && step.length == t.size(), "token is not one code point");
-      FUZZ_CHECK(routing::ToSimplified(step.code_point) == step.code_point,
-                 "token not in Simplified form: U+" << std::hex
-                                                   << static_cast<uint32_t>(step.code_point));
+      FUZZ_CHECK(
+          routing::ToSimplified(step.code_point) == step.code_point,
+          "token not in Simplified form: U+" << std::hex << static_cast<uint32_t>(step.code_point));
     }
   }
 }
@@ -38,8 +39,7 @@ inline void CheckTokens(absl::string_view text) {
 inline void CheckClassification(const routing::Classification& c) {
   using complaints::common::v1::CATEGORY_UNSPECIFIED;
   FUZZ_CHECK(c.category >= CATEGORY_UNSPECIFIED && c.category <= 4, c.category);
-  FUZZ_CHECK(std::isfinite(c.confidence) && c.confidence >= 0 && c.confidence <= 1,
-             c.confidence);
+  FUZZ_CHECK(std::isfinite(c.confidence) && c.confidence >= 0 && c.confidence <= 1, c.confidence);
   if (c.category == CATEGORY_UNSPECIFIED) {
     FUZZ_CHECK(c.confidence == 0 && c.others.empty(), "no evidence must mean no answer");
     return;

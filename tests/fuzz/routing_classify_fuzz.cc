@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "services/routing/domain/classifier.h"
+#include "services/routing/domain/labelled_examples.h"
 #include "tests/fuzz/routing_check.h"
 
 namespace {

@@ -12,6 +12,7 @@
 #include "common/auth/access.h"
 #include "common/auth/token_minter.h"
 #include "common/client/channel.h"
+#include "common/client/staff_directory.h"
 #include "common/events/outbox.h"
 #include "common/time/clock.h"
 #include "complaints/intake/v1/events.pb.h"
@@ -112,7 +113,6 @@ class RoutingIt : public ::testing::Test {
   }
   void TearDown() override {
     for (auto* r : {&replica_a_, &replica_b_}) {
-      if (r->service) r->service->StopTimers();
       if (r->runtime) r->runtime->Shutdown();
     }
     directory_server_->Shutdown(std::chrono::system_clock::now());
@@ -155,14 +155,10 @@ class RoutingIt : public ::testing::Test {
     EXPECT_TRUE(classifier.ok()) << classifier.status();
     RoutingSettings settings;
     settings.escalation_interval = absl::Hours(1);  // the tests run escalation passes themselves
-    r.service =
-        std::make_unique<RoutingService>(*r.runtime, std::move(*classifier),
-                                         sv1::StaffService::NewStub(client::MakeChannel(
-                                             absl::StrCat("127.0.0.1:", directory_port_), {})),
-                                         settings);
-    r.service->RegisterEventHandlers();
-    r.runtime->ServeEventSink();
-    r.runtime->AddService(r.service.get());
+    r.service = std::make_unique<RoutingService>(
+        *r.runtime, std::move(*classifier),
+        client::StaffDirectory(absl::StrCat("127.0.0.1:", directory_port_), settings.staff_timeout),
+        settings);
     EXPECT_TRUE(r.runtime->Start().ok());
     EXPECT_TRUE(r.runtime->WaitUntilServing(absl::Seconds(20)));
     return r;
@@ -347,8 +343,7 @@ TEST_F(RoutingIt, AHandlerSeesAndActsOnlyOnTheirOwnDepartmentsAssignmentsAndARef
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   // Engineering itself acknowledges.
-  s = auth_stub_->AcknowledgeAssignment(As("S-ENG-2", "handler", "engineering").get(), ack,
-                                        &acked);
+  s = auth_stub_->AcknowledgeAssignment(As("S-ENG-2", "handler", "engineering").get(), ack, &acked);
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 

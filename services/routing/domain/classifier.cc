@@ -3,23 +3,29 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <fstream>
+#include <iterator>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "common/validation/text.h"
+#include "services/routing/domain/model_fitting.h"
+#include "services/routing/domain/tokenizer.h"
 
 namespace tousu::routing {
 namespace {
 
 using ::complaints::common::v1::Category;
+using fitting::FitLogistic;
+using fitting::FitScale;
+using fitting::LogFloor;
+using fitting::LogLoss;
+using fitting::Sigmoid;
+using fitting::Softmax;
+using fitting::SoftmaxLogits;
+using fitting::SoftmaxModel;
+using fitting::TrainSoftmax;
 
 // Additive smoothing of the feature counts. Chosen by cross-validation on the training split
 // (0.2 to 1.0 all within a point of accuracy); the held-out split played no part.
@@ -33,10 +39,6 @@ constexpr int kNgramOrder = 3;
 constexpr int kClauseNgramOrder = 2;
 // L2 penalty. 1e-4 and 3e-5 tie; 1e-3 and above lose 1 to 3 points.
 constexpr double kL2 = 1e-4;
-// Feature count below which a text's features are not scaled up further (see FeatureValue);
-// about a 20-character complaint. No loss of accuracy up to 100 (-0.1 point at 200); texts that
-// are not complaints ("你好", "今天天气不错") then stay under 0.6 confidence.
-constexpr double kMinFeatures = 100;
 // Full-batch accelerated gradient steps; 150 to 400 give the same accuracy.
 constexpr int kSteps = 200;
 // Folds of the out-of-fold scores that the temperature and the naive Bayes weight are fitted on.
@@ -45,48 +47,6 @@ constexpr int kInnerFolds = 5;
 // with the least out-of-fold log loss is used (0.03 to 0.07 on this data).
 constexpr double kNaiveBayesWeights[] = {0, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3};
 
-// Traditional (and Hong Kong/Taiwan variant) characters and their Simplified forms, as pairs,
-// sorted by the Traditional code point. It covers the characters of the labelled complaints and
-// the policy text, and every Traditional form of each Simplified character they use; checked
-// against OpenCC's t2s tables (see deploy/routing/README.md). A few characters that OpenCC keeps
-// because Simplified also uses them in rare words are mapped to their everyday Simplified
-// form (著 着, 覆 复, 藉 借, 瞭 了, 乾 干, 於 于, 夥 伙, 祇 只, 帳 账).
-constexpr std::string_view kTraditionalToSimplified =
-    "並并乾干亂乱佈布佔占併并來来侷局係系俬私倉仓個个們们倖幸側侧偽伪備备傢家傳传傷伤"
-    "傾倾僅仅價价儘尽償偿優优儲储兇凶兌兑兒儿內内兩两冊册凈净別别則则剛刚剝剥創创剷铲"
-    "劃划劑剂動动務务勢势勵励勸劝勻匀匯汇區区協协卻却卽即參参員员唸念問问啓启啟启單单"
-    "嗎吗嘩哗噁恶噴喷噹当嚇吓嚮向嚴严國国圍围園园圖图團团埰采執执堅坚報报場场塊块墻墙"
-    "壓压壞坏夠够夥伙夾夹奬奖妝妆媯妫媽妈嫻娴孃娘學学寀采實实審审寫写寬宽將将專专尋寻"
-    "對对導导屍尸層层屬属峯峰崗岗嵗岁師师帳账帶带幫帮幹干幾几庫库廚厨廠厂廢废廣广廳厅"
-    "弔吊張张強强彆别彎弯彔录後后徑径從从復复徵征徹彻恆恒惡恶愛爱態态慮虑慼戚憑凭應应"
-    "懷怀戶户抬擡拋抛捲卷掃扫掛挂採采換换損损搶抢摺折撥拨擊击擋挡擔担據据擠挤擰拧擺摆"
-    "擾扰攝摄攤摊敍叙敎教敘叙數数斷断於于昇升時时暢畅暫暂曏向曬晒書书會会朮术東东枱台"
-    "枴拐査查桿杆條条棄弃棟栋業业極极榦干構构樂乐樑梁樓楼標标樣样橋桥機机橫横檔档檢检"
-    "檯台檻槛櫃柜櫥橱欄栏權权歲岁歸归殭僵殺杀殻壳殼壳氣气汙污決决沒没沖冲況况洩泄涼凉"
-    "淨净淩凌減减測测湊凑溈沩準准溝沟溫温溼湿滅灭滲渗滿满漬渍漲涨漸渐漿浆潀潨潔洁潛潜"
-    "澱淀濕湿濟济濱滨灑洒為为無无煙烟煩烦熱热燈灯燙烫營营燻熏爐炉爛烂爭争爲为牀床牆墙"
-    "牽牵狀状獎奖獨独獻献現现環环產产産产畢毕異异當当痺痹發发盜盗盡尽監监盤盘眞真眾众"
-    "睏困睪睾瞞瞒瞭了確确碼码磚砖祇只祕秘禮礼稅税稜棱種种稱称積积穩稳竄窜竈灶竪竖筆笔"
-    "箇个節节範范築筑簡简簷檐簽签簾帘籌筹籠笼籤签粧妆糉粽糞粪糭粽糰团糾纠約约紅红紋纹"
-    "納纳紙纸級级細细紹绍終终組组絆绊結结絕绝絡络給给統统絲丝絶绝綁绑綉绣綑捆經经綜综"
-    "綠绿綫线維维網网緊紧緑绿緒绪線线編编緻致縫缝縮缩總总績绩織织繕缮繞绕繡绣繩绳繪绘"
-    "繫系繳缴繼继續续纔才缽钵罰罚罵骂羣群翫玩翹翘聯联聲声職职聽听脩修脫脱脹胀腦脑腳脚"
-    "膚肤膠胶臉脸臟脏臥卧臨临臺台與与興兴舉举舊旧華华菸烟萬万著着蒼苍蓋盖蔘参薦荐藉借"
-    "處处虛虚號号蝕蚀蟲虫蠅蝇術术衕同衛卫衝冲衞卫裏里補补裝装裡里製制複复襬摆覆复覈核"
-    "見见規规視视親亲覺觉覽览觀观觸触訂订計计討讨訓训託托記记訪访設设許许訴诉証证詐诈"
-    "評评詢询試试話话該该詳详誇夸認认誘诱語语誠诚誤误說说説说誰谁調调談谈諉诿請请論论"
-    "諮咨諾诺講讲譁哗證证識识譜谱譟噪議议護护譽誉讀读變变讓让豎竖貓猫負负財财貢贡貨货"
-    "貫贯責责貴贵買买貸贷費费貼贴賃赁資资賙赒賠赔賣卖質质賬账購购贈赠趕赶趨趋踰逾踴踊"
-    "蹤踪車车軌轨軟软較较載载輕轻輛辆輩辈輪轮輯辑轉转辦办迴回這这連连週周進进遊游運运"
-    "過过達达違违遞递遠远適适遲迟遷迁選选遺遗還还邊边邏逻郵邮鄰邻釋释釐厘針针釦扣鈅钥"
-    "鈎钩鈡钟鈴铃鉆钻鉤钩銀银銷销銹锈鋁铝鋪铺鋭锐鋼钢錄录錢钱錦锦錯错録录錶表鍊炼鍵键"
-    "鍾钟鎖锁鏇旋鏈链鏟铲鏡镜鏽锈鐘钟鐵铁鑑鉴鑒鉴鑰钥鑽钻鑿凿長长門门閉闭開开間间閘闸"
-    "閣阁閤合閥阀閱阅閲阅闆板關关陞升陽阳隊队階阶際际隨随險险隱隐隻只雙双雜杂離离難难"
-    "電电霧雾靈灵靜静鞦秋韁缰韆千響响頁页頂顶項项順顺須须預预頓顿領领頭头頻频顆颗題题"
-    "額额顎颚願愿類类顧顾顯显風风颱台颳刮飄飘飛飞飯饭飾饰養养饋馈馬马駁驳駡骂騎骑騙骗"
-    "騷骚驅驱驗验髒脏體体髮发鬆松鬚须鯰鲶鰛鳁鹼碱鹽盐麪面麫面麵面麼么黃黄點点黴霉鼕冬"
-    "齊齐齣出龍龙龜龟";
-
 constexpr Category kCategoryByIndex[] = {
     complaints::common::v1::CATEGORY_PRODUCT_QUALITY,
     complaints::common::v1::CATEGORY_SALES_SERVICE,
@@ -94,80 +54,16 @@ constexpr Category kCategoryByIndex[] = {
     complaints::common::v1::CATEGORY_PROPERTY_SERVICE,
 };
 
-// Debian's Abseil has its own string_view; std code (the UTF-8 decoder) wants the standard one.
-std::string_view ToStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+static_assert(complaints::common::v1::Category_ARRAYSIZE ==
+                  static_cast<int>(std::size(kCategoryByIndex)) + 1,
+              "the model has one class per category");
 
 // 0..3 for the four categories, nullopt for anything else.
 std::optional<int> CategoryIndex(Category category) {
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < static_cast<int>(std::size(kCategoryByIndex)); ++i) {
     if (kCategoryByIndex[i] == category) return i;
   }
   return std::nullopt;
-}
-
-std::optional<Category> ParseCategoryLabel(std::string_view label) {
-  for (Category c : kCategoryByIndex) {
-    if (label == CategoryLabel(c)) return c;
-  }
-  return std::nullopt;
-}
-
-void AppendUtf8(char32_t c, std::string& out) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
-using CharMap = std::vector<std::pair<char32_t, char32_t>>;
-
-const CharMap& TraditionalToSimplifiedMap() {
-  static const CharMap* const map = [] {
-    auto* m = new CharMap;
-    std::string_view rest = kTraditionalToSimplified;
-    std::vector<char32_t> chars;
-    while (!rest.empty()) {
-      validation::Utf8Step step = validation::DecodeUtf8(rest);
-      if (step.valid) chars.push_back(step.code_point);
-      rest.remove_prefix(step.length);
-    }
-    for (size_t i = 0; i + 1 < chars.size(); i += 2) m->emplace_back(chars[i], chars[i + 1]);
-    // Sorted here too, so that editing the table cannot silently break the binary search.
-    std::sort(m->begin(), m->end());
-    return m;
-  }();
-  return *map;
-}
-
-bool IsHan(char32_t c) {
-  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF) || c == 0x3007;  // 〇
-}
-
-// Punctuation, symbols, spaces, controls, emoji, private use: no meaning for the category.
-// Without ICU this is a list of blocks; letters of other scripts stay tokens.
-bool IsSeparator(char32_t c) {
-  if (c < 0x80) return !absl::ascii_isalnum(static_cast<unsigned char>(c));
-  return c <= 0xBF ||                       // C1 controls, Latin-1 punctuation and symbols
-         (c >= 0x2000 && c <= 0x2BFF) ||    // general punctuation .. arrows and shapes
-         (c >= 0x3000 && c <= 0x303F) ||    // CJK punctuation (〇 is checked before)
-         (c >= 0x3200 && c <= 0x33FF) ||    // enclosed CJK, squared units (㎡)
-         (c >= 0xE000 && c <= 0xF8FF) ||    // private use
-         (c >= 0xFE00 && c <= 0xFE6F) ||    // variation selectors, vertical and small forms
-         (c >= 0xFF00 && c <= 0xFFFF) ||    // full-width punctuation (letters folded before)
-         (c >= 0x1F000 && c <= 0x1FAFF) ||  // emoji and pictographs
-         c >= 0xE0000;                      // tags, variation selectors supplement
 }
 
 // Unigrams and bigrams of `tokens`, each prefixed by `tag`.
@@ -240,339 +136,11 @@ std::vector<std::string> LinearFeatures(const std::vector<std::vector<std::strin
   return SortedUnique(std::move(features));
 }
 
-// The value of each present feature: 1 / sqrt(feature count), so that a complaint's vector has
-// unit length, except that short texts count as kMinFeatures long. Otherwise a text of one or
-// two words ("你好") would put all its weight on them and look as sure as a whole complaint.
-double FeatureValue(size_t features) {
-  return 1 / std::sqrt(std::max(static_cast<double>(features), kMinFeatures));
-}
-
-// Multinomial logistic regression on binary features (scaled by FeatureValue), by full-batch
-// Nesterov-accelerated gradient descent for a fixed number of steps (deterministic).
-// Loss: mean cross-entropy + l2/2 |W|^2 (the biases are not penalised).
-struct SoftmaxModel {
-  std::vector<std::array<double, 4>> w;
-  std::array<double, 4> b{};
-};
-
-// The logits of a text with `features` (indices of known features) out of `feature_count`
-// features in all: features unknown to the model still make the text longer.
-std::array<double, 4> SoftmaxLogits(const std::vector<std::array<double, 4>>& w,
-                                    const std::array<double, 4>& b,
-                                    const std::vector<int>& features, size_t feature_count) {
-  std::array<double, 4> z = b;
-  if (features.empty()) return z;
-  const double x = FeatureValue(feature_count);
-  for (int f : features) {
-    for (int c = 0; c < 4; ++c) z[c] += x * w[f][c];
-  }
-  return z;
-}
-
-SoftmaxModel TrainSoftmax(const std::vector<const std::vector<int>*>& docs,
-                          const std::vector<int>& labels, int vocabulary, double l2, int steps) {
-  SoftmaxModel m;
-  m.w.assign(vocabulary, {});
-  SoftmaxModel look = m;  // the look-ahead point the gradient is taken at
-  SoftmaxModel grad;
-  grad.w.assign(vocabulary, {});
-  const double n = static_cast<double>(docs.size());
-  // |x| <= 1 and the bias input is 1, so the loss's gradient is Lipschitz with constant at most
-  // 1/2 (|x|^2 + 1) + l2 <= 1 + l2: the step 1 / (1 + l2) is safe.
-  const double step = 1 / (1 + l2);
-  double t = 1;
-  for (int it = 0; it < steps; ++it) {
-    for (auto& g : grad.w) g = {};
-    grad.b = {};
-    for (size_t d = 0; d < docs.size(); ++d) {
-      const std::vector<int>& features = *docs[d];
-      std::array<double, 4> z = SoftmaxLogits(look.w, look.b, features, features.size());
-      const double top = *std::max_element(z.begin(), z.end());
-      double sum = 0;
-      for (double& v : z) sum += v = std::exp(v - top);
-      for (int c = 0; c < 4; ++c) z[c] = (z[c] / sum - (c == labels[d])) / n;
-      const double x = FeatureValue(features.size());
-      for (int f : features) {
-        for (int c = 0; c < 4; ++c) grad.w[f][c] += x * z[c];
-      }
-      for (int c = 0; c < 4; ++c) grad.b[c] += z[c];
-    }
-    const double t_next = (1 + std::sqrt(1 + 4 * t * t)) / 2;
-    const double momentum = (t - 1) / t_next;
-    t = t_next;
-    for (int f = 0; f < vocabulary; ++f) {
-      for (int c = 0; c < 4; ++c) {
-        const double next = look.w[f][c] - step * (grad.w[f][c] + l2 * look.w[f][c]);
-        look.w[f][c] = next + momentum * (next - m.w[f][c]);
-        m.w[f][c] = next;
-      }
-    }
-    for (int c = 0; c < 4; ++c) {
-      const double next = look.b[c] - step * grad.b[c];
-      look.b[c] = next + momentum * (next - m.b[c]);
-      m.b[c] = next;
-    }
-  }
-  return m;
-}
-
-double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
-
-// Log of a probability for the "also concerns" model, floored so one clause cannot say -inf.
-double LogFloor(double p) { return std::log(std::max(p, 1e-6)); }
-
-// Logistic regression y ~ sigmoid(w0 x0 + w1 x1 + w2) by Newton's method; a small ridge keeps it
-// finite when the points are separable (e.g. a tiny training set with no mixtures).
-std::array<double, 3> FitLogistic(const std::vector<std::array<double, 2>>& x,
-                                  const std::vector<bool>& y) {
-  std::array<double, 3> w{};
-  constexpr double kRidge = 1e-3;
-  for (int iteration = 0; iteration < 100; ++iteration) {
-    double g[3] = {kRidge * w[0], kRidge * w[1], kRidge * w[2]};
-    double h[3][3] = {{kRidge, 0, 0}, {0, kRidge, 0}, {0, 0, kRidge}};
-    for (size_t i = 0; i < x.size(); ++i) {
-      const double v[3] = {x[i][0], x[i][1], 1};
-      const double p = Sigmoid(w[0] * v[0] + w[1] * v[1] + w[2]);
-      for (int a = 0; a < 3; ++a) {
-        g[a] += (p - (y[i] ? 1 : 0)) * v[a];
-        for (int b = 0; b < 3; ++b) h[a][b] += p * (1 - p) * v[a] * v[b];
-      }
-    }
-    // Solve h * step = g by Gaussian elimination (h is symmetric positive definite).
-    for (int col = 0; col < 3; ++col) {
-      for (int row = col + 1; row < 3; ++row) {
-        const double f = h[row][col] / h[col][col];
-        for (int k = col; k < 3; ++k) h[row][k] -= f * h[col][k];
-        g[row] -= f * g[col];
-      }
-    }
-    double step[3];
-    for (int row = 2; row >= 0; --row) {
-      double sum = g[row];
-      for (int k = row + 1; k < 3; ++k) sum -= h[row][k] * step[k];
-      step[row] = sum / h[row][row];
-    }
-    double size = 0;
-    for (int a = 0; a < 3; ++a) {
-      w[a] -= step[a];
-      size += std::abs(step[a]);
-    }
-    if (size < 1e-10) break;
-  }
-  return w;
-}
-
-std::array<double, 4> Softmax(const std::array<double, 4>& logits, double scale) {
-  const double top = *std::max_element(logits.begin(), logits.end());
-  std::array<double, 4> p{};
-  double sum = 0;
-  for (int c = 0; c < 4; ++c) {
-    p[c] = std::exp(scale * (logits[c] - top));
-    sum += p[c];
-  }
-  for (double& v : p) v /= sum;
-  return p;
-}
-
-// The negative log-likelihood of `truth` under softmax(scale * logits), summed.
-double LogLoss(const std::vector<std::array<double, 4>>& logits, const std::vector<int>& truth,
-               double scale) {
-  double total = 0;
-  for (size_t i = 0; i < logits.size(); ++i) {
-    total -= std::log(std::max(Softmax(logits[i], scale)[truth[i]], 1e-300));
-  }
-  return total;
-}
-
-// The 1/temperature that minimises LogLoss. That loss is convex in `scale`, so a golden-section
-// search (over log scale, 1e-3 to 1e3) finds it.
-double FitScale(const std::vector<std::array<double, 4>>& logits, const std::vector<int>& truth) {
-  if (logits.empty()) return 1;
-  auto loss = [&](double log_scale) { return LogLoss(logits, truth, std::exp(log_scale)); };
-  double lo = std::log(1e-3), hi = std::log(1e3);
-  constexpr double kGolden = 0.6180339887498949;
-  for (int i = 0; i < 60; ++i) {
-    const double a = hi - kGolden * (hi - lo);
-    const double b = lo + kGolden * (hi - lo);
-    if (loss(a) < loss(b)) {
-      hi = b;
-    } else {
-      lo = a;
-    }
-  }
-  return std::exp((lo + hi) / 2);
-}
-
-absl::Status LineError(int line, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat("line ", line, ": ", message));
-}
-
 }  // namespace
-
-std::string_view CategoryLabel(Category category) {
-  switch (category) {
-    case complaints::common::v1::CATEGORY_PRODUCT_QUALITY:
-      return "product_quality";
-    case complaints::common::v1::CATEGORY_SALES_SERVICE:
-      return "sales_service";
-    case complaints::common::v1::CATEGORY_HANDOVER:
-      return "handover";
-    case complaints::common::v1::CATEGORY_PROPERTY_SERVICE:
-      return "property_service";
-    default:
-      return "";
-  }
-}
-
-absl::StatusOr<std::vector<LabelledExample>> ParseLabelledExamples(const std::string& tsv) {
-  absl::string_view text = tsv;
-  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // editors' UTF-8 BOM
-  std::vector<LabelledExample> examples;
-  std::unordered_map<std::string, int> line_of_id;
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_no;
-    if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
-    // A comment may be indented: fields are trimmed, so " #x" would otherwise become an id "#x"
-    // that reads as a comment once the file is rewritten.
-    if (absl::StripAsciiWhitespace(line).empty() ||
-        absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "#")) {
-      continue;
-    }
-    // Only the file may start with a byte order mark. One at a line's start (a file pasted into
-    // another) would become part of the id, and vanish when that line is written first.
-    if (absl::StartsWith(line, "\xEF\xBB\xBF")) {
-      return LineError(line_no, "a byte order mark (U+FEFF) may only start the file");
-    }
-    std::vector<absl::string_view> fields = absl::StrSplit(line, '\t');
-    if (fields.size() != 5) {
-      return LineError(line_no, absl::StrCat("want 5 tab-separated fields (id, category, "
-                                             "secondary, split, text), got ",
-                                             fields.size()));
-    }
-    for (absl::string_view& f : fields) f = absl::StripAsciiWhitespace(f);
-    LabelledExample ex;
-    ex.id = std::string(fields[0]);
-    if (ex.id.empty()) return LineError(line_no, "empty id");
-    if (auto [it, inserted] = line_of_id.emplace(ex.id, line_no); !inserted) {
-      return LineError(line_no, absl::StrCat("id ", ex.id, " already used on line ", it->second));
-    }
-    constexpr absl::string_view kCategories =
-        "product_quality, sales_service, handover or property_service";
-    std::optional<Category> category = ParseCategoryLabel(ToStd(fields[1]));
-    if (!category) {
-      return LineError(line_no,
-                       absl::StrCat("unknown category '", fields[1], "' (want ", kCategories, ")"));
-    }
-    ex.category = *category;
-    if (fields[2] != "-") {
-      std::optional<Category> secondary = ParseCategoryLabel(ToStd(fields[2]));
-      if (!secondary) {
-        return LineError(line_no, absl::StrCat("unknown secondary category '", fields[2],
-                                               "' (want '-' or ", kCategories, ")"));
-      }
-      if (*secondary == ex.category) {
-        return LineError(line_no, "secondary category repeats the category; use '-'");
-      }
-      ex.secondary = *secondary;
-    }
-    if (fields[3] == "test") {
-      ex.held_out = true;
-    } else if (fields[3] != "train") {
-      return LineError(line_no,
-                       absl::StrCat("unknown split '", fields[3], "' (want train or test)"));
-    }
-    if (fields[4].empty()) return LineError(line_no, "empty text");
-    if (!validation::Utf8Length(ToStd(fields[4])).has_value()) {
-      return LineError(line_no, "text is not valid UTF-8");
-    }
-    ex.text = std::string(fields[4]);
-    examples.push_back(std::move(ex));
-  }
-  return examples;
-}
-
-absl::StatusOr<std::vector<LabelledExample>> LoadLabelledExamples(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("labelled examples ", path, ": cannot open"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::UnavailableError(absl::StrCat("labelled examples ", path, ": read error"));
-  }
-  absl::StatusOr<std::vector<LabelledExample>> examples = ParseLabelledExamples(text.str());
-  if (!examples.ok()) {
-    return absl::Status(examples.status().code(), absl::StrCat("labelled examples ", path, ": ",
-                                                               examples.status().message()));
-  }
-  return examples;
-}
-
-char32_t ToSimplified(char32_t c) {
-  if (c < 0x3400) return c;
-  const CharMap& map = TraditionalToSimplifiedMap();
-  auto it = std::lower_bound(map.begin(), map.end(), std::make_pair(c, char32_t{0}));
-  return it != map.end() && it->first == c ? it->second : c;
-}
-
-std::vector<std::vector<std::string>> TokenizeClauses(absl::string_view text) {
-  std::vector<std::vector<std::string>> clauses(1);
-  std::string word;  // a run of ASCII letters or digits not yet emitted
-  auto flush = [&] {
-    if (!word.empty()) clauses.back().push_back(std::move(word));
-    word.clear();
-  };
-  auto end_clause = [&] {
-    flush();
-    if (!clauses.back().empty()) clauses.emplace_back();
-  };
-  std::string_view rest = ToStd(text);
-  while (!rest.empty()) {
-    const validation::Utf8Step step = validation::DecodeUtf8(rest);
-    rest.remove_prefix(step.length);
-    if (!step.valid) {
-      flush();
-      continue;
-    }
-    char32_t c = step.code_point;
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII (Ａ１％，) to ASCII
-    if (c < 0x80 && absl::ascii_isalpha(static_cast<unsigned char>(c))) {
-      if (word == "0") flush();
-      word.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
-    } else if (c < 0x80 && absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      // Numbers (room 1502, 3 months, 5000 yuan) say little about the category one by one.
-      if (word != "0") flush();
-      word = "0";
-    } else if ((c == '.' || c == ':') && word == "0" && !rest.empty() &&
-               absl::ascii_isdigit(static_cast<unsigned char>(rest.front()))) {
-      // 1.5 cm, 18:30: one number, not two clauses.
-    } else if (c == ',' || c == '.' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\n' ||
-               c == '\r' || c == 0x3001 || c == 0x3002 || c == 0x2026) {
-      end_clause();  // ，。、；：！？ and … end a clause
-    } else {
-      flush();
-      if (IsHan(c) || !IsSeparator(c)) {
-        std::string token;
-        AppendUtf8(ToSimplified(c), token);
-        clauses.back().push_back(std::move(token));
-      }
-    }
-  }
-  flush();
-  if (clauses.back().empty()) clauses.pop_back();
-  return clauses;
-}
-
-std::vector<std::string> Tokenize(absl::string_view text) {
-  std::vector<std::string> tokens;
-  for (std::vector<std::string>& clause : TokenizeClauses(text)) {
-    for (std::string& t : clause) tokens.push_back(std::move(t));
-  }
-  return tokens;
-}
 
 absl::StatusOr<Classifier> Classifier::Train(const std::vector<LabelledExample>& examples,
                                              double other_threshold) {
+  static_assert(kCategories == fitting::kClasses);
   if (!(other_threshold > 0 && other_threshold <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("other_threshold must be in (0, 1], got ", other_threshold));
@@ -841,38 +409,6 @@ Classification Classifier::Classify(absl::string_view text) const {
       result.others.begin(), result.others.end(),
       [](const CategoryScore& a, const CategoryScore& b) { return a.probability > b.probability; });
   return result;
-}
-
-Evaluation Classifier::Evaluate(const std::vector<LabelledExample>& examples) const {
-  Evaluation e;
-  double confidence_sum = 0;
-  for (const LabelledExample& ex : examples) {
-    if (!ex.held_out) continue;
-    const Classification got = Classify(ex.text);
-    ++e.examples;
-    e.correct += got.category == ex.category;
-    confidence_sum += got.confidence;
-    const int actual = static_cast<int>(ex.category);
-    if (actual >= 0 && actual < 5) ++e.confusion[actual][static_cast<int>(got.category)];
-    auto detected = [&got](Category c) {
-      return got.category == c ||
-             std::any_of(got.others.begin(), got.others.end(),
-                         [c](const CategoryScore& s) { return s.category == c; });
-    };
-    if (ex.secondary != complaints::common::v1::CATEGORY_UNSPECIFIED) {
-      ++e.mixtures;
-      e.secondary_in_others += got.category != ex.secondary && detected(ex.secondary);
-      e.mixtures_both_detected += detected(ex.category) && detected(ex.secondary);
-    } else {
-      ++e.singles;
-      e.singles_with_others += !got.others.empty();
-    }
-  }
-  if (e.examples > 0) {
-    e.accuracy = static_cast<double>(e.correct) / e.examples;
-    e.mean_confidence = confidence_sum / e.examples;
-  }
-  return e;
 }
 
 }  // namespace tousu::routing

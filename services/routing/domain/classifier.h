@@ -5,57 +5,22 @@
 // multinomial logistic regression over character 1-3-grams (with the first and last clause's
 // marked) combined with a naive Bayes over character unigrams and bigrams; the other departments
 // from the naive Bayes's clause-by-clause scores. Both are trained when the service starts from
-// labelled examples shipped as data (deploy/routing/labelled-complaints.tsv; format and model in
+// labelled examples shipped as data (labelled_examples.h; format and model in
 // deploy/routing/README.md), so the model can change without a build. Training takes a few
-// tenths of a second on 500 examples.
-//
-// Text is normalised first: Traditional characters become Simplified, full-width forms become
-// ASCII, ASCII letters are lower-cased, every number becomes one token, and punctuation and
-// whitespace are dropped. Simplified and Traditional versions of a complaint look the same to
-// the model.
+// tenths of a second on 500 examples. The model reads the text as tokenizer.h normalises it;
+// the numerical fitting is in model_fitting.h.
 
 #include <array>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "complaints/common/v1/types.pb.h"
+#include "services/routing/domain/labelled_examples.h"
 
 namespace tousu::routing {
-
-struct LabelledExample {
-  std::string id;
-  complaints::common::v1::Category category = complaints::common::v1::CATEGORY_UNSPECIFIED;
-  // Another department the complaint touches; CATEGORY_UNSPECIFIED if none.
-  complaints::common::v1::Category secondary = complaints::common::v1::CATEGORY_UNSPECIFIED;
-  bool held_out = false;  // split "test": never trained on, only used to measure accuracy
-  std::string text;
-};
-
-// The category names of the data file: "product_quality", "sales_service", "handover",
-// "property_service"; "" for CATEGORY_UNSPECIFIED and unknown values.
-std::string_view CategoryLabel(complaints::common::v1::Category category);
-
-// Parses the TSV data file. Errors are INVALID_ARGUMENT naming the line, e.g.
-// "line 12: unknown category 'quality'".
-absl::StatusOr<std::vector<LabelledExample>> ParseLabelledExamples(const std::string& tsv);
-// ParseLabelledExamples on a file's contents; errors name the path (NOT_FOUND if unreadable).
-absl::StatusOr<std::vector<LabelledExample>> LoadLabelledExamples(const std::string& path);
-
-// The Simplified form of a Traditional (or variant) character; any other code point unchanged.
-// Covers the characters complaints use, not every Traditional character.
-char32_t ToSimplified(char32_t c);
-
-// The tokens the model sees: one per Chinese character (in Simplified form), one per run of ASCII
-// letters (lower-cased), "0" for each run of digits; punctuation, symbols, whitespace and invalid
-// UTF-8 separate tokens and are dropped.
-std::vector<std::string> Tokenize(absl::string_view text);
-// The same tokens, split into clauses at ，。、；：！？… (and their ASCII forms) and line breaks.
-// Empty clauses are left out.
-std::vector<std::vector<std::string>> TokenizeClauses(absl::string_view text);
 
 struct CategoryScore {
   complaints::common::v1::Category category = complaints::common::v1::CATEGORY_UNSPECIFIED;
@@ -73,22 +38,6 @@ struct Classification {
   std::vector<CategoryScore> others;
 };
 
-// How a trained classifier does on the held-out examples.
-struct Evaluation {
-  int examples = 0;  // held-out examples scored
-  int correct = 0;
-  double accuracy = 0;  // correct / examples; 0 when there are none
-  // confusion[actual][predicted], indexed by the Category enum value; predicted 0 means the text
-  // gave no evidence.
-  std::array<std::array<int, 5>, 5> confusion{};
-  int mixtures = 0;                // held-out examples with a secondary category
-  int secondary_in_others = 0;     // ... whose secondary was among `others`
-  int mixtures_both_detected = 0;  // ... whose category and secondary were both reported
-  int singles = 0;                 // held-out examples without a secondary category
-  int singles_with_others = 0;     // ... for which some other category was reported anyway
-  double mean_confidence = 0;      // over all scored examples; close to accuracy if calibrated
-};
-
 class Classifier {
  public:
   // Trains on the examples that are not held out. INVALID_ARGUMENT if a category has no
@@ -98,9 +47,6 @@ class Classifier {
 
   // Thread-safe (const, no shared mutable state).
   Classification Classify(absl::string_view text) const;
-
-  // Scores the held-out examples among `examples` (the others are skipped).
-  Evaluation Evaluate(const std::vector<LabelledExample>& examples) const;
 
   int training_examples() const { return training_examples_; }
   int vocabulary_size() const { return static_cast<int>(feature_index_.size()); }

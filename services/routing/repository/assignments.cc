@@ -14,8 +14,8 @@ namespace tousu::routing {
 namespace {
 
 using db::OptionalTime;
-using db::SetOptionalTime;
 using db::SetOptionalString;
+using db::SetOptionalTime;
 
 constexpr char kColumns[] =
     "number, state, category, category_source, confidence, ranking, severity, channel,"
@@ -40,8 +40,8 @@ std::vector<Category> ParseRanking(const std::string& text) {
   return out;
 }
 
-AssignmentRow ReadRow(sql::ResultSet& rs) {
-  AssignmentRow r;
+Assignment ReadRow(sql::ResultSet& rs) {
+  Assignment r;
   r.number = rs.getString(1);
   r.state = static_cast<AssignmentState>(rs.getInt(2));
   r.category = static_cast<Category>(rs.getInt(3));
@@ -53,7 +53,8 @@ AssignmentRow ReadRow(sql::ResultSet& rs) {
   r.journey_stage = rs.getInt(9);
   r.project = rs.getString(10);
   r.department_id = rs.isNull(11) ? "" : std::string(rs.getString(11));
-  for (absl::string_view d : absl::StrSplit(std::string(rs.getString(12)), ',', absl::SkipEmpty())) {
+  for (absl::string_view d :
+       absl::StrSplit(std::string(rs.getString(12)), ',', absl::SkipEmpty())) {
     r.assisting_department_ids.emplace_back(d);
   }
   r.owner_staff_id = rs.isNull(13) ? "" : std::string(rs.getString(13));
@@ -82,7 +83,8 @@ std::vector<Rule> LoadRules(db::Transaction& tx) {
 std::vector<std::pair<Rule, absl::Time>> ListRules(db::Transaction& tx) {
   std::vector<std::pair<Rule, absl::Time>> out;
   auto& q = tx.Prepare(
-      "SELECT category, project, department_id, updated_at FROM routing_rules ORDER BY category, project");
+      "SELECT category, project, department_id, updated_at FROM routing_rules ORDER BY category, "
+      "project");
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
   while (rs->next()) {
     Rule r;
@@ -97,7 +99,8 @@ std::vector<std::pair<Rule, absl::Time>> ListRules(db::Transaction& tx) {
 void UpsertRule(db::Transaction& tx, const Rule& rule, absl::Time now) {
   auto& ps = tx.Prepare(
       "INSERT INTO routing_rules (category, project, department_id, updated_at) VALUES (?, ?, ?, ?)"
-      " ON DUPLICATE KEY UPDATE department_id = VALUES(department_id), updated_at = VALUES(updated_at)");
+      " ON DUPLICATE KEY UPDATE department_id = VALUES(department_id), updated_at = "
+      "VALUES(updated_at)");
   ps.setInt(1, static_cast<int>(rule.category));
   ps.setString(2, rule.project);
   ps.setString(3, rule.department_id);
@@ -105,8 +108,10 @@ void UpsertRule(db::Transaction& tx, const Rule& rule, absl::Time now) {
   ps.executeUpdate();
 }
 
-std::optional<AssignmentRow> LoadAssignment(db::Transaction& tx, const std::string& number, bool for_update) {
-  static const std::string plain = std::string("SELECT ") + kColumns + " FROM assignments WHERE number = ?";
+std::optional<Assignment> LoadAssignment(db::Transaction& tx, const std::string& number,
+                                         bool for_update) {
+  static const std::string plain =
+      std::string("SELECT ") + kColumns + " FROM assignments WHERE number = ?";
   static const std::string locked = plain + " FOR UPDATE";
   auto& q = tx.Prepare(for_update ? locked : plain);
   q.setString(1, number);
@@ -117,7 +122,7 @@ std::optional<AssignmentRow> LoadAssignment(db::Transaction& tx, const std::stri
 
 namespace {
 // Binds every column but `number`, in kColumns order from `state`, starting at index `first`.
-int BindRow(sql::PreparedStatement& ps, int first, const AssignmentRow& r) {
+int BindRow(sql::PreparedStatement& ps, int first, const Assignment& r) {
   int i = first;
   ps.setInt(i++, static_cast<int>(r.state));
   ps.setInt(i++, static_cast<int>(r.category));
@@ -150,15 +155,16 @@ int BindRow(sql::PreparedStatement& ps, int first, const AssignmentRow& r) {
 }
 }  // namespace
 
-bool InsertAssignment(db::Transaction& tx, const AssignmentRow& row) {
-  auto& ps = tx.Prepare(std::string("INSERT IGNORE INTO assignments (") + kColumns +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+bool InsertAssignment(db::Transaction& tx, const Assignment& row) {
+  auto& ps = tx.Prepare(
+      std::string("INSERT IGNORE INTO assignments (") + kColumns +
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ps.setString(1, row.number);
   BindRow(ps, 2, row);
   return ps.executeUpdate() == 1;
 }
 
-void UpdateAssignment(db::Transaction& tx, const AssignmentRow& row) {
+void UpdateAssignment(db::Transaction& tx, const Assignment& row) {
   auto& ps = tx.Prepare(
       "UPDATE assignments SET state = ?, category = ?, category_source = ?, confidence = ?,"
       " ranking = ?, severity = ?, channel = ?, journey_stage = ?, project = ?, department_id = ?,"
@@ -170,9 +176,10 @@ void UpdateAssignment(db::Transaction& tx, const AssignmentRow& row) {
   ps.executeUpdate();
 }
 
-void AddHop(db::Transaction& tx, const std::string& number, const HopRow& hop) {
+void AddHop(db::Transaction& tx, const std::string& number, const Hop& hop) {
   auto& ps = tx.Prepare(
-      "INSERT INTO hops (number, hop, action, department_id, staff_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO hops (number, hop, action, department_id, staff_id, reason, at) VALUES (?, ?, "
+      "?, ?, ?, ?, ?)");
   ps.setString(1, number);
   ps.setInt(2, hop.hop);
   ps.setString(3, hop.action);
@@ -183,14 +190,15 @@ void AddHop(db::Transaction& tx, const std::string& number, const HopRow& hop) {
   ps.executeUpdate();
 }
 
-std::vector<HopRow> LoadHops(db::Transaction& tx, const std::string& number) {
+std::vector<Hop> LoadHops(db::Transaction& tx, const std::string& number) {
   auto& q = tx.Prepare(
-      "SELECT hop, action, department_id, staff_id, reason, at FROM hops WHERE number = ? ORDER BY id");
+      "SELECT hop, action, department_id, staff_id, reason, at FROM hops WHERE number = ? ORDER BY "
+      "id");
   q.setString(1, number);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-  std::vector<HopRow> out;
+  std::vector<Hop> out;
   while (rs->next()) {
-    HopRow h;
+    Hop h;
     h.hop = rs->getInt(1);
     h.action = rs->getString(2);
     h.department_id = rs->getString(3);
@@ -202,24 +210,15 @@ std::vector<HopRow> LoadHops(db::Transaction& tx, const std::string& number) {
   return out;
 }
 
-std::set<std::string> TriedDepartments(db::Transaction& tx, const std::string& number) {
-  std::set<std::string> out;
-  for (const auto& h : LoadHops(tx, number)) {
-    if ((h.action == "routed" || h.action == "assigned_by_supervisor") && !h.department_id.empty()) {
-      out.insert(h.department_id);
-    }
-  }
-  return out;
-}
-
-std::vector<AssignmentRow> ListByState(db::Transaction& tx, AssignmentState state,
-                                       const std::string& department_id,
-                                       const std::string& after_number, int limit) {
-  static const std::string any = std::string("SELECT ") + kColumns +
-                                 " FROM assignments WHERE state = ? AND number > ? ORDER BY number LIMIT ?";
-  static const std::string by_department =
+std::vector<Assignment> ListByState(db::Transaction& tx, AssignmentState state,
+                                    const std::string& department_id,
+                                    const std::string& after_number, int limit) {
+  static const std::string any =
       std::string("SELECT ") + kColumns +
-      " FROM assignments WHERE state = ? AND department_id = ? AND number > ? ORDER BY number LIMIT ?";
+      " FROM assignments WHERE state = ? AND number > ? ORDER BY number LIMIT ?";
+  static const std::string by_department = std::string("SELECT ") + kColumns +
+                                           " FROM assignments WHERE state = ? AND department_id = "
+                                           "? AND number > ? ORDER BY number LIMIT ?";
   auto& q = tx.Prepare(department_id.empty() ? any : by_department);
   int i = 1;
   q.setInt(i++, static_cast<int>(state));
@@ -227,7 +226,7 @@ std::vector<AssignmentRow> ListByState(db::Transaction& tx, AssignmentState stat
   q.setString(i++, after_number);
   q.setInt(i++, limit);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-  std::vector<AssignmentRow> out;
+  std::vector<Assignment> out;
   while (rs->next()) out.push_back(ReadRow(*rs));
   return out;
 }
