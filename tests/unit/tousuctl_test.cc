@@ -35,6 +35,8 @@
 #include "tools/tousuctl/enums.h"
 #include "tools/tousuctl/json.h"
 #include "tools/tousuctl/render.h"
+#include "tools/tousuctl/render_case.h"
+#include "tools/tousuctl/render_follow_up.h"
 #include "tools/tousuctl/table.h"
 #include "tools/tousuctl/time_text.h"
 
@@ -1107,8 +1109,9 @@ class FakeFollowUp final : public fv1::FollowUpService::Service {
 class FakeAnalytics final : public complaints::analytics::v1::AnalyticsService::Service {
  public:
   using Summary = complaints::analytics::v1::GetMonthlySummaryRequest;
-  grpc::Status GetMonthlySummary(grpc::ServerContext*, const Summary* req,
-                                 complaints::analytics::v1::GetMonthlySummaryResponse* resp) override {
+  grpc::Status GetMonthlySummary(
+      grpc::ServerContext*, const Summary* req,
+      complaints::analytics::v1::GetMonthlySummaryResponse* resp) override {
     std::lock_guard lock(mu);
     summaries.push_back(*req);
     auto* s = resp->mutable_summary();
@@ -1325,8 +1328,8 @@ class FakeAssessment final : public sv1::AssessmentService::Service {
     std::lock_guard lock(mu);
     gets.push_back(*req);
     if (req->staff_id() != "S0022") {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND, "staff_id: no assessment of " +
-                                                           req->staff_id() + " in 2026Q1");
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          "staff_id: no assessment of " + req->staff_id() + " in 2026Q1");
     }
     *resp->mutable_assessment() = BelowTheBar();
     *resp->mutable_assessment()->add_accountability() = Record();
@@ -2129,9 +2132,10 @@ TEST_F(CommandLineTest, AnalyticsSummarySendsTheFiltersAndPrintsTheFigures) {
   EXPECT_EQ(req.project(), "翠湖花园");
   EXPECT_EQ(req.category(), complaints::common::v1::CATEGORY_PRODUCT_QUALITY);
   EXPECT_EQ(req.department_id(), "engineering");
-  EXPECT_THAT(r.out, ::testing::HasSubstr("2026-11: 40 complaints (+8, +25.0% on the month before)"));
+  EXPECT_THAT(r.out,
+              ::testing::HasSubstr("2026-11: 40 complaints (+8, +25.0% on the month before)"));
   EXPECT_THAT(r.out, ::testing::HasSubstr("product_quality"));
-  EXPECT_THAT(r.out, ::testing::HasSubstr("90.0%"));  // acknowledgement SLA
+  EXPECT_THAT(r.out, ::testing::HasSubstr("90.0%"));   // acknowledgement SLA
   EXPECT_THAT(r.out, ::testing::HasSubstr("30 min"));  // mean acknowledgement time
 
   Result missing = RunCli({"analytics", "summary", "--year", "2026"});
@@ -2198,9 +2202,9 @@ TEST_F(CommandLineTest, TrainingVerbsSendTheCoursePlanEnrolmentAndCompletion) {
               "handler-escalation"});
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(assessment_.plans_set.size(), 1u);
-  EXPECT_THAT(assessment_.plans_set[0].plan().course_ids(),
-              ElementsAre("handler-customer-communication", "handler-investigation",
-                          "handler-escalation"));
+  EXPECT_THAT(
+      assessment_.plans_set[0].plan().course_ids(),
+      ElementsAre("handler-customer-communication", "handler-investigation", "handler-escalation"));
   EXPECT_THAT(r.out, HasSubstr("Plan plan-handler unchanged (already so)."));
 
   r = RunCli({"training", "enrol", "s0022", "--plan", "plan-handler"});
@@ -2221,8 +2225,8 @@ TEST_F(CommandLineTest, TrainingVerbsSendTheCoursePlanEnrolmentAndCompletion) {
   EXPECT_THAT(r.out, AllOf(HasSubstr("S0022 completed handler-investigation (passed)"),
                            HasSubstr("assessment 2026Q1"), HasSubstr("2026-11-20 17:00")));
   // Without --at: now.
-  r = RunCli({"training", "complete", "S0022", "--course", "handler-investigation", "--result",
-              "failed"});
+  r = RunCli(
+      {"training", "complete", "S0022", "--course", "handler-investigation", "--result", "failed"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(FromProto(assessment_.completed[1].completed_at()), At("2026-11-26T07:22:00Z"));
 
@@ -2284,15 +2288,15 @@ TEST_F(CommandLineTest, AssessmentVerbsShowFiguresGradesAndWhatTheyBring) {
 }
 
 TEST_F(CommandLineTest, AccountabilityIsSuggestedThenConfirmedByAPerson) {
-  Result r = RunCli({"accountability", "suggestions", "--person", "s0022", "--number",
-                     "ts-202602-000003"});
+  Result r = RunCli(
+      {"accountability", "suggestions", "--person", "s0022", "--number", "ts-202602-000003"});
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(assessment_.suggestions.size(), 1u);
   EXPECT_EQ(assessment_.suggestions[0].staff_id(), "S0022");
   EXPECT_EQ(assessment_.suggestions[0].number(), "TS-202602-000003");
   EXPECT_EQ(assessment_.suggestions[0].status(), sv1::SUGGESTION_STATUS_UNSPECIFIED);
-  EXPECT_THAT(r.out, AllOf(HasSubstr("late_acknowledgement"), HasSubstr("delay"),
-                           HasSubstr("pending")));
+  EXPECT_THAT(r.out,
+              AllOf(HasSubstr("late_acknowledgement"), HasSubstr("delay"), HasSubstr("pending")));
   r = RunCli({"accountability", "suggestions", "--status", "confirmed"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(assessment_.suggestions[1].status(), sv1::SUGGESTION_STATUS_CONFIRMED);
@@ -2381,24 +2385,24 @@ TEST_F(CommandLineTest, BadAssessmentFlagsAreUsageErrorsNamingTheFlagAndSendNoth
 TEST_F(CommandLineTest, AssessmentGroupsListTheirVerbsAndTheStaffAddressFlagWorks) {
   Result r = RunCli({"training", "--help"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_THAT(r.out, AllOf(HasSubstr("training courses"), HasSubstr("training course-set COURSE_ID"),
-                           HasSubstr("training plans"), HasSubstr("training plan-set PLAN_ID"),
-                           HasSubstr("training enrol STAFF_ID"),
-                           HasSubstr("training complete STAFF_ID"),
-                           HasSubstr("training status [STAFF_ID]")));
+  EXPECT_THAT(r.out,
+              AllOf(HasSubstr("training courses"), HasSubstr("training course-set COURSE_ID"),
+                    HasSubstr("training plans"), HasSubstr("training plan-set PLAN_ID"),
+                    HasSubstr("training enrol STAFF_ID"), HasSubstr("training complete STAFF_ID"),
+                    HasSubstr("training status [STAFF_ID]")));
   r = RunCli({"assessment"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, AllOf(HasSubstr("assessment needs a second word"),
-                           HasSubstr("assessment run"), HasSubstr("assessment explain STAFF_ID")));
+  EXPECT_THAT(r.err, AllOf(HasSubstr("assessment needs a second word"), HasSubstr("assessment run"),
+                           HasSubstr("assessment explain STAFF_ID")));
   r = RunCli({"help", "accountability"});
   EXPECT_EQ(r.code, 0);
   EXPECT_THAT(r.out, AllOf(HasSubstr("accountability suggestions"),
                            HasSubstr("accountability record"), HasSubstr("accountability list")));
-  for (const char* verb : {"training courses", "training course-set", "training plans",
-                           "training plan-set", "training enrol", "training complete",
-                           "training status", "assessment run", "assessment get",
-                           "assessment list", "assessment explain", "accountability suggestions",
-                           "accountability record", "accountability list"}) {
+  for (const char* verb :
+       {"training courses", "training course-set", "training plans", "training plan-set",
+        "training enrol", "training complete", "training status", "assessment run",
+        "assessment get", "assessment list", "assessment explain", "accountability suggestions",
+        "accountability record", "accountability list"}) {
     std::vector<std::string> args = absl::StrSplit(verb, ' ');
     args.push_back("--help");
     r = RunCli(args);

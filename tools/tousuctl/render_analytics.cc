@@ -27,8 +27,9 @@ std::string Counts(const char* title, const google::protobuf::RepeatedPtrField<a
   Table t({title, "COMPLAINTS", "SHARE"});
   t.AlignRight(1).AlignRight(2);
   for (const av1::Count& c : counts) {
-    t.AddRow({c.value(), absl::StrCat(c.count()),
-              total == 0 ? "" : Percent(static_cast<double>(c.count()) / static_cast<double>(total))});
+    t.AddRow(
+        {c.value(), absl::StrCat(c.count()),
+         total == 0 ? "" : Percent(static_cast<double>(c.count()) / static_cast<double>(total))});
   }
   return t.Render() + "\n";
 }
@@ -43,7 +44,8 @@ std::string RenderMonthlySummary(const av1::MonthlySummary& s) {
   }
   absl::StrAppend(&out, "; ", s.reopened(), " reopened (", Percent(s.reopen_rate()), ")\n\n");
   absl::StrAppend(&out, Counts("CATEGORY", s.by_category(), s.total()),
-                  Counts("STAGE", s.by_stage(), s.total()), Counts("CHANNEL", s.by_channel(), s.total()),
+                  Counts("STAGE", s.by_stage(), s.total()),
+                  Counts("CHANNEL", s.by_channel(), s.total()),
                   Counts("PROJECT", s.by_project(), s.total()),
                   Counts("DEPARTMENT", s.by_department(), s.total()));
 
@@ -110,8 +112,7 @@ std::string RenderRollupCheck(const av1::CheckRollupsResponse& response) {
   std::string out = absl::StrCat(response.facts(), " facts; ");
   if (response.differences().empty()) return out + "the rollups match them.\n";
   absl::StrAppend(&out, response.differences_size(), " rollup entries differ",
-                  response.repaired() ? " (repaired: the rollups now match the facts)" : "",
-                  ":\n");
+                  response.repaired() ? " (repaired: the rollups now match the facts)" : "", ":\n");
   Table t({"SCOPE", "DIMENSION", "VALUE", "STORED", "FROM FACTS"});
   t.AlignRight(3).AlignRight(4);
   for (const av1::RollupDifference& d : response.differences()) {

@@ -9,7 +9,8 @@ namespace tousu::ctl {
 
 std::string RenderMonthlySummary(const complaints::analytics::v1::MonthlySummary& summary);
 std::string RenderTrend(const complaints::analytics::v1::GetTrendResponse& response);
-std::string RenderAlerts(const google::protobuf::RepeatedPtrField<complaints::analytics::v1::SpikeAlert>& alerts);
+std::string RenderAlerts(
+    const google::protobuf::RepeatedPtrField<complaints::analytics::v1::SpikeAlert>& alerts);
 std::string RenderRollupCheck(const complaints::analytics::v1::CheckRollupsResponse& response);
 
 }  // namespace tousu::ctl

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "tools/tousuctl/render_parts.h"
 #include "tools/tousuctl/table.h"
 #include "tools/tousuctl/time_text.h"
 
@@ -16,12 +17,7 @@ std::string RenderAuditTrail(const complaints::common::v1::GetAuditTrailResponse
     t.AddRow({absl::FormatTime("%Y-%m-%d %H:%M:%S", FromProto(e.occurred_at()), BeijingZone()),
               e.actor(), e.action(), e.from_state(), e.to_state(), e.detail(), e.request_id()});
   }
-  std::string out = t.Render();
-  if (!response.page().next_page_token().empty()) {
-    absl::StrAppend(&out, "More: add --page-token ", response.page().next_page_token(),
-                    " for the next page (or --all for every page).\n");
-  }
-  return out;
+  return t.Render() + NextPage(response.page());
 }
 
 }  // namespace tousu::ctl

@@ -140,15 +140,13 @@ std::string RenderAssessment(const sv1::Assessment& a) {
                                          " deadlines met"));
   d.Add("Satisfaction", a.satisfaction_responses() == 0
                             ? "no score"
-                            : absl::StrFormat("%.2f mean of %d score(s)",
-                                              a.average_satisfaction(),
+                            : absl::StrFormat("%.2f mean of %d score(s)", a.average_satisfaction(),
                                               a.satisfaction_responses()));
-  d.Add("Effectiveness",
-        a.cases_resolved() == 0
-            ? "no case resolved"
-            : absl::StrCat(Ratio(a.resolved_without_reopening(), a.cases_resolved(),
-                                 a.effectiveness_rate()),
-                           " resolved without reopening"));
+  d.Add("Effectiveness", a.cases_resolved() == 0
+                             ? "no case resolved"
+                             : absl::StrCat(Ratio(a.resolved_without_reopening(),
+                                                  a.cases_resolved(), a.effectiveness_rate()),
+                                            " resolved without reopening"));
   d.Add("Score", a.grade() == sv1::GRADE_UNSPECIFIED ? "" : absl::StrFormat("%.2f", a.score()));
   std::string grade = GradeText(a.grade());
   if (const std::string c = Consequence(a); !c.empty()) absl::StrAppend(&grade, ": ", c);

@@ -29,7 +29,8 @@ std::string RenderAssessment(const complaints::staff::v1::Assessment& assessment
 std::string RenderExplanation(const complaints::staff::v1::ExplainAssessmentResponse& response);
 
 std::string RenderSuggestions(
-    const google::protobuf::RepeatedPtrField<complaints::staff::v1::AccountabilitySuggestion>& list);
+    const google::protobuf::RepeatedPtrField<complaints::staff::v1::AccountabilitySuggestion>&
+        list);
 std::string RenderAccountabilityRecords(
     const google::protobuf::RepeatedPtrField<complaints::staff::v1::AccountabilityRecord>& list);
 
