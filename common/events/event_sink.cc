@@ -37,6 +37,13 @@ void EventSinkService::OnType(const std::string& event_type, EventHandler handle
   handlers_[event_type] = std::move(handler);
 }
 
+std::vector<std::string> EventSinkService::HandledTypes() const {
+  std::vector<std::string> types;
+  types.reserve(handlers_.size());
+  for (const auto& [type, handler] : handlers_) types.push_back(type);
+  return types;
+}
+
 absl::Status EventSinkService::Skip(const cv1::Event& event, std::string_view reason) {
   log::Warn("event skipped", {{"event_type", event.event_type()},
                               {"event_id", event.event_id()},

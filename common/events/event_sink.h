@@ -10,12 +10,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/db/pool.h"
 #include "common/db/transaction.h"
-#include "common/metrics/metrics.h"
 #include "common/events/event_type.h"
+#include "common/metrics/metrics.h"
 #include "common/server/executor.h"
 #include "complaints/common/v1/events.grpc.pb.h"
 
@@ -39,15 +40,21 @@ class EventSinkService final : public complaints::common::v1::EventSink::Callbac
   // acknowledged, so a new producer event never blocks a relay.
   template <typename Message, typename Handler>
   void On(Handler handler) {
-    OnType(EventTypeOf<Message>(),
-           [this, handler = std::move(handler)](db::Transaction& tx,
-                                                const complaints::common::v1::Event& event) {
-             Message message;
-             if (!event.payload().Is<Message>() || !event.payload().UnpackTo(&message)) {
-               return Skip(event, "malformed");
-             }
-             return handler(tx, message, event);
-           });
+    OnAs<Message>(EventTypeOf<Message>(), std::move(handler));
+  }
+  // The same for an event whose payload is a resource record rather than a message of the
+  // event's own name (the staff directory's DepartmentUpserted carries a Department), the
+  // counterpart of Outbox::AppendAs.
+  template <typename Message, typename Handler>
+  void OnAs(const std::string& event_type, Handler handler) {
+    OnType(event_type, [this, handler = std::move(handler)](
+                           db::Transaction& tx, const complaints::common::v1::Event& event) {
+      Message message;
+      if (!event.payload().Is<Message>() || !event.payload().UnpackTo(&message)) {
+        return Skip(event, "malformed");
+      }
+      return handler(tx, message, event);
+    });
   }
 
   // TRANSITIONAL: untyped registration, removed once every consumer uses On<Message>.
@@ -62,6 +69,9 @@ class EventSinkService final : public complaints::common::v1::EventSink::Callbac
   // Creates the skip series of (event_type, reason) at zero, so dashboards show it before the
   // first skip.
   void ExpectSkipReason(const std::string& event_type, const std::string& reason);
+
+  // The event types with a handler, in order (what this service must be subscribed to).
+  std::vector<std::string> HandledTypes() const;
 
   // Applies one event synchronously; returns true when it was a repeat.
   absl::StatusOr<bool> Apply(const complaints::common::v1::Event& event);

@@ -13,4 +13,10 @@ const std::string& EventTypeOf() {
   return Message::descriptor()->name();
 }
 
+// The two events whose payload is a resource record rather than a message of their own name: the
+// staff directory's changes (payloads complaints.staff.v1.Department and Staff). Producers use
+// Outbox::AppendAs, consumers EventSinkService::OnAs.
+inline constexpr char kDepartmentUpserted[] = "DepartmentUpserted";
+inline constexpr char kStaffUpserted[] = "StaffUpserted";
+
 }  // namespace tousu::events

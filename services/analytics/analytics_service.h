@@ -74,6 +74,7 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
   template <typename Message>
   void ProjectIntoFacts();
   absl::Status OnDepartmentUpserted(db::Transaction& tx,
+                                    const complaints::staff::v1::Department& department,
                                     const complaints::common::v1::Event& event);
 
   // The clock's time to the microsecond, as DATETIME(6) keeps it.

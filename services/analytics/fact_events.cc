@@ -24,7 +24,6 @@ namespace {
 
 // The staff directory's event for a created or changed department; its payload is the
 // Department record, so its type is not the payload's name.
-constexpr char kDepartmentUpserted[] = "DepartmentUpserted";
 // What the staff directory allows a department's name (characters).
 constexpr size_t kMaxDepartmentNameChars = 100;
 
@@ -63,18 +62,17 @@ void AnalyticsService::SubscribeToEvents() {
   ProjectIntoFacts<fv1::CallbackOverdue>();
   ProjectIntoFacts<fv1::CustomerUnsatisfied>();
   ProjectIntoFacts<fv1::ComplaintClosed>();
-  // On<Message> names the type after the payload ("Department"); this event's type differs.
-  rt_.event_sink().On(kDepartmentUpserted, [this](db::Transaction& tx, const cv1::Event& event) {
-    return OnDepartmentUpserted(tx, event);
-  });
-  rt_.event_sink().ExpectSkipReason(kDepartmentUpserted, "malformed");
+  rt_.event_sink().OnAs<sv1::Department>(
+      events::kDepartmentUpserted,
+      [this](db::Transaction& tx, const sv1::Department& department, const cv1::Event& event) {
+        return OnDepartmentUpserted(tx, department, event);
+      });
+  rt_.event_sink().ExpectSkipReason(events::kDepartmentUpserted, "malformed");
 }
 
-absl::Status AnalyticsService::OnDepartmentUpserted(db::Transaction& tx, const cv1::Event& event) {
-  sv1::Department department;
-  if (!event.payload().Is<sv1::Department>() || !event.payload().UnpackTo(&department)) {
-    return rt_.event_sink().Skip(event, "malformed");
-  }
+absl::Status AnalyticsService::OnDepartmentUpserted(db::Transaction& tx,
+                                                    const sv1::Department& department,
+                                                    const cv1::Event& event) {
   const std::optional<size_t> name_chars = validation::Utf8Length(department.name());
   if (!validation::CheckIdentifier("id", department.id(), kMaxDepartmentBytes).ok() ||
       !name_chars || *name_chars == 0 || *name_chars > kMaxDepartmentNameChars) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "common/db/transaction.h"
+#include "common/events/event_type.h"
 #include "common/log/log.h"
 #include "common/metrics/grpc_metrics.h"
 #include "common/server/executor.h"
@@ -115,7 +116,8 @@ grpc::ServerUnaryReactor* StaffService::UpsertDepartment(grpc::CallbackServerCon
             raced = true;
             return RaceLost();
           }
-          rt_.outbox().AppendAs(tx, kDepartmentUpserted, result.record.id(), result.record, rid);
+          rt_.outbox().AppendAs(tx, events::kDepartmentUpserted, result.record.id(), result.record,
+                                rid);
           return absl::OkStatus();
         });
         if (!s.ok()) return s;
@@ -201,7 +203,7 @@ grpc::ServerUnaryReactor* StaffService::UpsertStaff(grpc::CallbackServerContext*
             raced = true;
             return RaceLost();
           }
-          rt_.outbox().AppendAs(tx, kStaffUpserted, result.record.id(), result.record, rid);
+          rt_.outbox().AppendAs(tx, events::kStaffUpserted, result.record.id(), result.record, rid);
           return absl::OkStatus();
         });
         if (!s.ok()) return s;

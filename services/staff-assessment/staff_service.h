@@ -22,8 +22,6 @@ const std::vector<MigrationFile>& staff_assessment_migrations();
 namespace tousu::staff {
 
 inline constexpr char kGrpcServiceName[] = "complaints.staff.v1.StaffService";
-inline constexpr char kDepartmentUpserted[] = "DepartmentUpserted";
-inline constexpr char kStaffUpserted[] = "StaffUpserted";
 
 struct StaffServiceOptions {
   // How often the directory gauges are re-read when nothing changed through this process (the
