@@ -57,11 +57,6 @@ class EventSinkService final : public complaints::common::v1::EventSink::Callbac
     });
   }
 
-  // TRANSITIONAL: untyped registration, removed once every consumer uses On<Message>.
-  void On(const std::string& event_type, EventHandler handler) {
-    OnType(event_type, std::move(handler));
-  }
-
   // For an event that can never apply (a malformed field, an unknown complaint): logs it, counts
   // it under `reason` (a short fixed word, a metric label) and returns OK, so the event is
   // acknowledged. Refusing it would block every later event of its aggregate in the relay.

@@ -22,7 +22,8 @@ class ProbeService final : public tv1::ProbeService::CallbackService {
  public:
   explicit ProbeService(server::ServiceRuntime& rt) : rt_(rt) {}
 
-  grpc::ServerUnaryReactor* CreateNote(grpc::CallbackServerContext* ctx, const tv1::CreateNoteRequest* req,
+  grpc::ServerUnaryReactor* CreateNote(grpc::CallbackServerContext* ctx,
+                                       const tv1::CreateNoteRequest* req,
                                        tv1::CreateNoteResponse* resp) override {
     return server::RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
       if (req->aggregate_id().empty() || req->aggregate_id().size() > 64) {
@@ -79,13 +80,15 @@ int main(int argc, char** argv) {
        .grpc_services = {"complaints.testing.v1.ProbeService"},
        .migrations = &db::probe_migrations(),
        // The probe stands in for a service in runtime tests: any member of staff or service.
-       .access = auth::AccessTable()
-                     .Allow("complaints.testing.v1.ProbeService", "CreateNote",
-                            auth::StaffAndServiceRoles())
-                     .Allow("complaints.testing.v1.ProbeService", "Slow", auth::StaffAndServiceRoles())},
+       .access =
+           auth::AccessTable()
+               .Allow("complaints.testing.v1.ProbeService", "CreateNote",
+                      auth::StaffAndServiceRoles())
+               .Allow("complaints.testing.v1.ProbeService", "Slow", auth::StaffAndServiceRoles())},
       cfg);
   if (!rt.ok() || !handler_delay.ok()) {
-    log::Error("configuration", {{"error", (rt.ok() ? handler_delay.status() : rt.status()).ToString()}});
+    log::Error("configuration",
+               {{"error", (rt.ok() ? handler_delay.status() : rt.status()).ToString()}});
     return 2;
   }
   if (auto s = cfg.CheckArgs(); !s.ok()) {
@@ -95,7 +98,8 @@ int main(int argc, char** argv) {
   auto& runtime = **rt;
 
   metrics::CachedCounter concurrent(runtime.registry(), "tousu_probe_concurrent_deliveries_total",
-                                    "Events that arrived while the same event was being applied.", {});
+                                    "Events that arrived while the same event was being applied.",
+                                    {});
   concurrent.With({});  // exported at zero from the start
   // How parallel the relay's delivery is, and whether it ever overlapped one aggregate's events
   // (which would let them apply out of order).
@@ -110,42 +114,44 @@ int main(int argc, char** argv) {
   std::set<std::string> in_flight;
   std::multiset<std::string> aggregates_in_flight;
   size_t most_in_flight = 0;
-  runtime.event_sink().On("NoteCreated", [&](db::Transaction& tx, const complaints::common::v1::Event& e) {
-    {
-      std::lock_guard<std::mutex> lock(in_flight_mu);
-      if (!in_flight.insert(e.event_id()).second) concurrent.With({}).Increment();
-      if (aggregates_in_flight.contains(e.aggregate_id())) aggregate_overlaps.With({}).Increment();
-      aggregates_in_flight.insert(e.aggregate_id());
-      if (in_flight.size() > most_in_flight) {
-        most_in_flight = in_flight.size();
-        max_in_flight.With({}).Set(static_cast<double>(most_in_flight));
-      }
-    }
-    const auto leave = [&] {
-      std::lock_guard<std::mutex> lock(in_flight_mu);
-      in_flight.erase(e.event_id());
-      aggregates_in_flight.erase(aggregates_in_flight.find(e.aggregate_id()));
-    };
-    complaints::testing::v1::NoteCreated note;
-    e.payload().UnpackTo(&note);
-    if (absl::StartsWith(note.aggregate_id(), "TS-POISON")) {
-      leave();
-      return absl::FailedPreconditionError("this consumer cannot apply poison notes");
-    }
-    absl::SleepFor(*handler_delay);
-    auto& insert = tx.Prepare("INSERT INTO received (event_id, aggregate_id, seq) VALUES (?, ?, ?)");
-    insert.setString(1, e.event_id());
-    insert.setString(2, note.aggregate_id());
-    insert.setInt64(3, note.seq());
-    try {
-      insert.executeUpdate();
-    } catch (...) {
-      leave();
-      throw;
-    }
-    leave();
-    return absl::OkStatus();
-  });
+  runtime.event_sink().On<complaints::testing::v1::NoteCreated>(
+      [&](db::Transaction& tx, const complaints::testing::v1::NoteCreated& note,
+          const complaints::common::v1::Event& e) {
+        {
+          std::lock_guard<std::mutex> lock(in_flight_mu);
+          if (!in_flight.insert(e.event_id()).second) concurrent.With({}).Increment();
+          if (aggregates_in_flight.contains(e.aggregate_id()))
+            aggregate_overlaps.With({}).Increment();
+          aggregates_in_flight.insert(e.aggregate_id());
+          if (in_flight.size() > most_in_flight) {
+            most_in_flight = in_flight.size();
+            max_in_flight.With({}).Set(static_cast<double>(most_in_flight));
+          }
+        }
+        const auto leave = [&] {
+          std::lock_guard<std::mutex> lock(in_flight_mu);
+          in_flight.erase(e.event_id());
+          aggregates_in_flight.erase(aggregates_in_flight.find(e.aggregate_id()));
+        };
+        if (absl::StartsWith(note.aggregate_id(), "TS-POISON")) {
+          leave();
+          return absl::FailedPreconditionError("this consumer cannot apply poison notes");
+        }
+        absl::SleepFor(*handler_delay);
+        auto& insert =
+            tx.Prepare("INSERT INTO received (event_id, aggregate_id, seq) VALUES (?, ?, ?)");
+        insert.setString(1, e.event_id());
+        insert.setString(2, note.aggregate_id());
+        insert.setInt64(3, note.seq());
+        try {
+          insert.executeUpdate();
+        } catch (...) {
+          leave();
+          throw;
+        }
+        leave();
+        return absl::OkStatus();
+      });
   runtime.ServeEventSink();
 
   probe::ProbeService service(runtime);
