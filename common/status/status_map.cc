@@ -58,4 +58,10 @@ const char* CodeName(grpc::StatusCode code) {
   }
 }
 
+std::string CodeConstantName(int code) {
+  // absl and gRPC number their codes alike (0..16), and absl spells them as gRPC does.
+  if (code < 0 || code > 16) return "CODE_" + std::to_string(code);
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
 }  // namespace tousu::status

@@ -4,6 +4,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 
 namespace tousu::status {
@@ -12,5 +14,8 @@ namespace tousu::status {
 grpc::Status ToGrpc(const absl::Status& s);
 // gRPC's spelling of a code as Prometheus labels use it: "OK", "InvalidArgument", ...
 const char* CodeName(grpc::StatusCode code);
+// The code's constant name as gRPC writes it in text: "OK", "INVALID_ARGUMENT", ...; "CODE_<n>"
+// for a number no code has (the tools' reports and logs).
+std::string CodeConstantName(int code);
 
 }  // namespace tousu::status

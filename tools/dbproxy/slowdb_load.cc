@@ -41,10 +41,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/flags/tool_flags.h"
+#include "common/status/status_map.h"
 #include "common/time/proto_time.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "tools/loadgen/submissions.h"
-#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, intake, "", "HOST:PORT of intake; required");
 ABSL_FLAG(std::string, control, "", "the proxy's control file, rewritten at each phase; required");
@@ -153,46 +154,7 @@ void WriteControl(const std::string& path, int latency, int jitter) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
-const char* CodeName(grpc::StatusCode c) {
-  switch (c) {
-    case grpc::OK:
-      return "OK";
-    case grpc::CANCELLED:
-      return "CANCELLED";
-    case grpc::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::ABORTED:
-      return "ABORTED";
-    case grpc::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::INTERNAL:
-      return "INTERNAL";
-    case grpc::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "OTHER";
-  }
-}
+std::string CodeName(grpc::StatusCode c) { return tousu::status::CodeConstantName(c); }
 
 // Database or SQL text that must never reach a caller (CONVENTIONS §3).
 bool LooksLikeSql(const std::string& message) {

@@ -43,13 +43,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/client/channel.h"
+#include "common/flags/tool_flags.h"
+#include "common/status/status_map.h"
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "tools/loadgen/submissions.h"
-#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, target, "", "load, health: HOST:PORT of intake, or of the service asked");
 ABSL_FLAG(std::string, service, "",
@@ -95,26 +96,7 @@ namespace fv1 = complaints::followup::v1;
 namespace cv1 = complaints::common::v1;
 using SteadyClock = std::chrono::steady_clock;
 
-const char* CodeName(int code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "?";
-}
+std::string CodeName(int code) { return status::CodeConstantName(code); }
 
 bool Retryable(grpc::StatusCode c) {
   switch (c) {
@@ -300,7 +282,7 @@ int HealthCheck() {
                  [&](grpc::Status s) { done.set_value(s); });
   grpc::Status s = done.get_future().get();
   if (!s.ok()) {
-    std::printf("UNREACHABLE %s\n", CodeName(s.error_code()));
+    std::printf("UNREACHABLE %s\n", CodeName(s.error_code()).c_str());
     return 3;
   }
   std::vector<grpc::Slice> slices;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/status/status_map.h"
+
 namespace tousu::loadgen {
 
 double PercentileMs(const std::vector<int64_t>& sorted, double q) {
@@ -37,26 +39,6 @@ void CallStats::Merge(const CallStats& other) {
   calls += other.calls;
 }
 
-std::string StatusCodeName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(std::size(kNames))) return kNames[code];
-  return "CODE_" + std::to_string(code);
-}
+std::string StatusCodeName(int code) { return status::CodeConstantName(code); }
 
 }  // namespace tousu::loadgen
