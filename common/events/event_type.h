@@ -2,7 +2,7 @@
 // An event's type is the name of its payload message: casehandling.v1.CaseOpened travels as
 // "CaseOpened". Producers (Outbox::Append) and consumers (EventSinkService::On<Message>) both take
 // it from the message's descriptor, so no type name is spelt by hand; deploy/subscriptions.txt
-// lists the same names (tests/unit/subscriptions_match_code_test.cc checks them).
+// lists the same names (tests/integration/subscriptions_it.cc checks them).
 
 #include <string>
 

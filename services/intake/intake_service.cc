@@ -5,29 +5,30 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit.h"
+#include "common/client/staff_directory.h"
 #include "common/db/transaction.h"
+#include "common/events/event_sink.h"
+#include "common/events/event_time.h"
+#include "common/events/event_type.h"
 #include "common/log/log.h"
 #include "common/log/mask.h"
 #include "common/server/executor.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "services/intake/domain/complaint_number.h"
 #include "services/intake/domain/fingerprint.h"
+#include "services/intake/domain/followed_events.h"
 #include "services/intake/domain/listing.h"
-#include "services/intake/domain/progress.h"
 #include "services/intake/domain/submission.h"
+#include "services/intake/domain/submitter.h"
 #include "services/intake/domain/timestamps.h"
 #include "services/intake/repository/complaint_repository.h"
+#include "services/intake/repository/department_names.h"
 
 namespace tousu::intake {
 namespace {
 
 namespace repo = repository;
-
-constexpr cv1::Channel kChannels[] = {cv1::CHANNEL_HOTLINE, cv1::CHANNEL_WEB, cv1::CHANNEL_APP,
-                                      cv1::CHANNEL_WALK_IN, cv1::CHANNEL_EMAIL};
-constexpr cv1::Category kCategories[] = {cv1::CATEGORY_UNSPECIFIED, cv1::CATEGORY_PRODUCT_QUALITY,
-                                         cv1::CATEGORY_SALES_SERVICE, cv1::CATEGORY_HANDOVER,
-                                         cv1::CATEGORY_PROPERTY_SERVICE};
+namespace sv1 = ::complaints::staff::v1;
 
 iv1::ComplaintReceived ReceivedEvent(const std::string& number, const iv1::ComplaintInput& in,
                                      absl::Time received_at) {
@@ -47,7 +48,7 @@ iv1::ComplaintReceived ReceivedEvent(const std::string& number, const iv1::Compl
 
 }  // namespace
 
-IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings)
+IntakeService::IntakeService(server::ServiceRuntime& rt, const IntakeSettings& settings)
     : rt_(rt),
       numbers_(settings.number_block,
                [&rt](const std::string& month, int count) {
@@ -56,20 +57,15 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings
       cache_(static_cast<size_t>(settings.read_cache_entries),
              absl::ToChronoNanoseconds(settings.read_cache_ttl)),
       received_(rt.registry(), "tousu_intake_complaints_received_total",
-                "Complaints recorded, by channel and by the category staff chose"
-                " (\"unclassified\" when none).",
+                absl::StrCat("Complaints recorded, by channel and by the category staff chose"
+                             " (\"",
+                             kUnclassifiedLabel, "\" when none)."),
                 {"channel", "category"}),
       replays_(rt.registry(), "tousu_intake_submission_replays_total",
                "Submissions recognised as retries of one already recorded (nothing written).", {}),
       validation_failures_(rt.registry(), "tousu_intake_validation_failures_total",
                            "Submissions refused as invalid, by the first invalid field.",
                            {"field"}),
-      skipped_events_(rt.registry(), "tousu_intake_events_skipped_total",
-                      "Events of other services (routing, case handling, follow-up) acknowledged"
-                      " without effect, by event type and reason: \"malformed\" (unreadable"
-                      " payload, malformed number, id or cycle) or \"unknown_complaint\" (a"
-                      " number intake never issued).",
-                      {"event_type", "reason"}),
       closed_(rt.registry(), "tousu_intake_complaints_closed_total",
               "Complaints closed because the customer was satisfied (§7.2).", {}),
       cache_lookups_(rt.registry(), "tousu_intake_read_cache_lookups_total",
@@ -78,32 +74,64 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, IntakeSettings settings
       customer_limiter_(settings.per_customer),
       source_limiter_(settings.per_source),
       rate_limited_(rt.registry(), "tousu_intake_rate_limited_total",
-                    "Submissions refused by a rate limit, by limit (customer, source).",
-                    {"limit"}) {
+                    "Submissions refused by a rate limit, by limit (customer, source).", {"limit"}),
+      retention_(rt, settings.retention) {
   rate_limited_.With({"customer"});
   rate_limited_.With({"source"});
   // Every series exists from the start, so rates and dashboards work before the first complaint.
-  for (cv1::Channel channel : kChannels) {
-    for (cv1::Category category : kCategories) {
-      received_.With({ChannelLabel(channel), CategoryLabel(category)});
-    }
+  for (const std::string& channel : ChannelLabels()) {
+    for (const std::string& category : CategoryLabels()) received_.With({channel, category});
   }
   replays_.With({});
   closed_.With({});
   cache_lookups_.With({"hit"});
   cache_lookups_.With({"miss"});
-  for (const std::string& type : FollowedEventTypes()) {
-    for (const char* reason : {"malformed", "unknown_complaint"}) {
-      skipped_events_.With({type, reason});
-    }
+  if (!settings.staff_assessment_addr.empty()) {
+    department_sync_ = std::make_unique<DepartmentSync>(
+        rt,
+        std::make_unique<client::StaffDirectory>(settings.staff_assessment_addr,
+                                                 settings.staff_timeout),
+        settings.department_sync_every);
+  } else {
+    log::Warn("no staff directory: the timeline names only departments whose names are kept",
+              {{"setting", "STAFF_ASSESSMENT_ADDR"}});
   }
+  rt.AddService(this);
+  FollowEvents();
 }
 
-void IntakeService::RegisterEventHandlers(events::EventSinkService& sink) {
-  for (const std::string& type : FollowedEventTypes()) {
-    sink.On(type,
-            [this](db::Transaction& tx, const cv1::Event& event) { return ApplyEvent(tx, event); });
+void IntakeService::FollowEvents() {
+  events::EventSinkService& sink = rt_.event_sink();
+  ForEachFollowedEvent([this, &sink]<typename Message>(const FollowedEvent<Message>& row) {
+    sink.On<Message>(
+        [this, row](db::Transaction& tx, const Message& payload, const cv1::Event& envelope) {
+          const absl::Time now = rt_.clock().Now();
+          return ApplyEvent(tx, envelope, ReadProgress(row, payload, envelope, now), now);
+        });
+  });
+  for (const FollowedEventType& followed : FollowedEventTypes()) {
+    for (const char* reason : {"malformed", "unknown_complaint"}) {
+      sink.ExpectSkipReason(followed.type, reason);
+    }
   }
+  // The staff directory's department changes: the names the timeline uses.
+  sink.OnAs<sv1::Department>(
+      events::kDepartmentUpserted,
+      [this](db::Transaction& tx, const sv1::Department& department, const cv1::Event& envelope) {
+        return KeepDepartmentName(tx, department, envelope);
+      });
+  sink.ExpectSkipReason(events::kDepartmentUpserted, "malformed");
+  rt_.ServeEventSink();
+}
+
+absl::Status IntakeService::KeepDepartmentName(db::Transaction& tx,
+                                               const sv1::Department& department,
+                                               const cv1::Event& envelope) {
+  std::optional<DirectoryDepartment> kept =
+      FromDirectory(department, events::EventTime(envelope, rt_.clock().Now()));
+  if (!kept) return rt_.event_sink().Skip(envelope, "malformed");
+  repo::KeepDepartmentNames(tx, {*kept});
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* IntakeService::SubmitComplaint(grpc::CallbackServerContext* ctx,
@@ -158,18 +186,18 @@ absl::Status IntakeService::CheckRateLimits(const grpc::CallbackServerContext* c
   if (source_limiter_.enabled() &&
       !source_limiter_.Allow(PeerAddress(ctx->peer()), now, &retry_after)) {
     rate_limited_.With({"source"}).Increment();
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit: too many submissions from this address; retry in ",
-        absl::FormatDuration(retry_after)));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("rate limit: too many submissions from this address; retry in ",
+                     absl::FormatDuration(retry_after)));
   }
   // Customers filing for themselves, by account. Staff recording complaints are trusted and
   // identified; a hotline agent may rightly record many complaints of one caller.
   if (customer_limiter_.enabled() && caller->is_customer()) {
     if (!customer_limiter_.Allow(caller->subject, now, &retry_after)) {
       rate_limited_.With({"customer"}).Increment();
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "rate limit: too many submissions for this customer; retry in ",
-          absl::FormatDuration(retry_after)));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("rate limit: too many submissions for this customer; retry in ",
+                       absl::FormatDuration(retry_after)));
     }
   }
   return absl::OkStatus();
@@ -182,33 +210,23 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
     validation_failures_.With({FieldOf(s)}).Increment();
     return s;
   }
-  // Who submits decides whose complaint it is: a customer's token names their account, and a
-  // member of staff records complaints under their own id only.
-  const auth::Caller& caller = auth::CurrentCaller();
-  iv1::ComplaintInput owned_input;
-  const iv1::ComplaintInput* submitted = &request.complaint();
-  if (caller.is_customer()) {
-    if (!submitted->customer_id().empty() && submitted->customer_id() != caller.subject) {
-      return absl::PermissionDeniedError(
-          "complaint.customer_id: a customer submits only for their own account");
-    }
-    if (!submitted->recorded_by_staff_id().empty()) {
-      return absl::PermissionDeniedError(
-          "complaint.recorded_by_staff_id: only staff record complaints for customers");
-    }
-    if (submitted->customer_id().empty()) {
-      owned_input = *submitted;
-      owned_input.set_customer_id(caller.subject);
-      submitted = &owned_input;
-    }
-  } else if (caller.is_staff() && !submitted->recorded_by_staff_id().empty() &&
-             submitted->recorded_by_staff_id() != caller.subject) {
-    return absl::PermissionDeniedError(
-        "complaint.recorded_by_staff_id: must be the caller's own staff id");
+  iv1::ComplaintInput owned;
+  absl::StatusOr<const iv1::ComplaintInput*> input =
+      InputToRecord(auth::CurrentCaller(), request.complaint(), &owned);
+  if (!input.ok()) return input.status();
+  const std::string hash = InputHash(**input);
+  absl::Status s = Record(request, **input, hash, now, response);
+  if (s.code() == absl::StatusCode::kAlreadyExists) {
+    // The request id is taken: a retry of a submission already recorded, possibly one that
+    // committed while this insert waited on its key. Answer it as the replay it is.
+    return AnswerReplay(request.request_id(), hash, response);
   }
-  const iv1::ComplaintInput& input = *submitted;
-  const std::string hash = InputHash(input);
+  return s;
+}
 
+absl::Status IntakeService::Record(const iv1::SubmitComplaintRequest& request,
+                                   const iv1::ComplaintInput& input, const std::string& hash,
+                                   absl::Time now, iv1::SubmitComplaintResponse* response) {
   const std::string month = MonthOfReceipt(now);
   absl::StatusOr<int64_t> sequence = numbers_.Next(month);
   if (!sequence.ok()) return sequence.status();
@@ -221,29 +239,16 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
   const TimelineRecord first_entry = ReceivedEntry(input, now);
   // One transaction of four statements: the complaint, its first timeline entry, and
   // ComplaintReceived for every subscriber in one multi-row insert. A retry is not looked up
-  // first: the request id's unique key turns it into a duplicate-key error (below), which costs
-  // the retry one unused number instead of every submission a round trip.
+  // first: the request id's unique key turns it into a duplicate-key error (ALREADY_EXISTS),
+  // which costs the retry one unused number instead of every submission a round trip.
   absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
     repo::InsertComplaint(tx, complaint);
     repo::InsertFirstTimelineEntry(tx, first_entry);
-    rt_.outbox().Append(tx, complaint.number,
-                        ReceivedEvent(complaint.number, input, now), request.request_id());
+    rt_.outbox().Append(tx, complaint.number, ReceivedEvent(complaint.number, input, now),
+                        request.request_id());
     return absl::OkStatus();
   });
-  if (s.code() == absl::StatusCode::kAlreadyExists) {
-    // The request id is taken: a retry of a submission already recorded, possibly one that
-    // committed while this insert waited on its key. Answer it as the replay it is.
-    std::optional<repo::StoredRequest> stored;
-    s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-      stored = repo::FindByRequestId(tx, request.request_id());
-      return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
-    if (!stored) return absl::InternalError("complaint number already taken");
-    return AnswerReplay(stored->number, stored->input_hash, hash, response);
-  }
   if (!s.ok()) return s;
-
   received_.With({ChannelLabel(input.channel()), CategoryLabel(input.staff_category())})
       .Increment();
   log::Info("complaint received", {{"number", complaint.number},
@@ -255,17 +260,23 @@ absl::Status IntakeService::Submit(const iv1::SubmitComplaintRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status IntakeService::AnswerReplay(const std::string& number, const std::string& stored_hash,
-                                         const std::string& hash,
+absl::Status IntakeService::AnswerReplay(const std::string& request_id, const std::string& hash,
                                          iv1::SubmitComplaintResponse* response) {
-  if (stored_hash != hash) {
+  std::optional<repo::StoredRequest> stored;
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    stored = repo::FindByRequestId(tx, request_id);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!stored) return absl::InternalError("complaint number already taken");
+  if (stored->input_hash != hash) {
     return absl::FailedPreconditionError(
         "request_id: already used for a different complaint; use a new request_id for a new "
         "complaint");
   }
   replays_.With({}).Increment();
   response->set_replayed(true);
-  return Load(number, response->mutable_complaint());
+  return Load(stored->number, response->mutable_complaint());
 }
 
 absl::Status IntakeService::Load(const std::string& number, iv1::Complaint* out) {
@@ -291,8 +302,8 @@ absl::Status IntakeService::Get(const iv1::GetComplaintRequest& request,
     const uint64_t ticket = cache_.BeginRead(request.number());
     s = Load(request.number(), response->mutable_complaint());
     if (s.ok()) {
-      cache_.Insert(request.number(),
-                    std::make_shared<const iv1::Complaint>(response->complaint()), ticket);
+      cache_.Insert(request.number(), std::make_shared<const iv1::Complaint>(response->complaint()),
+                    ticket);
     }
   }
   const auth::Caller& caller = auth::CurrentCaller();
@@ -341,42 +352,29 @@ absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status IntakeService::ApplyEvent(db::Transaction& tx, const cv1::Event& event) {
-  const absl::Time now = rt_.clock().Now();
-  absl::StatusOr<Progress> progress = ProgressFromEvent(event, now);
+absl::Status IntakeService::ApplyEvent(db::Transaction& tx, const cv1::Event& envelope,
+                                       const absl::StatusOr<Progress>& progress, absl::Time now) {
   if (!progress.ok()) {
     // Retrying cannot fix a malformed event, and refusing it would hold back every later event
     // of the complaint: acknowledge it, loudly.
-    skipped_events_.With({event.event_type(), "malformed"}).Increment();
-    log::Error("event cannot be applied; acknowledged without effect",
-               {{"event_id", event.event_id()},
-                {"event_type", event.event_type()},
-                {"producer", event.producer()},
-                {"error", std::string(progress.status().message())}});
-    return absl::OkStatus();
+    log::Error("event cannot be applied", {{"event_id", envelope.event_id()},
+                                           {"producer", envelope.producer()},
+                                           {"error", std::string(progress.status().message())}});
+    return rt_.event_sink().Skip(envelope, "malformed");
   }
   std::optional<repo::LockedComplaint> complaint = repo::LockByNumber(tx, progress->number);
-  if (!complaint) {
-    skipped_events_.With({event.event_type(), "unknown_complaint"}).Increment();
-    log::Warn("event for a complaint intake does not know; acknowledged without effect",
-              {{"event_id", event.event_id()},
-               {"event_type", event.event_type()},
-               {"number", progress->number}});
-    return absl::OkStatus();
-  }
+  if (!complaint) return rt_.event_sink().Skip(envelope, "unknown_complaint");
   if (progress->text_repaired) {
     // The text itself stays out of the log (it may quote the customer).
-    log::Warn("text for the customer repaired or shortened", {{"event_id", event.event_id()},
-                                                              {"event_type", event.event_type()},
-                                                              {"number", progress->number}});
+    log::Warn("text for the customer repaired or shortened",
+              {{"event_id", envelope.event_id()}, {"event_type", envelope.event_type()}});
   }
-  const Outcome outcome = Settle(*progress, complaint->state);
+  const Outcome outcome = Settle(*progress, complaint->state, repo::StoredDepartmentNames(tx));
   if (outcome.late) {
-    log::Info("late event: timeline entry only", {{"event_id", event.event_id()},
-                                                  {"event_type", event.event_type()},
-                                                  {"number", progress->number}});
+    log::Info("late event: timeline entry only",
+              {{"event_id", envelope.event_id()}, {"event_type", envelope.event_type()}});
   }
-  repo::ApplyProgress(tx, *complaint, *progress, outcome, now, event.event_id());
+  repo::ApplyProgress(tx, *complaint, *progress, outcome, now, envelope.event_id());
   tx.OnCommit([this, number = progress->number] { cache_.Invalidate(number); });
   if (outcome.status == iv1::COMPLAINT_STATUS_CLOSED &&
       complaint->state.status != iv1::COMPLAINT_STATUS_CLOSED) {

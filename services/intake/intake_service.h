@@ -2,24 +2,32 @@
 // complaints.intake.v1.IntakeService over gRPC, and intake's side of the routing, case-handling
 // and follow-up events. This class maps requests to the domain rules (domain/) and the SQL
 // (repository/), runs each call on the runtime's executor, and writes ComplaintReceived in the
-// same transaction as the complaint.
+// same transaction as the complaint. Its constructor registers everything with the runtime: the
+// service, the event handlers (one per row of domain/followed_events.h, and the staff directory's
+// DepartmentUpserted), the retention job and the department-name sync.
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth/caller.h"
 #include "common/db/migrations.h"
-#include "common/events/event_sink.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
+#include "complaints/staff/v1/staff.pb.h"
+#include "services/intake/department_sync.h"
 #include "services/intake/domain/number_blocks.h"
+#include "services/intake/domain/progress.h"
 #include "services/intake/domain/rate_limit.h"
 #include "services/intake/read_cache.h"
+#include "services/intake/retention.h"
+#include "services/intake/settings.h"
 
 namespace tousu::db {
 // The service's migrations, compiled in by tousu_embed_migrations (services/intake).
@@ -30,32 +38,10 @@ namespace tousu::intake {
 
 inline constexpr char kGrpcServiceName[] = "complaints.intake.v1.IntakeService";
 
-struct IntakeSettings {
-  // NUMBER_BLOCK: complaint numbers reserved per round trip to the shared counter (1..1000). A
-  // stopped replica leaves the rest of its block unissued, so this is also the largest gap one
-  // restart can leave in a month's numbers.
-  int number_block = 100;
-  // READ_CACHE_ENTRIES (0 = off) and READ_CACHE_TTL: GetComplaint's cache of records
-  // (read_cache.h); the TTL bounds how stale a read can be when several replicas apply events.
-  int read_cache_entries = 10000;
-  absl::Duration read_cache_ttl = absl::Seconds(1);
-  // RATE_PER_CUSTOMER and RATE_PER_SOURCE ("20/1h", "0" = off): SubmitComplaint calls allowed per
-  // customer account (customers' own submissions; staff are not limited by it) and per
-  // connection peer address. The source limit
-  // is off by default: behind a load balancer every call's peer is the balancer, so it belongs
-  // where clients connect directly (or at the gateway).
-  RateLimit per_customer{.count = 30, .per = absl::Hours(1)};
-  RateLimit per_source{.count = 0, .per = absl::Minutes(1)};
-};
-
 class IntakeService final : public ::complaints::intake::v1::IntakeService::CallbackService {
  public:
-  // `rt` must outlive the service; register with rt.AddService before rt.Start().
-  IntakeService(server::ServiceRuntime& rt, IntakeSettings settings = {});
-
-  // Registers the handlers of the events intake shows on the timeline: routing's, case
-  // handling's and follow-up's (before Start; the caller also calls rt.ServeEventSink()).
-  void RegisterEventHandlers(events::EventSinkService& sink);
+  // Registers with `rt` (before rt.Start()), which must outlive the service.
+  IntakeService(server::ServiceRuntime& rt, const IntakeSettings& settings = {});
 
   grpc::ServerUnaryReactor* SubmitComplaint(
       grpc::CallbackServerContext* ctx,
@@ -78,13 +64,31 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   absl::Status List(const ::complaints::intake::v1::ListComplaintsRequest& request,
                     ::complaints::intake::v1::ListComplaintsResponse* response);
 
+  RetentionJob& retention() { return retention_; }
+  // nullptr when no staff directory is configured (IntakeSettings::staff_assessment_addr).
+  DepartmentSync* department_sync() { return department_sync_.get(); }
+
  private:
-  // Applies one event in the inbox transaction `tx`.
-  absl::Status ApplyEvent(db::Transaction& tx, const ::complaints::common::v1::Event& event);
-  // The stored submission under `request_id` as this call's answer: a replay when its content is
-  // the same, FAILED_PRECONDITION when it differs.
-  absl::Status AnswerReplay(const std::string& number, const std::string& stored_hash,
-                            const std::string& hash,
+  // Registers a handler for each event the timeline follows (domain/followed_events.h), and for
+  // the staff directory's DepartmentUpserted.
+  void FollowEvents();
+  // Keeps the name of a department the directory changed (an undisplayable one is skipped).
+  absl::Status KeepDepartmentName(db::Transaction& tx,
+                                  const ::complaints::staff::v1::Department& department,
+                                  const cv1::Event& envelope);
+  // Applies one followed event, read into `progress`, in its inbox transaction `tx`; an event
+  // that can never apply is skipped (malformed, or for a complaint intake never issued).
+  absl::Status ApplyEvent(db::Transaction& tx, const cv1::Event& envelope,
+                          const absl::StatusOr<Progress>& progress, absl::Time now);
+  // Records a new submission: the complaint, its first timeline entry and ComplaintReceived in
+  // one transaction. ALREADY_EXISTS when its request id is taken.
+  absl::Status Record(const ::complaints::intake::v1::SubmitComplaintRequest& request,
+                      const ::complaints::intake::v1::ComplaintInput& input,
+                      const std::string& hash, absl::Time now,
+                      ::complaints::intake::v1::SubmitComplaintResponse* response);
+  // The submission stored under the request id as this call's answer: a replay when its content
+  // is the same, FAILED_PRECONDITION when it differs.
+  absl::Status AnswerReplay(const std::string& request_id, const std::string& hash,
                             ::complaints::intake::v1::SubmitComplaintResponse* response);
   absl::Status Load(const std::string& number, ::complaints::intake::v1::Complaint* out);
   // RESOURCE_EXHAUSTED when this submission's source or customer is over its rate limit.
@@ -99,12 +103,13 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   metrics::CachedCounter received_;
   metrics::CachedCounter replays_;
   metrics::CachedCounter validation_failures_;
-  metrics::CachedCounter skipped_events_;
   metrics::CachedCounter closed_;
   metrics::CachedCounter cache_lookups_;
   RateLimiter customer_limiter_;
   RateLimiter source_limiter_;
   metrics::CachedCounter rate_limited_;
+  RetentionJob retention_;
+  std::unique_ptr<DepartmentSync> department_sync_;
 };
 
 }  // namespace tousu::intake

@@ -3,6 +3,7 @@
 #include <cppconn/resultset.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -14,58 +15,20 @@
 
 namespace tousu::intake {
 
-absl::StatusOr<RetentionSettings> RetentionSettings::FromConfig(const config::Config& cfg) {
-  RetentionSettings s;
-  s.after_close = kDefaultRetentionAfterClose;
-  if (auto text = cfg.Get("RETENTION_AFTER_CLOSE")) {
-    auto parsed = ParseRetentionAfterClose(*text);
-    if (!parsed.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(cfg.VariableName("RETENTION_AFTER_CLOSE"), ": ", parsed.status().message()));
-    }
-    s.after_close = *parsed;
-  }
-  auto every = cfg.DurationOr("RETENTION_CHECK_EVERY", s.check_every);
-  if (!every.ok()) return every.status();
-  if (*every < absl::Milliseconds(100)) {
-    return absl::InvalidArgumentError(cfg.VariableName("RETENTION_CHECK_EVERY") + " must be at least 100ms");
-  }
-  s.check_every = *every;
-  auto batch = cfg.IntOr("RETENTION_BATCH", s.batch);
-  if (!batch.ok()) return batch.status();
-  if (*batch < 1 || *batch > 10000) {
-    return absl::InvalidArgumentError(cfg.VariableName("RETENTION_BATCH") + " must be 1..10000");
-  }
-  s.batch = static_cast<int>(*batch);
-  return s;
-}
-
-RetentionJob::RetentionJob(server::ServiceRuntime& rt, RetentionSettings settings)
+RetentionJob::RetentionJob(server::ServiceRuntime& rt, const RetentionSettings& settings)
     : rt_(rt),
-      settings_(std::move(settings)),
+      settings_(settings),
       anonymised_(rt.registry(), "tousu_intake_anonymised_total",
                   "Closed complaints whose customer name, phone and email were anonymised after "
                   "the retention period (TOUSU_INTAKE_RETENTION_AFTER_CLOSE).",
                   {}) {
   anonymised_.With({});  // at zero from the start
-}
-
-RetentionJob::~RetentionJob() { Stop(); }
-
-void RetentionJob::Start() {
   if (!settings_.after_close) {
     log::Warn("retention off: customers' personal data of closed complaints is kept forever",
               {{"setting", "RETENTION_AFTER_CLOSE=0"}});
     return;
   }
-  timer_ = std::make_unique<server::PeriodicTask>(
-      "retention", settings_.check_every, rt_.registry(), [this] { return rt_.serving(); },
-      [this] { return RunOnce().status(); });
-  timer_->Start();
-}
-
-void RetentionJob::Stop() {
-  if (timer_) timer_->Stop();
+  rt.AddPeriodicTask("retention", settings_.check_every, [this] { return RunOnce().status(); });
 }
 
 absl::StatusOr<int> RetentionJob::RunOnce() {
@@ -80,7 +43,8 @@ absl::StatusOr<int> RetentionJob::RunOnce() {
     total += *done;
     if (*done < settings_.batch) break;
   }
-  if (total > 0) log::Info("retention: customers' personal data anonymised", {{"complaints", total}});
+  if (total > 0)
+    log::Info("retention: customers' personal data anonymised", {{"complaints", total}});
   return total;
 }
 
@@ -126,8 +90,10 @@ absl::StatusOr<int> RetentionJob::AnonymiseBatch(absl::Time closed_at_or_before,
             " customer_email = '', input_hash = REPEAT('0', 64), description = ?,"
             " expected_resolution = ?, solution = ?, resolution = ?, anonymised_at = ?"
             " WHERE id = ? AND anonymised_at IS NULL");
-        auto& timeline = tx.Prepare("SELECT id, summary FROM complaint_timeline WHERE complaint_id = ?");
-        auto& timeline_update = tx.Prepare("UPDATE complaint_timeline SET summary = ? WHERE id = ?");
+        auto& timeline =
+            tx.Prepare("SELECT id, summary FROM complaint_timeline WHERE complaint_id = ?");
+        auto& timeline_update =
+            tx.Prepare("UPDATE complaint_timeline SET summary = ? WHERE id = ?");
         for (const Row& r : rows) {
           update.setString(1, kAnonymisedName);
           update.setString(2, RedactContact(r.description, r.contact));

@@ -193,7 +193,6 @@ class IntakeReplica {
     if (!rt.ok()) return;
     runtime_ = std::move(*rt);
     service_ = std::make_unique<intake::IntakeService>(*runtime_, intake::IntakeSettings{});
-    runtime_->AddService(service_.get());
     const absl::Status started = runtime_->Start();
     EXPECT_TRUE(started.ok()) << started;
     EXPECT_TRUE(runtime_->WaitUntilServing(absl::Seconds(30)));

@@ -37,7 +37,8 @@ constexpr char kPhone[] = "+86 13800138000";
 constexpr char kPhoneKey[] = "13800138000";
 constexpr char kEmail[] = "nana.ouyang@example.com";
 
-// One intake replica as main.cc assembles it, with the clock offset file and its retention job.
+// One intake replica as main.cc assembles it (its settings read from the configuration, the
+// retention job among them), with the clock offset file.
 class Replica {
  public:
   Replica(const ScratchDatabase& scratch, const std::string& clock_file,
@@ -46,12 +47,12 @@ class Replica {
     const std::string p = "TOUSU_INTAKE_";
     std::vector<std::string> env = testing::InProcessEnv("INTAKE", db);
     env.insert(env.end(), {
-        p + "SUBSCRIPTIONS_FILE=/dev/null",
-        p + "PEERS=",
-        p + "LOG_LEVEL=info",
-        p + "CLOCK_OFFSET_FILE=" + clock_file,
-        p + "RETENTION_AFTER_CLOSE=30d",
-    });
+                              p + "SUBSCRIPTIONS_FILE=/dev/null",
+                              p + "PEERS=",
+                              p + "LOG_LEVEL=info",
+                              p + "CLOCK_OFFSET_FILE=" + clock_file,
+                              p + "RETENTION_AFTER_CLOSE=30d",
+                          });
     env.insert(env.end(), extra_env.begin(), extra_env.end());
     config::Config cfg("INTAKE", env, {});
     auto rt = server::ServiceRuntime::Create({.name = "intake",
@@ -63,11 +64,9 @@ class Replica {
     EXPECT_TRUE(rt.ok()) << rt.status();
     if (!rt.ok()) return;
     runtime_ = std::move(*rt);
-    auto settings = intake::RetentionSettings::FromConfig(cfg);
+    auto settings = intake::IntakeSettings::FromConfig(cfg);
     EXPECT_TRUE(settings.ok()) << settings.status();
-    service_ = std::make_unique<intake::IntakeService>(*runtime_);
-    retention_ = std::make_unique<intake::RetentionJob>(*runtime_, *settings);
-    runtime_->AddService(service_.get());
+    service_ = std::make_unique<intake::IntakeService>(*runtime_, *settings);
     const absl::Status started = runtime_->Start();
     EXPECT_TRUE(started.ok()) << started;
     EXPECT_TRUE(runtime_->WaitUntilServing(absl::Seconds(30)));
@@ -76,21 +75,20 @@ class Replica {
   }
 
   ~Replica() {
-    if (retention_) retention_->Stop();
     if (runtime_) runtime_->Shutdown();
-    retention_.reset();
     service_.reset();
     runtime_.reset();
   }
 
-  intake::RetentionJob& retention() { return *retention_; }
+  intake::RetentionJob& retention() { return service_->retention(); }
+  // Starts the runtime's periodic tasks, the retention job's timer among them.
+  void StartTimers() { runtime_->StartPeriodicTasks(); }
   iv1::IntakeService::Stub& intake() { return *intake_; }
   std::string Metrics() { return testing::HttpGet(runtime_->metrics_port(), "/metrics"); }
 
  private:
   std::unique_ptr<server::ServiceRuntime> runtime_;
   std::unique_ptr<intake::IntakeService> service_;
-  std::unique_ptr<intake::RetentionJob> retention_;
   std::unique_ptr<iv1::IntakeService::Stub> intake_;
 };
 
@@ -115,7 +113,8 @@ class Retention : public ::testing::Test {
     c.set_project("翡翠湾·二期");
     c.set_building("3栋");
     c.set_unit("1502室");
-    c.set_description(absl::StrCat("客厅墙体开裂，请联系", kName, "，电话", kPhoneKey, "，邮箱", kEmail));
+    c.set_description(
+        absl::StrCat("客厅墙体开裂，请联系", kName, "，电话", kPhoneKey, "，邮箱", kEmail));
     c.set_expected_resolution("尽快维修");
     *c.mutable_occurred_at() = google::protobuf::util::TimeUtil::SecondsToTimestamp(
         absl::ToUnixSeconds(absl::Now() - absl::Hours(30)));
@@ -134,15 +133,17 @@ class Retention : public ::testing::Test {
   // wall clock, with a satisfaction score and a department; and a timeline line that repeats the
   // customer's phone.
   void Close(const std::string& number, absl::Duration ago) {
-    scratch_.Execute(absl::StrCat(
-        "UPDATE complaints SET status = ", iv1::COMPLAINT_STATUS_CLOSED, ", category = ",
-        cv1::CATEGORY_PRODUCT_QUALITY, ", department_id = 'engineering', owner_staff_id = 'S0021',",
-        " cycle = 1, satisfaction = 4, closed_at = '", db::ToSqlDateTime(absl::Now() - ago),
-        "' WHERE number = '", number, "'"));
+    scratch_.Execute(absl::StrCat("UPDATE complaints SET status = ", iv1::COMPLAINT_STATUS_CLOSED,
+                                  ", category = ", cv1::CATEGORY_PRODUCT_QUALITY,
+                                  ", department_id = 'engineering', owner_staff_id = 'S0021',",
+                                  " cycle = 1, satisfaction = 4, closed_at = '",
+                                  db::ToSqlDateTime(absl::Now() - ago), "' WHERE number = '",
+                                  number, "'"));
     scratch_.Execute(absl::StrCat(
         "INSERT INTO complaint_timeline (complaint_id, occurred_at, event_type, summary)"
-        " SELECT id, closed_at, ", iv1::TIMELINE_EVENT_TYPE_COMPLAINT_CLOSED,
-        ", '回访完成，已致电 ", kPhoneKey, "' FROM complaints WHERE number = '", number, "'"));
+        " SELECT id, closed_at, ",
+        iv1::TIMELINE_EVENT_TYPE_COMPLAINT_CLOSED, ", '回访完成，已致电 ", kPhoneKey,
+        "' FROM complaints WHERE number = '", number, "'"));
   }
 
   std::string Column(const std::string& number, const std::string& column) {
@@ -152,7 +153,8 @@ class Retention : public ::testing::Test {
   // Everything but the personal data, over every complaint: what analytics and reports count.
   std::string Figures() {
     return scratch_.QueryScalar(
-        "SELECT GROUP_CONCAT(CONCAT_WS('|', number, status, category, department_id, owner_staff_id,"
+        "SELECT GROUP_CONCAT(CONCAT_WS('|', number, status, category, department_id, "
+        "owner_staff_id,"
         " severity, channel, journey_stage, project, building, unit, occurred_at, received_at,"
         " updated_at, ack_due, solution_due, closed_at, satisfaction, cycle, request_id,"
         " (SELECT COUNT(*) FROM complaint_timeline t WHERE t.complaint_id = c.id))"
@@ -201,11 +203,12 @@ TEST_F(Retention, ComplaintsClosedLongerThanTheSettingAreAnonymisedAndNothingEls
   EXPECT_EQ(Column(long_closed, "anonymised_at IS NOT NULL"), "1");
   // The customer's own data copied into the text is blanked; the rest of the text stays.
   EXPECT_EQ(Column(long_closed, "description"), "客厅墙体开裂，请联系**，电话**，邮箱**");
-  EXPECT_EQ(scratch_.QueryScalar(absl::StrCat(
-                "SELECT summary FROM complaint_timeline t JOIN complaints c ON c.id = t.complaint_id"
-                " WHERE c.number = '", long_closed, "' AND t.event_type = ",
-                iv1::TIMELINE_EVENT_TYPE_COMPLAINT_CLOSED)),
-            "回访完成，已致电 **");
+  EXPECT_EQ(
+      scratch_.QueryScalar(absl::StrCat(
+          "SELECT summary FROM complaint_timeline t JOIN complaints c ON c.id = t.complaint_id"
+          " WHERE c.number = '",
+          long_closed, "' AND t.event_type = ", iv1::TIMELINE_EVENT_TYPE_COMPLAINT_CLOSED)),
+      "回访完成，已致电 **");
   for (const std::string& kept : {recently_closed, open}) {
     EXPECT_EQ(Column(kept, "customer_name"), kName) << kept;
     EXPECT_EQ(Column(kept, "customer_phone"), kPhone) << kept;
@@ -249,7 +252,8 @@ TEST_F(Retention, TwoReplicasRunningTheJobAtOnceAnonymiseEachComplaintOnce) {
   Replica a(scratch_, clock_file_, small_batches);
   Replica b(scratch_, clock_file_, small_batches);
   constexpr int kComplaints = 20;
-  for (int i = 0; i < kComplaints; ++i) Close(Submit(i % 2 ? a : b, absl::StrCat("ret-", i)), absl::Hours(1));
+  for (int i = 0; i < kComplaints; ++i)
+    Close(Submit(i % 2 ? a : b, absl::StrCat("ret-", i)), absl::Hours(1));
   const std::string figures = Figures();
   MoveClock(absl::Hours(24 * 31));
   absl::StatusOr<int> done_a, done_b;
@@ -262,7 +266,8 @@ TEST_F(Retention, TwoReplicasRunningTheJobAtOnceAnonymiseEachComplaintOnce) {
   EXPECT_EQ(*done_a + *done_b, kComplaints);
   EXPECT_EQ(Anonymised(a) + Anonymised(b), kComplaints);
   EXPECT_EQ(scratch_.QueryScalar("SELECT COUNT(*) FROM complaints WHERE anonymised_at IS NOT NULL"
-                                 " AND customer_name = '" + std::string(intake::kAnonymisedName) + "'"),
+                                 " AND customer_name = '" +
+                                 std::string(intake::kAnonymisedName) + "'"),
             absl::StrCat(kComplaints));
   EXPECT_EQ(Figures(), figures);
 }
@@ -271,7 +276,7 @@ TEST_F(Retention, TheJobRunsByItselfOnTheTimer) {
   Replica r(scratch_, clock_file_, {"TOUSU_INTAKE_RETENTION_CHECK_EVERY=200ms"});
   const std::string number = Submit(r, "ret-timer");
   Close(number, absl::Hours(1));
-  r.retention().Start();
+  r.StartTimers();
   MoveClock(absl::Hours(24 * 31));
   for (int i = 0; i < 50 && Column(number, "anonymised_at IS NULL") == "1"; ++i) {
     absl::SleepFor(absl::Milliseconds(100));

@@ -81,6 +81,7 @@ def check_overlay(name, objs):
     accounts, netpols = by_kind(objs, "ServiceAccount"), list(by_kind(objs, "NetworkPolicy").values())
     known_services = proto_services()
     token_secrets = {}  # Secret of a service token -> the Deployments mounting it
+    settings_of = {}  # service -> its ConfigMap settings
     for svc, env, grpc_port, metrics_port in stack_services():
         app = f"tousu-{svc}"
         d = deployments.get(app)
@@ -105,6 +106,7 @@ def check_overlay(name, objs):
             else:
                 settings.update(cm["data"])
         p = f"TOUSU_{env}_"
+        settings_of[svc] = {k[len(p):]: v for k, v in settings.items() if k.startswith(p)}
         for key in ("GRPC_ADDR", "METRICS_ADDR", "DRAIN", "SHUTDOWN_GRACE"):
             if p + key not in settings:
                 fail(f"{w}: {p}{key} not set in its ConfigMap")
@@ -201,6 +203,15 @@ def check_overlay(name, objs):
             fail(f"{where}: {app}'s pods are not under a default-deny NetworkPolicy")
         if not {"grpc", "metrics"} <= allowed_ports:
             fail(f"{where}: NetworkPolicies must admit {app}'s grpc and metrics ports, admit {allowed_ports}")
+    # A policy figure is enforced by one service and stated in the monthly report by analytics:
+    # both are set explicitly, to the same value, so the report never states another figure.
+    for enforcer, key in (("routing", "ACK_WINDOW"), ("case-handling", "SOLUTION_DAYS"),
+                          ("follow-up", "CALLBACK_DAYS")):
+        enforced = settings_of.get(enforcer, {}).get(key)
+        stated = settings_of.get("analytics", {}).get(key)
+        if enforced is None or stated is None or enforced != stated:
+            fail(f"{where}: {key} must be set for {enforcer} and analytics alike "
+                 f"(enforced {enforced}, stated in the report {stated})")
     for secret, apps in token_secrets.items():
         if len(apps) > 1:
             fail(f"{where}: Deployments {', '.join(apps)} share the service token Secret {secret}: each service needs its own")

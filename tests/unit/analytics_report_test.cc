@@ -6,8 +6,6 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <string>
@@ -307,13 +305,6 @@ TEST(MonthlyReportHtml, StatesTheSlaTermsItIsGiven) {
   for (const char* t : {"1小时", "1 小时", "2个工作日", "3 个工作日内回访"}) {
     EXPECT_EQ(html.find(t), std::string::npos) << t;
   }
-}
-
-// Writes the sample report where TOUSU_REPORT_SAMPLE points (for looking at it in a browser).
-TEST(MonthlyReportHtml, WritesSampleWhenAsked) {
-  const char* path = std::getenv("TOUSU_REPORT_SAMPLE");
-  if (path == nullptr) GTEST_SKIP() << "TOUSU_REPORT_SAMPLE not set";
-  std::ofstream(path) << RenderMonthlyReportHtml(Sample());
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // Complaint numbers handed out from reserved blocks (services/intake/domain/number_blocks.h).
-#include "services/intake/domain/number_blocks.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 #include <thread>
 #include <vector>
+
+#include "services/intake/domain/number_blocks.h"
 
 namespace tousu::intake {
 namespace {

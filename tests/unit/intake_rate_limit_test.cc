@@ -1,8 +1,8 @@
 // Submission rate limits (services/intake/domain/rate_limit.h).
 
-#include "services/intake/domain/rate_limit.h"
-
 #include <gtest/gtest.h>
+
+#include "services/intake/domain/rate_limit.h"
 
 namespace tousu::intake {
 namespace {

@@ -1,9 +1,9 @@
 // GetComplaint's read cache (services/intake/read_cache.h).
-#include "services/intake/read_cache.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
+
+#include "services/intake/read_cache.h"
 
 namespace tousu::intake {
 namespace {

@@ -12,12 +12,14 @@ const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
 const absl::Duration kThreeYears = absl::Hours(24 * 1095);
 
 TEST(Retention, AComplaintClosedLongerAgoThanTheSettingIsAnonymised) {
-  EXPECT_TRUE(ShouldAnonymise(true, kNow - kThreeYears - absl::Seconds(1), false, kNow, kThreeYears));
+  EXPECT_TRUE(
+      ShouldAnonymise(true, kNow - kThreeYears - absl::Seconds(1), false, kNow, kThreeYears));
   EXPECT_TRUE(ShouldAnonymise(true, kNow - kThreeYears, false, kNow, kThreeYears));
 }
 
 TEST(Retention, ARecentlyClosedComplaintIsKept) {
-  EXPECT_FALSE(ShouldAnonymise(true, kNow - kThreeYears + absl::Seconds(1), false, kNow, kThreeYears));
+  EXPECT_FALSE(
+      ShouldAnonymise(true, kNow - kThreeYears + absl::Seconds(1), false, kNow, kThreeYears));
 }
 
 TEST(Retention, AnOpenComplaintIsKeptHoweverOld) {
@@ -43,7 +45,9 @@ TEST(Retention, TheSettingIsDaysOrADurationAndZeroTurnsItOff) {
 }
 
 TEST(Retention, CopiesOfTheCustomersOwnContactDataInFreeTextAreBlanked) {
-  const CustomerContact c{.name = "欧阳娜娜", .phone = "+86 139-0000-1111", .phone_key = "13900001111",
+  const CustomerContact c{.name = "欧阳娜娜",
+                          .phone = "+86 139-0000-1111",
+                          .phone_key = "13900001111",
                           .email = "nana@example.com"};
   EXPECT_EQ(RedactContact("欧阳娜娜女士来电，电话13900001111，邮箱nana@example.com", c),
             "**女士来电，电话**，邮箱**");
@@ -51,12 +55,15 @@ TEST(Retention, CopiesOfTheCustomersOwnContactDataInFreeTextAreBlanked) {
 }
 
 TEST(Retention, OtherTextAndOtherPeoplesDataAreLeftAsTheyWere) {
-  const CustomerContact c{.name = "欧阳娜娜", .phone = "13900001111", .phone_key = "13900001111",
+  const CustomerContact c{.name = "欧阳娜娜",
+                          .phone = "13900001111",
+                          .phone_key = "13900001111",
                           .email = "nana@example.com"};
   const std::string text = "工程师李志刚(13800138000)上门，卫生间墙体开裂 TS-202611-000123";
   EXPECT_EQ(RedactContact(text, c), text);
   // A one-character name or an empty phone would blank far too much: never replaced.
-  EXPECT_EQ(RedactContact("王先生说", {.name = "王", .phone = "", .phone_key = "", .email = ""}), "王先生说");
+  EXPECT_EQ(RedactContact("王先生说", {.name = "王", .phone = "", .phone_key = "", .email = ""}),
+            "王先生说");
   EXPECT_EQ(RedactContact("abc", {}), "abc");
 }
 

@@ -1,6 +1,6 @@
-// Intake's rules (§4.2): what a valid complaint is, its number, the idempotency hash, list
-// filters and page tokens, and what routing events do to the customer-facing record (case
-// handling's and follow-up's events: intake_progress_test.cc).
+// Intake's rules (§4.2): what a valid complaint is, who may submit it, its number, the
+// idempotency hash, list filters and page tokens, and the labels metrics count complaints by.
+// (What other services' events do to the customer-facing record: intake_progress_test.cc.)
 
 #include <gmock/gmock.h>
 #include <google/protobuf/unknown_field_set.h>
@@ -11,20 +11,17 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/time/civil_time.h"
-#include "complaints/routing/v1/events.pb.h"
 #include "services/intake/domain/complaint_number.h"
 #include "services/intake/domain/fingerprint.h"
 #include "services/intake/domain/listing.h"
-#include "services/intake/domain/progress.h"
 #include "services/intake/domain/submission.h"
+#include "services/intake/domain/submitter.h"
 #include "services/intake/domain/timestamps.h"
 
 namespace tousu::intake {
 namespace {
 
-namespace rv1 = ::complaints::routing::v1;
 using ::testing::HasSubstr;
-using ::testing::Not;
 using ::testing::StartsWith;
 
 // 2026-11-26 11:00 in Shanghai.
@@ -547,182 +544,55 @@ TEST(Listing, AMalformedPageTokenIsRefused) {
   }
 }
 
-// --- Routing events on the record ----------------------------------------------------------------
+// --- Who submits ---------------------------------------------------------------------------------
 
-template <typename Message>
-cv1::Event Envelope(const std::string& type, const Message& payload) {
-  cv1::Event e;
-  e.set_event_id("6f1c2d9e-0000-4000-8000-000000000001");
-  e.set_event_type(type);
-  e.set_aggregate_id("TS-202611-000123");
-  e.set_producer("routing");
-  *e.mutable_occurred_at() = ToProto(kNow);
-  e.mutable_payload()->PackFrom(payload);
-  return e;
+auth::Caller CallerOf(auth::Caller::Kind kind, const std::string& subject) {
+  auth::Caller caller;
+  caller.kind = kind;
+  caller.subject = subject;
+  return caller;
 }
 
-TEST(Progress, ARoutedComplaintAwaitsItsDepartmentsAcknowledgementByTheDueTime) {
-  rv1::ComplaintRouted m;
-  m.set_number("TS-202611-000123");
-  m.set_category(cv1::CATEGORY_PRODUCT_QUALITY);
-  m.set_department_id("engineering");
-  *m.mutable_routed_at() = ToProto(kNow);
-  *m.mutable_ack_due() = ToProto(kNow + absl::Hours(1));
-  m.set_hop(1);
-  auto p = ProgressFromEvent(Envelope(kComplaintRouted, m), kNow);
-  ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_EQ(p->number, "TS-202611-000123");
-  EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_ROUTED);
-  EXPECT_EQ(p->category, cv1::CATEGORY_PRODUCT_QUALITY);
-  EXPECT_EQ(p->department_id, "engineering");
-  EXPECT_EQ(p->ack_due_change, Progress::Due::kSet);
-  EXPECT_EQ(p->ack_due, kNow + absl::Hours(1));
-  EXPECT_EQ(p->entry.type, iv1::TIMELINE_EVENT_TYPE_ROUTED);
-  EXPECT_EQ(p->entry.at, kNow);
-  // 12:00 Shanghai time.
-  EXPECT_EQ(p->entry.summary, "已分派至责任部门，须于 2026-11-26 12:00（北京时间）前确认受理");
+TEST(Submitter, ACustomersComplaintIsRecordedUnderTheirOwnAccount) {
+  const auth::Caller customer = CallerOf(auth::Caller::Kind::kCustomer, "C42");
+  iv1::ComplaintInput owned;
+  auto input = InputToRecord(customer, Valid().complaint(), &owned);
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ((*input)->customer_id(), "C42");
+  iv1::ComplaintInput other = Valid().complaint();
+  other.set_customer_id("C43");
+  EXPECT_EQ(InputToRecord(customer, other, &owned).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  iv1::ComplaintInput as_staff = Valid().complaint();
+  as_staff.set_recorded_by_staff_id("S0001");
+  EXPECT_EQ(FieldOf(InputToRecord(customer, as_staff, &owned).status()),
+            "complaint.recorded_by_staff_id");
 }
 
-TEST(Progress, ADeadlineNoDatabaseCouldHoldIsDroppedRatherThanBlockingTheRelay) {
-  rv1::ComplaintRouted m;
-  m.set_number("TS-202611-000123");
-  m.set_department_id("engineering");
-  m.mutable_ack_due()->set_seconds(kMinTimestampSeconds);
-  m.mutable_routed_at()->set_seconds(kMinTimestampSeconds);
-  auto p = ProgressFromEvent(Envelope(kComplaintRouted, m), kNow);
-  ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_EQ(p->ack_due_change, Progress::Due::kClear);
-  EXPECT_EQ(p->entry.at, kNow);  // the envelope's time instead
-  EXPECT_EQ(p->entry.summary, "已分派至责任部门");
-}
-
-TEST(Progress, ARoutingAfterAMisrouteSaysItWasRoutedAgain) {
-  rv1::ComplaintRouted m;
-  m.set_number("TS-202611-000123");
-  m.set_department_id("sales");
-  m.set_hop(2);
-  auto p = ProgressFromEvent(Envelope(kComplaintRouted, m), kNow);
-  ASSERT_TRUE(p.ok());
-  EXPECT_THAT(p->entry.summary, StartsWith("已重新分派"));
-  EXPECT_EQ(p->entry.at, kNow);  // no routed_at: the envelope's time
-}
-
-TEST(Progress, AComplaintSentToASupervisorHasNoDepartmentUntilOneIsNamed) {
-  rv1::ComplaintSentToSupervisor m;
-  m.set_number("TS-202611-000123");
-  m.set_reason("critical_severity");
-  auto p = ProgressFromEvent(Envelope(kComplaintSentToSupervisor, m), kNow);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
-  EXPECT_EQ(p->department_id, "");
-  EXPECT_EQ(p->ack_due_change, Progress::Due::kClear);
-}
-
-TEST(Progress, ASupervisorsAssignmentRoutesToTheLeadDepartmentWithTheSupervisorAsActor) {
-  rv1::ComplaintAssignedBySupervisor m;
-  m.set_number("TS-202611-000123");
-  m.set_supervisor_staff_id("S0009");
-  m.set_lead_department_id("engineering");
-  m.add_assisting_department_ids("property");
-  *m.mutable_ack_due() = ToProto(kNow + absl::Hours(1));
-  auto p = ProgressFromEvent(Envelope(kComplaintAssignedBySupervisor, m), kNow);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_ROUTED);
-  EXPECT_EQ(p->department_id, "engineering");
-  EXPECT_EQ(p->entry.actor_id, "S0009");
-  EXPECT_THAT(p->entry.summary, HasSubstr("1个协办部门"));
-}
-
-TEST(Progress, AnAcknowledgedComplaintNamesItsOwner) {
-  rv1::ComplaintAcknowledged m;
-  m.set_number("TS-202611-000123");
-  m.set_department_id("engineering");
-  m.set_owner_staff_id("S0042");
-  auto p = ProgressFromEvent(Envelope(kComplaintAcknowledged, m), kNow);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
-  EXPECT_EQ(p->owner_staff_id, "S0042");
-  EXPECT_EQ(p->entry.actor_id, "S0042");
-  EXPECT_EQ(p->ack_due_change, Progress::Due::kKeep);
-}
-
-TEST(Progress, AMisroutedComplaintGoesBackToAwaitingRoutingWithoutShowingTheInternalReason) {
-  rv1::AssignmentRejected m;
-  m.set_number("TS-202611-000123");
-  m.set_department_id("sales");
-  m.set_staff_id("S0007");
-  m.set_reason("不是我们部门的事");
-  auto p = ProgressFromEvent(Envelope(kAssignmentRejected, m), kNow);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_RECEIVED);
-  EXPECT_EQ(p->department_id, "");
-  EXPECT_THAT(p->entry.summary, Not(HasSubstr("不是我们部门")));
-}
-
-TEST(Progress, AMissedAcknowledgementPutsTheComplaintWithTheSupervisor) {
-  rv1::AcknowledgementOverdue m;
-  m.set_number("TS-202611-000123");
-  m.set_department_id("engineering");
-  auto p = ProgressFromEvent(Envelope(kAcknowledgementOverdue, m), kNow);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->status, iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
-  EXPECT_EQ(p->entry.type, iv1::TIMELINE_EVENT_TYPE_ACKNOWLEDGEMENT_OVERDUE);
-  EXPECT_THAT(p->entry.summary, HasSubstr("1小时"));
-}
-
-TEST(Progress, AMalformedEventIsReportedNotApplied) {
-  rv1::ComplaintRouted m;
-  m.set_number("not-a-number");
-  EXPECT_EQ(ProgressFromEvent(Envelope(kComplaintRouted, m), kNow).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  rv1::ComplaintAcknowledged wrong;
-  wrong.set_number("TS-202611-000123");
-  EXPECT_EQ(ProgressFromEvent(Envelope(kComplaintRouted, wrong), kNow).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  m.set_number("TS-202611-000123");
-  m.set_department_id("has space");
-  EXPECT_EQ(ProgressFromEvent(Envelope(kComplaintRouted, m), kNow).status().code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
-// The status a routing event proposing `proposed` leaves on a record in `current` (cycle 0: no
-// case opened yet, unless given).
-iv1::ComplaintStatus AfterRouting(iv1::ComplaintStatus current, iv1::ComplaintStatus proposed,
-                                  int32_t cycle = 0) {
-  Progress p;
-  p.source = Progress::Source::kRouting;
-  p.status = proposed;
-  RecordState record;
-  record.status = current;
-  record.cycle = cycle;
-  return Settle(p, record).status;
-}
-
-TEST(Progress, RoutingFollowsItsOwnOrderButNeverUndoesLaterHandling) {
-  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_RECEIVED, iv1::COMPLAINT_STATUS_ROUTED),
-            iv1::COMPLAINT_STATUS_ROUTED);
-  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, iv1::COMPLAINT_STATUS_RECEIVED),
-            iv1::COMPLAINT_STATUS_RECEIVED);
-  EXPECT_EQ(
-      AfterRouting(iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED, iv1::COMPLAINT_STATUS_ACKNOWLEDGED),
-      iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED);
-  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_CLOSED, iv1::COMPLAINT_STATUS_ROUTED),
-            iv1::COMPLAINT_STATUS_CLOSED);
-  // Once case handling has opened the case (and e.g. a rejected solution put it back to
-  // ACKNOWLEDGED), routing's late news does not move it.
-  EXPECT_EQ(AfterRouting(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, iv1::COMPLAINT_STATUS_ROUTED, 1),
-            iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
-}
-
-TEST(Progress, TheFirstEntrySaysHowTheComplaintWasReceivedAndWhoRecordedIt) {
-  auto in = Valid().complaint();
-  in.set_channel(cv1::CHANNEL_HOTLINE);
+TEST(Submitter, StaffRecordComplaintsUnderTheirOwnIdOnly) {
+  const auth::Caller agent = CallerOf(auth::Caller::Kind::kStaff, "S0001");
+  iv1::ComplaintInput owned;
+  iv1::ComplaintInput in = Valid().complaint();
   in.set_recorded_by_staff_id("S0001");
-  TimelineRecord r = ReceivedEntry(in, kNow);
-  EXPECT_EQ(r.type, iv1::TIMELINE_EVENT_TYPE_RECEIVED);
-  EXPECT_EQ(r.summary, "您的投诉已通过客服热线受理");
-  EXPECT_EQ(r.actor_id, "S0001");
-  EXPECT_EQ(r.at, kNow);
+  auto input = InputToRecord(agent, in, &owned);
+  ASSERT_TRUE(input.ok());
+  EXPECT_EQ(*input, &in);  // recorded as submitted
+  in.set_recorded_by_staff_id("S0002");
+  EXPECT_EQ(InputToRecord(agent, in, &owned).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+// --- Metric labels -----------------------------------------------------------------------------
+
+TEST(Labels, ComeFromTheEnumsValueNames) {
+  EXPECT_EQ(ChannelLabel(cv1::CHANNEL_WALK_IN), "walk_in");
+  EXPECT_EQ(ChannelLabel(cv1::CHANNEL_HOTLINE), "hotline");
+  EXPECT_EQ(ChannelLabel(static_cast<cv1::Channel>(99)), "unknown");
+  EXPECT_EQ(CategoryLabel(cv1::CATEGORY_PROPERTY_SERVICE), "property_service");
+  EXPECT_EQ(CategoryLabel(cv1::CATEGORY_UNSPECIFIED), "unclassified");
+  EXPECT_EQ(CategoryLabel(static_cast<cv1::Category>(99)), "unclassified");
+  EXPECT_EQ(ChannelLabels(),
+            std::vector<std::string>({"hotline", "web", "app", "walk_in", "email"}));
+  EXPECT_EQ(CategoryLabels().size(), 5u);  // four categories and "unclassified"
 }
 
 // --- Timestamps ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class NumberBlocks {
   Reserve reserve_;
   std::mutex mu_;
   std::string month_;
-  int64_t next_ = 0;  // next value to hand out
+  int64_t next_ = 0;   // next value to hand out
   int64_t last_ = -1;  // last value of the current block
 };
 

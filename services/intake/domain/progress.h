@@ -4,8 +4,9 @@
 //   routing       (proto/complaints/routing/v1/events.proto)       §5: routed .. acknowledged;
 //   case handling (proto/complaints/casehandling/v1/events.proto)  §6: case opened .. resolved;
 //   follow-up     (proto/complaints/followup/v1/events.proto)      §7: tracker, callback, closed.
-// Pure: ProgressFromEvent reads an event, Settle decides what it does to a record as it stands, and
-// the repository writes the result in the event's inbox transaction.
+// Pure: a step (progress_steps.h, listed in followed_events.h) reads an event, Settle decides what
+// it does to a record as it stands, and the repository writes the result in the event's inbox
+// transaction.
 //
 // Ordering. Each producer's events reach intake in the order they were written, but events of
 // different producers may overtake one another (each relay retries on its own). So:
@@ -28,52 +29,13 @@
 #include "absl/time/time.h"
 #include "complaints/common/v1/events.pb.h"
 #include "complaints/intake/v1/intake.pb.h"
+#include "services/intake/domain/customer_text.h"
+#include "services/intake/domain/department_names.h"
 
 namespace tousu::intake {
 
 namespace iv1 = ::complaints::intake::v1;
 namespace cv1 = ::complaints::common::v1;
-
-inline constexpr char kComplaintReceived[] = "ComplaintReceived";
-// Routing's events.
-inline constexpr char kComplaintRouted[] = "ComplaintRouted";
-inline constexpr char kComplaintSentToSupervisor[] = "ComplaintSentToSupervisor";
-inline constexpr char kComplaintAssignedBySupervisor[] = "ComplaintAssignedBySupervisor";
-inline constexpr char kComplaintAcknowledged[] = "ComplaintAcknowledged";
-inline constexpr char kAssignmentRejected[] = "AssignmentRejected";
-inline constexpr char kAcknowledgementOverdue[] = "AcknowledgementOverdue";
-// Case handling's events.
-inline constexpr char kCaseOpened[] = "CaseOpened";
-inline constexpr char kInvestigationEntryAdded[] = "InvestigationEntryAdded";
-inline constexpr char kInspectionReportAttached[] = "InspectionReportAttached";
-inline constexpr char kCustomerContacted[] = "CustomerContacted";
-inline constexpr char kSolutionProposed[] = "SolutionProposed";
-inline constexpr char kSolutionDeadlineExtended[] = "SolutionDeadlineExtended";
-inline constexpr char kSolutionDeadlineMissed[] = "SolutionDeadlineMissed";
-inline constexpr char kCustomerDecisionRecorded[] = "CustomerDecisionRecorded";
-inline constexpr char kImplementationProgressRecorded[] = "ImplementationProgressRecorded";
-inline constexpr char kCaseResolved[] = "CaseResolved";
-inline constexpr char kCaseReopened[] = "CaseReopened";
-// Follow-up's events.
-inline constexpr char kTrackerAssigned[] = "TrackerAssigned";
-inline constexpr char kProgressUpdateRecorded[] = "ProgressUpdateRecorded";
-inline constexpr char kProgressUpdateOverdue[] = "ProgressUpdateOverdue";
-inline constexpr char kCallbackScheduled[] = "CallbackScheduled";
-inline constexpr char kCallbackOverdue[] = "CallbackOverdue";
-inline constexpr char kCallbackRecorded[] = "CallbackRecorded";
-inline constexpr char kCustomerUnsatisfied[] = "CustomerUnsatisfied";
-inline constexpr char kComplaintClosed[] = "ComplaintClosed";
-
-// The event types intake shows on the timeline, by producer, and all of them.
-const std::vector<std::string>& RoutingEventTypes();
-const std::vector<std::string>& CaseHandlingEventTypes();
-const std::vector<std::string>& FollowUpEventTypes();
-const std::vector<std::string>& FollowedEventTypes();
-
-// Longest customer-meant text (a contact's message, a solution, a result) quoted in a timeline
-// summary, and kept on the record (solution, resolution), in characters.
-inline constexpr size_t kMaxQuotedChars = 200;
-inline constexpr size_t kMaxRecordTextChars = 4000;
 
 struct TimelineRecord {
   absl::Time at;
@@ -85,6 +47,14 @@ struct TimelineRecord {
 
 // The first timeline entry of a complaint received at `received_at`.
 TimelineRecord ReceivedEntry(const iv1::ComplaintInput& input, absl::Time received_at);
+
+// What a summary may say that only the record knows; Settle fills it in.
+struct SummaryFacts {
+  // The department in charge, as the customer reads its name (DepartmentNames::NameFor).
+  std::string department;
+  // The time the department in charge was given to acknowledge, when its routing told it.
+  std::optional<absl::Duration> ack_window;
+};
 
 // What one event changes on the record. Every optional field left empty (kKeep) keeps the
 // record's value.
@@ -111,8 +81,11 @@ struct Progress {
   // nullopt leaves the field as it is; "" clears it.
   std::optional<std::string> department_id;
   std::optional<std::string> owner_staff_id;
+  // kSet also records `ack_started_at` (when the department was asked; nullopt: not known), so
+  // the window it was given can be told later; kClear clears both.
   Due ack_due_change = Due::kKeep;
   absl::Time ack_due;
+  std::optional<absl::Time> ack_started_at;
   // kSet also sets solution_due_provisional.
   Due solution_due_change = Due::kKeep;
   absl::Time solution_due;
@@ -134,26 +107,39 @@ struct Progress {
   int32_t satisfaction = 0;
   std::optional<absl::Time> closed_at;
 
+  // entry.summary is what the event alone tells.
   TimelineRecord entry;
-  // For summaries that name the department in charge: builds entry.summary from the
-  // department's name (see Settle). Unset when entry.summary is already complete.
-  std::function<std::string(const std::string& department_name)> summary_for;
+  // For summaries that need the record (the department's name, the acknowledgement window):
+  // Settle builds the final entry.summary with it. Unset when entry.summary is complete.
+  std::function<std::string(const SummaryFacts&)> summary_for;
   // True when text meant for the customer had to be repaired (invalid UTF-8 replaced, control
   // characters dropped) or shortened: worth a log line, not a refusal.
   bool text_repaired = false;
 };
 
-// Reads an event of any type intake follows. INVALID_ARGUMENT when the payload is not the type's
-// message, or its number, ids or cycle are malformed (such an event can never apply: the caller
-// logs and skips it). An event without its own time takes the envelope's, or `now` when that is
-// missing too. A time no DATETIME column could hold counts as missing.
+// Reads an event of any type intake follows (followed_events.h). INVALID_ARGUMENT when the type is
+// not followed, the payload is not the type's message, or its number, ids or cycle are malformed
+// (such an event can never apply: the caller skips it). An event without its own time takes the
+// envelope's, or `now` when that is missing too. A time no DATETIME column could hold counts as
+// missing.
 absl::StatusOr<Progress> ProgressFromEvent(const cv1::Event& event, absl::Time now);
+
+// The event types ProgressFromEvent reads, each with its producer.
+struct FollowedEventType {
+  std::string type;
+  Progress::Source source;
+};
+const std::vector<FollowedEventType>& FollowedEventTypes();
 
 // The record as an event finds it.
 struct RecordState {
   iv1::ComplaintStatus status = iv1::COMPLAINT_STATUS_UNSPECIFIED;
   int32_t cycle = 0;
   std::string department_id;
+  // The pending acknowledgement deadline and when the department was asked (nullopt: none, or
+  // not known).
+  std::optional<absl::Time> ack_due;
+  std::optional<absl::Time> ack_started_at;
 };
 
 // What an event does to a record in `record`'s state.
@@ -167,13 +153,7 @@ struct Outcome {
   // handling's events that name none).
   TimelineRecord entry;
 };
-Outcome Settle(const Progress& progress, const RecordState& record);
-
-// The Chinese name of a department id for the customer ("engineering" → "工程质量部"), or
-// "责任部门" for an id intake does not know.
-std::string DepartmentName(const std::string& department_id);
-
-// "2026-11-26 15:04（北京时间）".
-std::string CustomerTime(absl::Time t);
+// `names` gives the department in charge its name in summaries that mention it.
+Outcome Settle(const Progress& progress, const RecordState& record, const DepartmentNames& names);
 
 }  // namespace tousu::intake

@@ -17,8 +17,8 @@ absl::StatusOr<RateLimit> ParseRateLimit(const std::string& variable, const std:
   const size_t slash = text.find('/');
   int count = 0;
   absl::Duration per;
-  if (slash == std::string::npos || !absl::SimpleAtoi(text.substr(0, slash), &count) ||
-      count < 1 || count > 1000000 || !absl::ParseDuration(text.substr(slash + 1), &per) ||
+  if (slash == std::string::npos || !absl::SimpleAtoi(text.substr(0, slash), &count) || count < 1 ||
+      count > 1000000 || !absl::ParseDuration(text.substr(slash + 1), &per) ||
       per < absl::Seconds(1) || per > absl::Hours(24 * 7)) {
     return absl::InvalidArgumentError(absl::StrCat(
         variable, ": expected COUNT/DURATION such as 20/1h (count 1..1000000, 1s..168h) or 0"));

@@ -1,6 +1,12 @@
 #include "services/intake/domain/submission.h"
 
+#include <google/protobuf/descriptor.h>
+
+#include <utility>
+#include <vector>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "common/validation/text.h"
 #include "services/intake/domain/timestamps.h"
 
@@ -37,6 +43,29 @@ absl::Status CheckOccurredAt(std::string_view field, const iv1::ComplaintInput& 
   if (t > now + kAllowedClockSkew) return Invalid(field, "must not be in the future");
   if (t < now - kMaxAge) return Invalid(field, "must be within the last 10 years");
   return absl::OkStatus();
+}
+
+// The value's name without the prefix its type's values share, in lower case
+// (CHANNEL_WALK_IN → "walk_in"); "" for the zero value and for a number the type does not have.
+std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number) {
+  const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
+  const google::protobuf::EnumValueDescriptor* zero = type->FindValueByNumber(0);
+  if (number == 0 || value == nullptr || zero == nullptr) return "";
+  // The API's convention: the zero value is <PREFIX>UNSPECIFIED.
+  const std::string prefix = zero->name().substr(0, zero->name().rfind("UNSPECIFIED"));
+  std::string name = value->name();
+  if (absl::StartsWith(name, prefix)) name.erase(0, prefix.size());
+  return absl::AsciiStrToLower(name);
+}
+
+// The labels of every value of `type` but the zero one.
+std::vector<std::string> Labels(const google::protobuf::EnumDescriptor* type) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < type->value_count(); ++i) {
+    std::string label = EnumLabel(type, type->value(i)->number());
+    if (!label.empty()) labels.push_back(std::move(label));
+  }
+  return labels;
 }
 
 absl::Status ValidateInput(const iv1::ComplaintInput& in, absl::Time now) {
@@ -151,35 +180,27 @@ std::string FieldOf(const absl::Status& status) {
 }
 
 std::string ChannelLabel(cv1::Channel channel) {
-  switch (channel) {
-    case cv1::CHANNEL_HOTLINE:
-      return "hotline";
-    case cv1::CHANNEL_WEB:
-      return "web";
-    case cv1::CHANNEL_APP:
-      return "app";
-    case cv1::CHANNEL_WALK_IN:
-      return "walk_in";
-    case cv1::CHANNEL_EMAIL:
-      return "email";
-    default:
-      return "unknown";
-  }
+  std::string label = EnumLabel(cv1::Channel_descriptor(), channel);
+  return label.empty() ? "unknown" : label;
 }
 
 std::string CategoryLabel(cv1::Category category) {
-  switch (category) {
-    case cv1::CATEGORY_PRODUCT_QUALITY:
-      return "product_quality";
-    case cv1::CATEGORY_SALES_SERVICE:
-      return "sales_service";
-    case cv1::CATEGORY_HANDOVER:
-      return "handover";
-    case cv1::CATEGORY_PROPERTY_SERVICE:
-      return "property_service";
-    default:
-      return "unclassified";
-  }
+  std::string label = EnumLabel(cv1::Category_descriptor(), category);
+  return label.empty() ? kUnclassifiedLabel : label;
+}
+
+const std::vector<std::string>& ChannelLabels() {
+  static const auto* labels = new std::vector<std::string>(Labels(cv1::Channel_descriptor()));
+  return *labels;
+}
+
+const std::vector<std::string>& CategoryLabels() {
+  static const auto* labels = [] {
+    auto* out = new std::vector<std::string>(Labels(cv1::Category_descriptor()));
+    out->push_back(kUnclassifiedLabel);
+    return out;
+  }();
+  return *labels;
 }
 
 }  // namespace tousu::intake

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -46,9 +47,16 @@ absl::Status ValidateSubmission(const iv1::SubmitComplaintRequest& request, absl
 // The field path a validation message starts with ("complaint.description"), or "" if none.
 std::string FieldOf(const absl::Status& status);
 
-// Label values for metrics and log lines: "hotline", "walk_in", "product_quality", ... The
-// category of an UNSPECIFIED (or unknown) value is "unclassified"; an unknown channel "unknown".
+// Label values for metrics and log lines, from the enums' own value names: CHANNEL_WALK_IN is
+// "walk_in", CATEGORY_PRODUCT_QUALITY "product_quality". A complaint staff did not classify
+// (CATEGORY_UNSPECIFIED, or a value this build does not know) is kUnclassifiedLabel; a channel
+// this build does not know is "unknown".
+inline constexpr char kUnclassifiedLabel[] = "unclassified";
 std::string ChannelLabel(cv1::Channel channel);
 std::string CategoryLabel(cv1::Category category);
+// Every label ChannelLabel gives a valid channel, and every label CategoryLabel gives (metric
+// series are created for each at start-up).
+const std::vector<std::string>& ChannelLabels();
+const std::vector<std::string>& CategoryLabels();
 
 }  // namespace tousu::intake

@@ -176,7 +176,9 @@ void InsertFirstTimelineEntry(db::Transaction& tx, const TimelineRecord& entry) 
 
 iv1::Complaint AsInserted(const NewComplaint& c, const TimelineRecord& first_entry) {
   // A time as DATETIME(6) keeps it: cut to whole microseconds the way ToSqlDateTime writes it.
-  const auto stored = [](absl::Time t) { return ToProto(db::FromSqlDateTime(db::ToSqlDateTime(t))); };
+  const auto stored = [](absl::Time t) {
+    return ToProto(db::FromSqlDateTime(db::ToSqlDateTime(t)));
+  };
   iv1::Complaint out;
   out.set_number(c.number);
   *out.mutable_input() = *c.input;
@@ -302,7 +304,8 @@ std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& q) {
 
 std::optional<LockedComplaint> LockByNumber(db::Transaction& tx, const std::string& number) {
   auto& select = tx.Prepare(
-      "SELECT id, status, cycle, department_id FROM complaints WHERE number = ? FOR UPDATE");
+      "SELECT id, status, cycle, department_id, ack_due, ack_started_at FROM complaints"
+      " WHERE number = ? FOR UPDATE");
   select.setString(1, number);
   ResultSet rs(select.executeQuery());
   if (!rs->next()) return std::nullopt;
@@ -311,6 +314,8 @@ std::optional<LockedComplaint> LockByNumber(db::Transaction& tx, const std::stri
   locked.state.status = static_cast<iv1::ComplaintStatus>(rs->getInt(2));
   locked.state.cycle = rs->getInt(3);
   locked.state.department_id = Str(*rs, 4);
+  if (!rs->isNull(5)) locked.state.ack_due = db::FromSqlDateTime(Str(*rs, 5));
+  if (!rs->isNull(6)) locked.state.ack_started_at = db::FromSqlDateTime(Str(*rs, 6));
   return locked;
 }
 
@@ -333,6 +338,7 @@ void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const 
       " department_id = IF(?, ?, department_id),"
       " owner_staff_id = IF(?, ?, owner_staff_id),"
       " ack_due = CASE ? WHEN 0 THEN ack_due WHEN 1 THEN ? ELSE NULL END,"
+      " ack_started_at = CASE ? WHEN 0 THEN ack_started_at WHEN 1 THEN ? ELSE NULL END,"
       " solution_due_provisional = CASE ? WHEN 0 THEN solution_due_provisional"
       "   WHEN 1 THEN ? ELSE FALSE END,"
       " solution_due = CASE ? WHEN 0 THEN solution_due WHEN 1 THEN ? ELSE NULL END,"
@@ -359,6 +365,13 @@ void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const 
   BindText(update, n, p.department_id);
   BindText(update, n, p.owner_staff_id);
   BindDue(update, n, p.ack_due_change, p.ack_due);
+  // The start goes with the deadline; NULL when the event did not tell it.
+  update.setInt(++n, mode(p.ack_due_change));
+  if (p.ack_due_change == Progress::Due::kSet && p.ack_started_at) {
+    update.setDateTime(++n, db::ToSqlDateTime(*p.ack_started_at));
+  } else {
+    update.setNull(++n, sql::DataType::TIMESTAMP);
+  }
   update.setInt(++n, mode(p.solution_due_change));
   update.setBoolean(++n, p.solution_due_provisional);
   BindDue(update, n, p.solution_due_change, p.solution_due);
