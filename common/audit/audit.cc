@@ -25,8 +25,7 @@ std::string Cut(absl::string_view s, size_t max) {
 
 void Insert(db::Transaction& tx, absl::Time occurred_at, const std::string& actor,
             const std::string& action, const std::string& subject, const std::string& from_state,
-            const std::string& to_state, const std::string& detail,
-            const std::string& request_id) {
+            const std::string& to_state, const std::string& detail, const std::string& request_id) {
   auto& insert = tx.Prepare(kInsert);
   insert.setDateTime(1, db::ToSqlDateTime(occurred_at));
   insert.setString(2, actor);

@@ -93,7 +93,8 @@ absl::StatusOr<TrailQuery> ParseTrailRequest(const cv1::GetAuditTrailRequest& re
 }
 
 std::string EncodeTrailPageToken(uint64_t last_id, const std::string& filter_fingerprint) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kTokenVersion, ".", last_id, ".", filter_fingerprint));
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kTokenVersion, ".", last_id, ".", filter_fingerprint));
 }
 
 absl::Status AuditTrailService::Get(const cv1::GetAuditTrailRequest& request,
@@ -148,9 +149,8 @@ grpc::ServerUnaryReactor* AuditTrailService::GetAuditTrail(grpc::CallbackServerC
   // Supervisors and managers only: enforced by the access table of the authentication layer
   // (common/auth), which runs before this handler; the trail reveals who did what, not personal
   // data, so nothing here narrows it further.
-  return server::RunUnary(ctx, executor_, [this, request, response] {
-    return Get(*request, response);
-  });
+  return server::RunUnary(ctx, executor_,
+                          [this, request, response] { return Get(*request, response); });
 }
 
 }  // namespace tousu::audit

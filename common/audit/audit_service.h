@@ -26,8 +26,8 @@ struct TrailQuery {
   std::optional<absl::Time> since;  // inclusive
   std::optional<absl::Time> until;  // exclusive
   int page_size = kDefaultTrailPageSize;
-  uint64_t after_id = 0;            // continue after this id; 0 on the first page
-  std::string filter_fingerprint;   // what a page token must carry
+  uint64_t after_id = 0;           // continue after this id; 0 on the first page
+  std::string filter_fingerprint;  // what a page token must carry
 };
 
 // INVALID_ARGUMENT naming the field ("subject", "since", "until", "page.page_size",

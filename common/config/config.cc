@@ -182,8 +182,8 @@ absl::StatusOr<double> Config::DoubleInRange(const std::string& key, double fall
   }
   // Written so that NaN fails too.
   if (!(value >= lo && value <= hi)) {
-    return absl::InvalidArgumentError(absl::StrCat(VariableName(key), " must be a number ", lo,
-                                                   "..", hi));
+    return absl::InvalidArgumentError(
+        absl::StrCat(VariableName(key), " must be a number ", lo, "..", hi));
   }
   return value;
 }
@@ -194,9 +194,8 @@ absl::StatusOr<absl::Duration> Config::DurationInRange(const std::string& key,
   auto value = DurationOr(key, fallback);
   if (!value.ok()) return value.status();
   if (*value < lo || *value > hi) {
-    return absl::InvalidArgumentError(absl::StrCat(VariableName(key), " must be ",
-                                                   absl::FormatDuration(lo), "..",
-                                                   absl::FormatDuration(hi)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        VariableName(key), " must be ", absl::FormatDuration(lo), "..", absl::FormatDuration(hi)));
   }
   return *value;
 }

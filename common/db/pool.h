@@ -80,10 +80,10 @@ class PooledConnection {
 
 // What the pool is doing now, for the service's metrics.
 struct PoolStats {
-  int size = 0;     // the most connections it opens
-  int open = 0;     // open (in use or idle) or being opened
+  int size = 0;  // the most connections it opens
+  int open = 0;  // open (in use or idle) or being opened
   int idle = 0;
-  int waiting = 0;  // callers waiting in Acquire for a connection
+  int waiting = 0;               // callers waiting in Acquire for a connection
   int64_t acquired = 0;          // since start
   int64_t acquire_timeouts = 0;  // since start: every connection stayed busy
 };

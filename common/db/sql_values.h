@@ -19,7 +19,8 @@ inline std::optional<absl::Time> OptionalTime(sql::ResultSet& rs, int col) {
   return FromSqlDateTime(rs.getString(col));
 }
 
-inline void SetOptionalTime(sql::PreparedStatement& ps, int idx, const std::optional<absl::Time>& t) {
+inline void SetOptionalTime(sql::PreparedStatement& ps, int idx,
+                            const std::optional<absl::Time>& t) {
   if (t.has_value()) {
     ps.setDateTime(idx, ToSqlDateTime(*t));
   } else {

@@ -40,9 +40,9 @@ complaints::common::v1::Event Outbox::Append(db::Transaction& tx, absl::string_v
 
 complaints::common::v1::Event Outbox::AppendAs(db::Transaction& tx, absl::string_view event_type,
                                                absl::string_view aggregate_id,
-                                             const google::protobuf::Message& payload,
-                                             absl::string_view request_id,
-                                             const audit::StateChange& states) {
+                                               const google::protobuf::Message& payload,
+                                               absl::string_view request_id,
+                                               const audit::StateChange& states) {
   complaints::common::v1::Event event;
   event.set_event_id(NewEventId());
   event.set_event_type(std::string(event_type));

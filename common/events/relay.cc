@@ -87,8 +87,9 @@ class Relay::Round {
     auto* stub = relay_.StubFor(row.subscriber);
     if (stub == nullptr) {
       log::Error("no address configured for subscriber", {{"subscriber", row.subscriber}});
-      Finished(c, r, absl::FailedPreconditionError(
-                         absl::StrCat("no address for subscriber ", row.subscriber)));
+      Finished(c, r,
+               absl::FailedPreconditionError(
+                   absl::StrCat("no address for subscriber ", row.subscriber)));
       return;
     }
     auto call = std::make_shared<Call>();
@@ -98,14 +99,14 @@ class Relay::Round {
     }
     call->ctx = client::NewCallContext(relay_.options_.rpc_timeout, nullptr,
                                        call->request.event().request_id());
-    stub->async()->DeliverEvent(call->ctx.get(), &call->request, &call->response,
-                                [this, call, c, r](const grpc::Status& st) {
-                                  Finished(c, r,
-                                           st.ok() ? absl::OkStatus()
-                                                   : absl::Status(static_cast<absl::StatusCode>(
-                                                                      st.error_code()),
-                                                                  st.error_message()));
-                                });
+    stub->async()->DeliverEvent(
+        call->ctx.get(), &call->request, &call->response,
+        [this, call, c, r](const grpc::Status& st) {
+          Finished(c, r,
+                   st.ok() ? absl::OkStatus()
+                           : absl::Status(static_cast<absl::StatusCode>(st.error_code()),
+                                          st.error_message()));
+        });
   }
 
   void Finished(size_t c, size_t r, absl::Status outcome) {
@@ -302,7 +303,8 @@ void Relay::PruneDelivered() {
     absl::Status s = db::RunInTransaction(
         *pool_,
         [&](db::Transaction& tx) {
-          auto& del = tx.Prepare("DELETE FROM outbox WHERE delivered_at < ? ORDER BY delivered_at LIMIT 1000");
+          auto& del = tx.Prepare(
+              "DELETE FROM outbox WHERE delivered_at < ? ORDER BY delivered_at LIMIT 1000");
           del.setDateTime(1, cutoff);
           deleted = del.executeUpdate();
           return absl::OkStatus();

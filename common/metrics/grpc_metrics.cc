@@ -142,7 +142,8 @@ bool GrpcServerMetrics::PreRegister(const std::string& service_full_name) {
   return true;
 }
 
-MethodSeries& GrpcServerMetrics::SeriesFor(const std::string& method_path, ServerRpcInfo::Type type) {
+MethodSeries& GrpcServerMetrics::SeriesFor(const std::string& method_path,
+                                           ServerRpcInfo::Type type) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_method_.find(method_path);
   if (it != by_method_.end()) return *it->second;

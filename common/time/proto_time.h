@@ -16,13 +16,14 @@ inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
 // A Timestamp within the range the proto documents (nanos 0..999999999).
 inline bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() >= kMinTimestampSeconds && ts.seconds() <= kMaxTimestampSeconds && ts.nanos() >= 0 &&
-         ts.nanos() <= 999999999;
+  return ts.seconds() >= kMinTimestampSeconds && ts.seconds() <= kMaxTimestampSeconds &&
+         ts.nanos() >= 0 && ts.nanos() <= 999999999;
 }
 
 // Whether a DATETIME column can hold `t` (years 1000-9999); anything else would fail the statement.
 inline bool IsStorable(absl::Time t) {
-  static const absl::Time kFirst = absl::FromCivil(absl::CivilSecond(1000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  static const absl::Time kFirst =
+      absl::FromCivil(absl::CivilSecond(1000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
   static const absl::Time kLast = absl::FromUnixSeconds(kMaxTimestampSeconds + 1);
   return t >= kFirst && t < kLast;
 }

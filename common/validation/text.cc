@@ -245,7 +245,8 @@ absl::Status CheckEmail(std::string_view field, std::string_view value) {
 absl::Status CheckIdentifier(std::string_view field, std::string_view value, size_t max_length,
                              bool required) {
   if (value.empty()) {
-    return required ? absl::InvalidArgumentError(std::string(field) + ": required") : absl::OkStatus();
+    return required ? absl::InvalidArgumentError(std::string(field) + ": required")
+                    : absl::OkStatus();
   }
   if (value.size() > max_length) {
     return absl::InvalidArgumentError(std::string(field) + ": must be at most " +
@@ -255,7 +256,8 @@ absl::Status CheckIdentifier(std::string_view field, std::string_view value, siz
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == ':' || c == '-';
     if (!ok) {
-      return absl::InvalidArgumentError(std::string(field) + ": only letters, digits and . _ : - are allowed");
+      return absl::InvalidArgumentError(std::string(field) +
+                                        ": only letters, digits and . _ : - are allowed");
     }
   }
   return absl::OkStatus();
@@ -263,12 +265,14 @@ absl::Status CheckIdentifier(std::string_view field, std::string_view value, siz
 
 absl::Status CheckComplaintNumber(std::string_view field, std::string_view value) {
   // TS-YYYYMM-NNNNNN; the counter grows a seventh digit in a month past 999999.
-  bool ok = value.size() >= 16 && value.size() <= 19 && value.substr(0, 3) == "TS-" && value[9] == '-';
+  bool ok =
+      value.size() >= 16 && value.size() <= 19 && value.substr(0, 3) == "TS-" && value[9] == '-';
   for (size_t i = 3; ok && i < value.size(); ++i) {
     if (i == 9) continue;
     ok = value[i] >= '0' && value[i] <= '9';
   }
-  if (!ok) return absl::InvalidArgumentError(std::string(field) + ": must look like TS-202611-000123");
+  if (!ok)
+    return absl::InvalidArgumentError(std::string(field) + ": must look like TS-202611-000123");
   return absl::OkStatus();
 }
 

@@ -13,11 +13,9 @@ auth::AccessTable CaseHandlingAccessTable() {
   t.Allow(kCaseService, "ListCases",
           {kHandler, kEngineer, kCoordinator, kSupervisor, kTracker, kCallbackAgent, kManager,
            kAnalyst, kService});
-  t.Allow(kCaseService, "AddInvestigationEntry",
-          {kHandler, kEngineer, kCoordinator, kSupervisor});
+  t.Allow(kCaseService, "AddInvestigationEntry", {kHandler, kEngineer, kCoordinator, kSupervisor});
   t.Allow(kCaseService, "AttachInspectionReport", {kHandler, kEngineer, kSupervisor});
-  t.Allow(kCaseService, "LogCustomerContact",
-          {kHandler, kEngineer, kCoordinator, kSupervisor});
+  t.Allow(kCaseService, "LogCustomerContact", {kHandler, kEngineer, kCoordinator, kSupervisor});
   t.Allow(kCaseService, "ProposeSolution", {kHandler, kSupervisor});
   t.Allow(kCaseService, "ExtendSolutionDeadline", {kHandler, kSupervisor});
   t.Allow(kCaseService, "RecordCustomerDecision", {kHandler, kCoordinator, kSupervisor});

@@ -65,9 +65,12 @@ class FullLoopE2e : public ::testing::Test {
     followup_ = fv1::FollowUpService::NewStub(Channel(stack_->service("follow-up").address()));
   }
 
-  static std::unique_ptr<grpc::ClientContext> Ctx() { return client::NewCallContext(absl::Seconds(10)); }
+  static std::unique_ptr<grpc::ClientContext> Ctx() {
+    return client::NewCallContext(absl::Seconds(10));
+  }
 
-  // A product-quality complaint, routed to engineering and acknowledged by S0018; returns its number.
+  // A product-quality complaint, routed to engineering and acknowledged by S0018; returns its
+  // number.
   std::string SubmitAndAcknowledge(const std::string& request_id, const std::string& phone) {
     iv1::SubmitComplaintRequest req;
     req.set_request_id(request_id);
@@ -87,7 +90,8 @@ class FullLoopE2e : public ::testing::Test {
     auto s = intake_->SubmitComplaint(Ctx().get(), req, &submitted);
     EXPECT_TRUE(s.ok()) << s.error_message();
     const std::string number = submitted.complaint().number();
-    EXPECT_TRUE(Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_ROUTED; }));
+    EXPECT_TRUE(
+        Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_ROUTED; }));
     rv1::AcknowledgeAssignmentRequest ack;
     ack.set_number(number);
     ack.set_department_id("engineering");
@@ -177,8 +181,9 @@ class FullLoopE2e : public ::testing::Test {
     fv1::RecordCallbackRequest req;
     req.set_number(number);
     req.set_cycle(f.cycle());
-    req.set_callback_agent_staff_id(f.callbacks().empty() ? "S0014"
-                                                          : f.callbacks(f.callbacks_size() - 1).assigned_agent_staff_id());
+    req.set_callback_agent_staff_id(
+        f.callbacks().empty() ? "S0014"
+                              : f.callbacks(f.callbacks_size() - 1).assigned_agent_staff_id());
     req.set_method(fv1::CALLBACK_METHOD_PHONE);
     req.set_satisfaction(satisfaction);
     req.set_comments(satisfaction <= 2 ? "家具赔偿还没落实" : "处理及时，满意");
@@ -188,7 +193,8 @@ class FullLoopE2e : public ::testing::Test {
 
   bool AwaitingCallback(const std::string& number, int cycle) {
     auto f = FollowUp(number);
-    return f.state() == fv1::FOLLOW_UP_STATE_AWAITING_CALLBACK && f.cycle() == cycle && !f.callbacks().empty();
+    return f.state() == fv1::FOLLOW_UP_STATE_AWAITING_CALLBACK && f.cycle() == cycle &&
+           !f.callbacks().empty();
   }
 
   static e2e::Stack* stack_;
@@ -241,7 +247,8 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
   ASSERT_TRUE(cases_->RecordImplementationProgress(Ctx().get(), progress, &progressed).ok());
   ASSERT_TRUE(Resolve(number).ok());
   ASSERT_TRUE(Eventually([&] { return AwaitingCallback(number, 1); })) << "no callback scheduled";
-  ASSERT_TRUE(Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_RESOLVED; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_RESOLVED; }));
 
   // Unsatisfied: the case goes back to engineering as cycle 2.
   ASSERT_TRUE(Callback(number, 2).ok());
@@ -249,7 +256,8 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
     auto c = Case(number);
     return c.cycle() == 2 && c.state() == chv1::CASE_STATE_INVESTIGATING;
   })) << "the case did not reopen";
-  ASSERT_TRUE(Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_ACKNOWLEDGED; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_ACKNOWLEDGED; }));
 
   // The second cycle, then a satisfied customer closes the complaint.
   Inspect(number);  // a fresh report for the new cycle, if the rules ask for one
@@ -259,7 +267,8 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
   ASSERT_TRUE(Resolve(number).ok());
   ASSERT_TRUE(Eventually([&] { return AwaitingCallback(number, 2); }));
   ASSERT_TRUE(Callback(number, 5).ok());
-  ASSERT_TRUE(Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_CLOSED; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_CLOSED; }));
   EXPECT_TRUE(Eventually([&] { return Case(number).state() == chv1::CASE_STATE_CLOSED; }));
 
   // The customer's timeline lists every step, each once, in the order it happened.
@@ -267,7 +276,8 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
   std::vector<int> types;
   for (const auto& e : timeline) types.push_back(e.type());
   std::string listed;
-  for (const auto& e : timeline) absl::StrAppend(&listed, iv1::TimelineEventType_Name(e.type()), "\n");
+  for (const auto& e : timeline)
+    absl::StrAppend(&listed, iv1::TimelineEventType_Name(e.type()), "\n");
   auto position = [&](const std::string& name, int occurrence = 1) {
     iv1::TimelineEventType t;
     if (!iv1::TimelineEventType_Parse(name, &t)) return -2;
@@ -293,7 +303,8 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
   }
 
   // Analytics learned the same story from the events: counted, engineering's, reopened once.
-  auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(Channel(stack_->service("analytics").address()));
+  auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(
+      Channel(stack_->service("analytics").address()));
   // Counted in the month it was received (Beijing time), which the run may have left since.
   const iv1::Complaint complaint = Complaint(number);
   ASSERT_TRUE(complaint.has_received_at()) << "GetComplaint " << number << " failed";
@@ -315,14 +326,17 @@ TEST_F(FullLoopE2e, AProposalThreeBusinessDaysLateIsRecordedAsABreach) {
   ASSERT_TRUE(Inspect(number).ok());
   // Two weeks later: well past acknowledgement + 2 business days, whatever the calendar says.
   stack_->SetClockOffset(absl::Hours(24 * 14));
-  EXPECT_TRUE(Eventually([&] { return Case(number).solution_deadline_missed(); })) << "deadline not marked missed";
+  EXPECT_TRUE(Eventually([&] { return Case(number).solution_deadline_missed(); }))
+      << "deadline not marked missed";
   ASSERT_TRUE(Propose(number, "重做屋面防水并修复墙面").ok());
   stack_->SetClockOffset(absl::ZeroDuration());
   auto c = Case(number);
   ASSERT_FALSE(c.solutions().empty());
   EXPECT_FALSE(c.solutions(0).on_time());
-  const std::string metrics = testing::HttpGet(stack_->service("case-handling").metrics_port, "/metrics");
-  EXPECT_GE(testing::MetricValue(metrics, "tousu_case_handling_solutions_total", {"late"}), 1) << metrics;
+  const std::string metrics =
+      testing::HttpGet(stack_->service("case-handling").metrics_port, "/metrics");
+  EXPECT_GE(testing::MetricValue(metrics, "tousu_case_handling_solutions_total", {"late"}), 1)
+      << metrics;
 }
 
 TEST_F(FullLoopE2e, AnUnansweredCallbackGoesOverdue) {
@@ -344,20 +358,24 @@ TEST_F(FullLoopE2e, RepeatingAnyDeliveredEventChangesNothing) {
   const std::string number = SubmitAndAcknowledge("repeat-1", "13922220004");
   ASSERT_TRUE(Inspect(number).ok());
   ASSERT_TRUE(Propose(number, "重做屋面防水并修复墙面").ok());
-  ASSERT_TRUE(Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED; }));
   absl::SleepFor(absl::Milliseconds(500));
   const int timeline_before = Complaint(number).timeline_size();
-  const int cases_before = std::stoi(stack_->service("case-handling").db->QueryScalar("SELECT COUNT(*) FROM inbox"));
+  const int cases_before =
+      std::stoi(stack_->service("case-handling").db->QueryScalar("SELECT COUNT(*) FROM inbox"));
 
   // Every event any service delivered for this complaint, delivered again to its subscriber.
   int repeated = 0;
   for (const char* producer : {"intake", "routing", "case-handling", "follow-up"}) {
     auto& db = *stack_->service(producer).db;
-    const int rows = std::stoi(db.QueryScalar(
-        absl::StrCat("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL AND aggregate_id = '", number, "'")));
+    const int rows = std::stoi(db.QueryScalar(absl::StrCat(
+        "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL AND aggregate_id = '", number,
+        "'")));
     for (int i = 0; i < rows; ++i) {
-      const std::string where = absl::StrCat("FROM outbox WHERE delivered_at IS NOT NULL AND aggregate_id = '", number,
-                                             "' ORDER BY id LIMIT 1 OFFSET ", i);
+      const std::string where =
+          absl::StrCat("FROM outbox WHERE delivered_at IS NOT NULL AND aggregate_id = '", number,
+                       "' ORDER BY id LIMIT 1 OFFSET ", i);
       const std::string subscriber = db.QueryScalar("SELECT subscriber " + where);
       const std::string hex = db.QueryScalar("SELECT HEX(envelope) " + where);
       std::string envelope;
@@ -376,7 +394,9 @@ TEST_F(FullLoopE2e, RepeatingAnyDeliveredEventChangesNothing) {
   }
   EXPECT_GE(repeated, 6);
   EXPECT_EQ(Complaint(number).timeline_size(), timeline_before);
-  EXPECT_EQ(std::stoi(stack_->service("case-handling").db->QueryScalar("SELECT COUNT(*) FROM inbox")), cases_before);
+  EXPECT_EQ(
+      std::stoi(stack_->service("case-handling").db->QueryScalar("SELECT COUNT(*) FROM inbox")),
+      cases_before);
   EXPECT_EQ(Case(number).solutions_size(), 1);
 }
 

@@ -34,16 +34,16 @@ class IntakeRoutingE2e : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(stack_, nullptr);
-    intake_ = iv1::IntakeService::NewStub(grpc::CreateChannel(
-        stack_->service("intake").address(), grpc::InsecureChannelCredentials()));
+    intake_ = iv1::IntakeService::NewStub(grpc::CreateChannel(stack_->service("intake").address(),
+                                                              grpc::InsecureChannelCredentials()));
     routing_ = rv1::RoutingService::NewStub(grpc::CreateChannel(
         stack_->service("routing").address(), grpc::InsecureChannelCredentials()));
   }
 
-  static iv1::SubmitComplaintRequest Complaint(const std::string& request_id, const std::string& phone,
-                                               const std::string& description,
-                                               cv1::Severity severity = cv1::SEVERITY_MEDIUM,
-                                               cv1::Category staff_category = cv1::CATEGORY_UNSPECIFIED) {
+  static iv1::SubmitComplaintRequest Complaint(
+      const std::string& request_id, const std::string& phone, const std::string& description,
+      cv1::Severity severity = cv1::SEVERITY_MEDIUM,
+      cv1::Category staff_category = cv1::CATEGORY_UNSPECIFIED) {
     iv1::SubmitComplaintRequest req;
     req.set_request_id(request_id);
     auto* c = req.mutable_complaint();
@@ -88,8 +88,8 @@ class IntakeRoutingE2e : public ::testing::Test {
       if (c.status() == status) return c;
       absl::SleepFor(absl::Milliseconds(100));
     }
-    ADD_FAILURE() << number << " never reached status " << iv1::ComplaintStatus_Name(status) << ", is "
-                  << iv1::ComplaintStatus_Name(c.status());
+    ADD_FAILURE() << number << " never reached status " << iv1::ComplaintStatus_Name(status)
+                  << ", is " << iv1::ComplaintStatus_Name(c.status());
     return c;
   }
 
@@ -142,7 +142,8 @@ TEST_F(IntakeRoutingE2e, AMisroutedComplaintIsSentBackAndRerouted) {
                      &submitted)
                   .ok());
   const std::string number = submitted.complaint().number();
-  ASSERT_EQ(WaitForStatus(number, iv1::COMPLAINT_STATUS_ROUTED).department_id(), "property-management");
+  ASSERT_EQ(WaitForStatus(number, iv1::COMPLAINT_STATUS_ROUTED).department_id(),
+            "property-management");
 
   rv1::RejectAssignmentRequest reject;
   reject.set_number(number);
@@ -169,7 +170,9 @@ TEST_F(IntakeRoutingE2e, AMisroutedComplaintIsSentBackAndRerouted) {
 
 TEST_F(IntakeRoutingE2e, AComplexComplaintLandsWithTheSupervisorAndIsAssigned) {
   iv1::SubmitComplaintResponse submitted;
-  ASSERT_TRUE(Submit(Complaint("e2e-critical-1", "13911110003", kLeak, cv1::SEVERITY_CRITICAL), &submitted).ok());
+  ASSERT_TRUE(
+      Submit(Complaint("e2e-critical-1", "13911110003", kLeak, cv1::SEVERITY_CRITICAL), &submitted)
+          .ok());
   const std::string number = submitted.complaint().number();
   WaitForStatus(number, iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
 
@@ -231,9 +234,12 @@ TEST_F(IntakeRoutingE2e, AnInvalidComplaintWritesNothing) {
   auto s = Submit(req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("customer_phone"), std::string::npos) << s.error_message();
-  EXPECT_EQ(stack_->service("intake").db->QueryScalar("SELECT COUNT(*) FROM complaints WHERE request_id = 'e2e-invalid-1'"), "0");
   EXPECT_EQ(stack_->service("intake").db->QueryScalar(
-                "SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM complaints c WHERE c.number = o.aggregate_id)"),
+                "SELECT COUNT(*) FROM complaints WHERE request_id = 'e2e-invalid-1'"),
+            "0");
+  EXPECT_EQ(stack_->service("intake").db->QueryScalar(
+                "SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM complaints c WHERE "
+                "c.number = o.aggregate_id)"),
             "0");
 }
 

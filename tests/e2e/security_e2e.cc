@@ -38,9 +38,9 @@ namespace iv1 = complaints::intake::v1;
 namespace rv1 = complaints::routing::v1;
 using namespace auth::role;
 
-constexpr int kCustomerLimit = 5;     // RATE_PER_CUSTOMER=5/1h
-constexpr int kSourceLimit = 400;     // RATE_PER_SOURCE=400/1m
-constexpr char kAgent[] = "S0006";    // a hotline agent of the seed
+constexpr int kCustomerLimit = 5;   // RATE_PER_CUSTOMER=5/1h
+constexpr int kSourceLimit = 400;   // RATE_PER_SOURCE=400/1m
+constexpr char kAgent[] = "S0006";  // a hotline agent of the seed
 using R = iv1::SubmitComplaintRequest;
 
 class SecurityE2e : public ::testing::Test {
@@ -72,7 +72,9 @@ class SecurityE2e : public ::testing::Test {
     if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
     return ctx;
   }
-  static std::string AgentToken() { return stack_->Token(kAgent, kHotlineAgent, "customer-service"); }
+  static std::string AgentToken() {
+    return stack_->Token(kAgent, kHotlineAgent, "customer-service");
+  }
   static std::string CustomerToken(const std::string& id) { return stack_->Token(id, kCustomer); }
 
   static iv1::SubmitComplaintRequest Complaint(const std::string& request_id) {
@@ -159,34 +161,35 @@ std::vector<std::pair<std::string, std::string>> AllMethods() {
   const std::vector<std::pair<std::string, const google::protobuf::ServiceDescriptor*>> services = {
       {"intake",
        iv1::SubmitComplaintRequest::descriptor()->file()->FindServiceByName("IntakeService")},
-      {"routing", rv1::ClassifyComplaintRequest::descriptor()->file()->FindServiceByName(
-                      "RoutingService")},
-      {"case-handling", complaints::casehandling::v1::GetCaseRequest::descriptor()
-                            ->file()
-                            ->FindServiceByName("CaseService")},
-      {"follow-up", complaints::followup::v1::GetFollowUpRequest::descriptor()
-                        ->file()
-                        ->FindServiceByName("FollowUpService")},
-      {"analytics", complaints::analytics::v1::GetTrendRequest::descriptor()
-                        ->file()
-                        ->FindServiceByName("AnalyticsService")},
-      {"staff-assessment", complaints::staff::v1::GetStaffRequest::descriptor()
-                               ->file()
-                               ->FindServiceByName("StaffService")},
-      {"staff-assessment", complaints::staff::v1::GetAssessmentRequest::descriptor()
-                               ->file()
-                               ->FindServiceByName("AssessmentService")},
+      {"routing",
+       rv1::ClassifyComplaintRequest::descriptor()->file()->FindServiceByName("RoutingService")},
+      {"case-handling",
+       complaints::casehandling::v1::GetCaseRequest::descriptor()->file()->FindServiceByName(
+           "CaseService")},
+      {"follow-up",
+       complaints::followup::v1::GetFollowUpRequest::descriptor()->file()->FindServiceByName(
+           "FollowUpService")},
+      {"analytics",
+       complaints::analytics::v1::GetTrendRequest::descriptor()->file()->FindServiceByName(
+           "AnalyticsService")},
+      {"staff-assessment",
+       complaints::staff::v1::GetStaffRequest::descriptor()->file()->FindServiceByName(
+           "StaffService")},
+      {"staff-assessment",
+       complaints::staff::v1::GetAssessmentRequest::descriptor()->file()->FindServiceByName(
+           "AssessmentService")},
   };
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [process, service] : services) {
     EXPECT_NE(service, nullptr) << process;
     if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
-      out.emplace_back(process, absl::StrCat("/", service->full_name(), "/", service->method(i)->name()));
+      out.emplace_back(process,
+                       absl::StrCat("/", service->full_name(), "/", service->method(i)->name()));
     }
   }
-  for (const char* process : {"intake", "routing", "case-handling", "follow-up", "analytics",
-                              "staff-assessment"}) {
+  for (const char* process :
+       {"intake", "routing", "case-handling", "follow-up", "analytics", "staff-assessment"}) {
     out.emplace_back(process, "/complaints.common.v1.EventSink/DeliverEvent");
     out.emplace_back(process, "/complaints.common.v1.AuditTrail/GetAuditTrail");
   }
@@ -199,8 +202,8 @@ TEST_F(SecurityE2e, EveryRpcOfEveryServiceRefusesACallWithoutAToken) {
   ASSERT_GE(methods.size(), 60u);
   for (const auto& [process, method] : methods) {
     grpc::Status s = RawCall(process, method, "");
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << process << " " << method << ": "
-                                                                 << s.error_message();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << process << " " << method << ": " << s.error_message();
   }
   // Orchestrators probe health without tokens.
   EXPECT_EQ(testing::HealthStatus(stack_->service("intake").grpc_port, ""), 1);
@@ -236,8 +239,10 @@ TEST_F(SecurityE2e, EventSinkIsForServicesOnly) {
     EXPECT_EQ(RawCall("routing", sink, token).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   }
   grpc::Status as_service = RawCall("routing", sink, stack_->Token("intake", kService));
-  EXPECT_NE(as_service.error_code(), grpc::StatusCode::PERMISSION_DENIED) << as_service.error_message();
-  EXPECT_NE(as_service.error_code(), grpc::StatusCode::UNAUTHENTICATED) << as_service.error_message();
+  EXPECT_NE(as_service.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << as_service.error_message();
+  EXPECT_NE(as_service.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << as_service.error_message();
 }
 
 TEST_F(SecurityE2e, BadTokensAreRefusedAndWriteNothing) {
@@ -253,9 +258,9 @@ TEST_F(SecurityE2e, BadTokensAreRefusedAndWriteNothing) {
   auto forged = auth::MintToken(stranger->private_pem, forged_claims);
   ASSERT_TRUE(forged.ok());
 
-  const std::string claims_json = absl::StrCat(
-      R"({"sub":"S0006","role":"supervisor","iss":"tousu","aud":"tousu","exp":)",
-      absl::ToUnixSeconds(now + absl::Hours(1)), "}");
+  const std::string claims_json =
+      absl::StrCat(R"({"sub":"S0006","role":"supervisor","iss":"tousu","aud":"tousu","exp":)",
+                   absl::ToUnixSeconds(now + absl::Hours(1)), "}");
   const std::string alg_none = absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})") + "." +
                                absl::WebSafeBase64Escape(claims_json) + ".";
   // HS256 with a public key as the HMAC secret (key confusion): the public key is no secret.
@@ -264,7 +269,8 @@ TEST_F(SecurityE2e, BadTokensAreRefusedAndWriteNothing) {
   jwt_t* jwt = nullptr;
   ASSERT_EQ(jwt_new(&jwt), 0);
   jwt_add_grants_json(jwt, claims_json.c_str());
-  jwt_set_alg(jwt, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(published->public_pem.data()),
+  jwt_set_alg(jwt, JWT_ALG_HS256,
+              reinterpret_cast<const unsigned char*>(published->public_pem.data()),
               static_cast<int>(published->public_pem.size()));
   char* hs = jwt_encode_str(jwt);
   jwt_free(jwt);
@@ -279,8 +285,9 @@ TEST_F(SecurityE2e, BadTokensAreRefusedAndWriteNothing) {
       {"missing", ""},
       {"expired", stack_->Token(kAgent, kHotlineAgent, "customer-service",
                                 [&](auth::TokenClaims& c) { c.issued_at = now - absl::Hours(2); })},
-      {"not yet valid", stack_->Token(kAgent, kHotlineAgent, "customer-service",
-                                      [&](auth::TokenClaims& c) { c.not_before = now + absl::Minutes(10); })},
+      {"not yet valid",
+       stack_->Token(kAgent, kHotlineAgent, "customer-service",
+                     [&](auth::TokenClaims& c) { c.not_before = now + absl::Minutes(10); })},
       {"forged", *forged},
       {"wrong audience", stack_->Token(kAgent, kHotlineAgent, "customer-service",
                                        [](auth::TokenClaims& c) { c.audience = "another-app"; })},
@@ -294,7 +301,8 @@ TEST_F(SecurityE2e, BadTokensAreRefusedAndWriteNothing) {
   int n = 0;
   for (const Case& c : cases) {
     grpc::Status s = Submit(c.token, Complaint(absl::StrCat("bad-token-", n++)));
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << c.name << ": " << s.error_message();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << c.name << ": " << s.error_message();
     EXPECT_TRUE(absl::StartsWith(s.error_message(), "authorization: ")) << c.name;
     EXPECT_EQ(Get(c.token, "TS-202611-000001", nullptr).error_code(),
               grpc::StatusCode::UNAUTHENTICATED)
@@ -366,8 +374,10 @@ TEST_F(SecurityE2e, StaffReadingPersonalDataIsAuditedAndTheTrailIsForSupervisors
   ASSERT_TRUE(Submit(customer, AppComplaint("audit-1", "13900002222"), &resp).ok());
   const std::string number = resp.complaint().number();
   const auto& intake_db = *stack_->service("intake").db;
-  const std::string reads = "SELECT COUNT(*) FROM audit_trail WHERE action = 'read_personal_data' "
-                            "AND subject = '" + number + "'";
+  const std::string reads =
+      "SELECT COUNT(*) FROM audit_trail WHERE action = 'read_personal_data' "
+      "AND subject = '" +
+      number + "'";
   ASSERT_TRUE(Get(customer, number, nullptr).ok());
   EXPECT_EQ(intake_db.QueryScalar(reads), "0") << "a customer reading their own is not audited";
   // Twice: the second read must not slip through the read cache unaudited.
@@ -376,7 +386,8 @@ TEST_F(SecurityE2e, StaffReadingPersonalDataIsAuditedAndTheTrailIsForSupervisors
   ASSERT_TRUE(Get(handler, number, nullptr).ok());
   EXPECT_EQ(intake_db.QueryScalar(reads), "2");
   EXPECT_EQ(intake_db.QueryScalar("SELECT actor FROM audit_trail WHERE action = "
-                                  "'read_personal_data' AND subject = '" + number + "' LIMIT 1"),
+                                  "'read_personal_data' AND subject = '" +
+                                  number + "' LIMIT 1"),
             "staff:S0021");
 
   auto trail = complaints::common::v1::AuditTrail::NewStub(Channel("intake"));
@@ -432,7 +443,8 @@ TEST_F(SecurityE2e, AHandlerCannotActOnAnotherDepartmentsAssignment) {
     rv1::GetAssignmentRequest get;
     get.set_number(number);
     rv1::GetAssignmentResponse got;
-    if (routing->GetAssignment(Ctx(supervisor).get(), get, &got).ok()) assignment = got.assignment();
+    if (routing->GetAssignment(Ctx(supervisor).get(), get, &got).ok())
+      assignment = got.assignment();
     if (assignment.department_id().empty()) absl::SleepFor(absl::Milliseconds(100));
   }
   ASSERT_FALSE(assignment.department_id().empty()) << number << " was not routed";
@@ -447,7 +459,8 @@ TEST_F(SecurityE2e, AHandlerCannotActOnAnotherDepartmentsAssignment) {
   const std::string intruder = handler_of.at(other);
   const auto& routing_db = *stack_->service("routing").db;
   const std::string state_query =
-      "SELECT CONCAT(state, '/', COALESCE(owner_staff_id, '-')) FROM assignments WHERE number = '" + number + "'";
+      "SELECT CONCAT(state, '/', COALESCE(owner_staff_id, '-')) FROM assignments WHERE number = '" +
+      number + "'";
   const std::string before = routing_db.QueryScalar(state_query);
 
   // A handler of another department: refused whether the request names their department or the
@@ -460,7 +473,8 @@ TEST_F(SecurityE2e, AHandlerCannotActOnAnotherDepartmentsAssignment) {
     rv1::AcknowledgeAssignmentResponse acked;
     grpc::Status s = routing->AcknowledgeAssignment(
         Ctx(stack_->Token(intruder, kHandler, other)).get(), ack, &acked);
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << named << ": " << s.error_message();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << named << ": " << s.error_message();
     EXPECT_FALSE(absl::StrContains(s.error_message(), home)) << "names nothing of the record";
   }
   EXPECT_EQ(routing_db.QueryScalar(state_query), before);
@@ -486,37 +500,76 @@ TEST_F(SecurityE2e, EveryBadInputGetsItsCodeAndWritesNothing) {
   };
   auto in = [](R& r) { return r.mutable_complaint(); };
   const std::vector<Case> cases = {
-      {"request_id missing", [](R& r) { r.clear_request_id(); }, grpc::StatusCode::INVALID_ARGUMENT, "request_id"},
-      {"request_id too long", [](R& r) { r.set_request_id(std::string(65, 'a')); }, grpc::StatusCode::INVALID_ARGUMENT, "request_id"},
-      {"complaint missing", [](R& r) { r.clear_complaint(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
-      {"name missing", [&](R& r) { in(r)->clear_customer_name(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
-      {"phone missing", [&](R& r) { in(r)->clear_customer_phone(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
-      {"project missing", [&](R& r) { in(r)->clear_project(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.project"},
-      {"description missing", [&](R& r) { in(r)->clear_description(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.description"},
-      {"occurred_at missing", [&](R& r) { in(r)->clear_occurred_at(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.occurred_at"},
-      {"severity missing", [&](R& r) { in(r)->clear_severity(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.severity"},
-      {"expected_resolution missing", [&](R& r) { in(r)->clear_expected_resolution(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.expected_resolution"},
-      {"channel missing", [&](R& r) { in(r)->clear_channel(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.channel"},
-      {"journey_stage missing", [&](R& r) { in(r)->clear_journey_stage(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.journey_stage"},
-      {"staff id missing on a hotline call", [&](R& r) { in(r)->clear_recorded_by_staff_id(); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.recorded_by_staff_id"},
-      {"name over 50", [&](R& r) { in(r)->set_customer_name(std::string(51, 'x')); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
-      {"name over 50 CJK", [&](R& r) { std::string s; for (int i = 0; i < 51; ++i) s += "林"; in(r)->set_customer_name(s); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
-      {"project over 100", [&](R& r) { in(r)->set_project(std::string(101, 'p')); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.project"},
-      {"building over 50", [&](R& r) { in(r)->set_building(std::string(51, 'b')); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.building"},
-      {"unit over 50", [&](R& r) { in(r)->set_unit(std::string(51, 'u')); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.unit"},
-      {"description over 2000", [&](R& r) { in(r)->set_description(std::string(2001, 'd')); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.description"},
-      {"expected_resolution over 1000", [&](R& r) { in(r)->set_expected_resolution(std::string(1001, 'e')); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.expected_resolution"},
-      {"email over 254", [&](R& r) { in(r)->set_customer_email(std::string(250, 'a') + "@x.cn"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_email"},
-      {"severity out of range", [&](R& r) { in(r)->set_severity(static_cast<cv1::Severity>(99)); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.severity"},
-      {"channel out of range", [&](R& r) { in(r)->set_channel(static_cast<cv1::Channel>(99)); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.channel"},
-      {"journey_stage out of range", [&](R& r) { in(r)->set_journey_stage(static_cast<cv1::JourneyStage>(-3)); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.journey_stage"},
-      {"staff_category out of range", [&](R& r) { in(r)->set_staff_category(static_cast<cv1::Category>(77)); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.staff_category"},
-      {"phone too short", [&](R& r) { in(r)->set_customer_phone("12345"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
-      {"phone letters", [&](R& r) { in(r)->set_customer_phone("1391111abcd"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
-      {"phone foreign", [&](R& r) { in(r)->set_customer_phone("+1 202 555 0100"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
-      {"phone ten digits", [&](R& r) { in(r)->set_customer_phone("1391111222"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
-      {"name not UTF-8", [&](R& r) { in(r)->set_customer_name("\xff\xfe\xfd"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
-      {"customer_id not an id", [&](R& r) { in(r)->set_customer_id("bob'; --"); }, grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_id"},
+      {"request_id missing", [](R& r) { r.clear_request_id(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "request_id"},
+      {"request_id too long", [](R& r) { r.set_request_id(std::string(65, 'a')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "request_id"},
+      {"complaint missing", [](R& r) { r.clear_complaint(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "complaint.customer_name"},
+      {"name missing", [&](R& r) { in(r)->clear_customer_name(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
+      {"phone missing", [&](R& r) { in(r)->clear_customer_phone(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
+      {"project missing", [&](R& r) { in(r)->clear_project(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "complaint.project"},
+      {"description missing", [&](R& r) { in(r)->clear_description(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.description"},
+      {"occurred_at missing", [&](R& r) { in(r)->clear_occurred_at(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.occurred_at"},
+      {"severity missing", [&](R& r) { in(r)->clear_severity(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.severity"},
+      {"expected_resolution missing", [&](R& r) { in(r)->clear_expected_resolution(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.expected_resolution"},
+      {"channel missing", [&](R& r) { in(r)->clear_channel(); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "complaint.channel"},
+      {"journey_stage missing", [&](R& r) { in(r)->clear_journey_stage(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.journey_stage"},
+      {"staff id missing on a hotline call", [&](R& r) { in(r)->clear_recorded_by_staff_id(); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.recorded_by_staff_id"},
+      {"name over 50", [&](R& r) { in(r)->set_customer_name(std::string(51, 'x')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
+      {"name over 50 CJK",
+       [&](R& r) {
+         std::string s;
+         for (int i = 0; i < 51; ++i) s += "林";
+         in(r)->set_customer_name(s);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
+      {"project over 100", [&](R& r) { in(r)->set_project(std::string(101, 'p')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.project"},
+      {"building over 50", [&](R& r) { in(r)->set_building(std::string(51, 'b')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.building"},
+      {"unit over 50", [&](R& r) { in(r)->set_unit(std::string(51, 'u')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.unit"},
+      {"description over 2000", [&](R& r) { in(r)->set_description(std::string(2001, 'd')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.description"},
+      {"expected_resolution over 1000",
+       [&](R& r) { in(r)->set_expected_resolution(std::string(1001, 'e')); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.expected_resolution"},
+      {"email over 254", [&](R& r) { in(r)->set_customer_email(std::string(250, 'a') + "@x.cn"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_email"},
+      {"severity out of range", [&](R& r) { in(r)->set_severity(static_cast<cv1::Severity>(99)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.severity"},
+      {"channel out of range", [&](R& r) { in(r)->set_channel(static_cast<cv1::Channel>(99)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.channel"},
+      {"journey_stage out of range",
+       [&](R& r) { in(r)->set_journey_stage(static_cast<cv1::JourneyStage>(-3)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.journey_stage"},
+      {"staff_category out of range",
+       [&](R& r) { in(r)->set_staff_category(static_cast<cv1::Category>(77)); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.staff_category"},
+      {"phone too short", [&](R& r) { in(r)->set_customer_phone("12345"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
+      {"phone letters", [&](R& r) { in(r)->set_customer_phone("1391111abcd"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
+      {"phone foreign", [&](R& r) { in(r)->set_customer_phone("+1 202 555 0100"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
+      {"phone ten digits", [&](R& r) { in(r)->set_customer_phone("1391111222"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_phone"},
+      {"name not UTF-8", [&](R& r) { in(r)->set_customer_name("\xff\xfe\xfd"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_name"},
+      {"customer_id not an id", [&](R& r) { in(r)->set_customer_id("bob'; --"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "complaint.customer_id"},
   };
   const std::string token = AgentToken();
   const std::string before = Written();

@@ -23,10 +23,12 @@ Stack::Stack() {
     services_.push_back(std::move(s));
   };
   // Start order as in deploy/stack.conf: the directory first, others call it.
-  add("staff-assessment", "STAFF_ASSESSMENT", TOUSU_STAFF_SERVER, "complaints.staff.v1.StaffService");
+  add("staff-assessment", "STAFF_ASSESSMENT", TOUSU_STAFF_SERVER,
+      "complaints.staff.v1.StaffService");
   add("intake", "INTAKE", TOUSU_INTAKE_SERVER, "complaints.intake.v1.IntakeService");
   add("routing", "ROUTING", TOUSU_ROUTING_SERVER, "complaints.routing.v1.RoutingService");
-  add("case-handling", "CASE_HANDLING", TOUSU_CASE_HANDLING_SERVER, "complaints.casehandling.v1.CaseService");
+  add("case-handling", "CASE_HANDLING", TOUSU_CASE_HANDLING_SERVER,
+      "complaints.casehandling.v1.CaseService");
   add("follow-up", "FOLLOW_UP", TOUSU_FOLLOW_UP_SERVER, "complaints.followup.v1.FollowUpService");
   add("analytics", "ANALYTICS", TOUSU_ANALYTICS_SERVER, "complaints.analytics.v1.AnalyticsService");
 }
@@ -117,15 +119,16 @@ void Stack::Start() {
     for (const char* key : {"ESCALATION_INTERVAL", "DEADLINE_CHECK_INTERVAL", "CHECK_INTERVAL"}) {
       env[p + key] = "200ms";
     }
-    s->process = std::make_unique<testing::ChildProcess>(s->binary, env, dir + "/e2e_" + s->name + "_" +
-                                                                             s->db->name() + ".log");
+    s->process = std::make_unique<testing::ChildProcess>(
+        s->binary, env, dir + "/e2e_" + s->name + "_" + s->db->name() + ".log");
   }
   for (auto& s : services_) {
     ASSERT_TRUE(testing::WaitForHealth(s->grpc_port, s->health_name, 1, absl::Seconds(30)))
         << s->name << " did not become SERVING; see " << dir << "/e2e_" << s->name << "_*.log";
   }
   // The reference data tools/run loads.
-  testing::LoadSqlFile(*service("staff-assessment").db, source + "/deploy/seed/staff-assessment.sql");
+  testing::LoadSqlFile(*service("staff-assessment").db,
+                       source + "/deploy/seed/staff-assessment.sql");
   testing::LoadSqlFile(*service("routing").db, source + "/deploy/seed/routing.sql");
 }
 

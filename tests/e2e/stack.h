@@ -24,7 +24,8 @@ struct ServiceProcess {
   int metrics_port = testing::FreePort();
   std::unique_ptr<testing::ScratchDatabase> db = std::make_unique<testing::ScratchDatabase>();
   std::unique_ptr<testing::ChildProcess> process = nullptr;
-  std::map<std::string, std::string> settings;  // extra KEY=value (TOUSU_<PREFIX>_KEY), see Stack::Set
+  std::map<std::string, std::string>
+      settings;  // extra KEY=value (TOUSU_<PREFIX>_KEY), see Stack::Set
   std::string address() const;
 };
 

@@ -193,7 +193,8 @@ class StaffAssessmentE2e : public ::testing::Test {
     auto channel = [](const std::string& address) {
       return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     };
-    assessment_ = sv1::AssessmentService::NewStub(channel(stack_->service("staff-assessment").address()));
+    assessment_ =
+        sv1::AssessmentService::NewStub(channel(stack_->service("staff-assessment").address()));
     followup_ = fv1::FollowUpService::NewStub(channel(stack_->service("follow-up").address()));
   }
 
@@ -468,8 +469,8 @@ TEST_F(StaffAssessmentE2e, AQuarterOfComplaintsGivesEachPersonTheFiguresAndGrade
     EXPECT_EQ(e.assessment_quarter(), label);
     courses.insert(e.course_id());
   }
-  EXPECT_EQ(courses, (std::set<std::string>{"handler-customer-communication",
-                                            "handler-investigation"}));
+  EXPECT_EQ(courses,
+            (std::set<std::string>{"handler-customer-communication", "handler-investigation"}));
 
   // A re-run replaces the first and changes nothing else.
   const auto again = Run();
@@ -557,8 +558,7 @@ TEST_F(StaffAssessmentE2e, AQuarterOfComplaintsGivesEachPersonTheFiguresAndGrade
   }
   for (const auto& [key, n] : grades) {
     EXPECT_EQ(testing::MetricValue(metrics, "tousu_staff_assessment_grades",
-                                   {"quarter=\"" + label + "\"",
-                                    "department=\"" + key.first + "\"",
+                                   {"quarter=\"" + label + "\"", "department=\"" + key.first + "\"",
                                     "grade=\"" + key.second + "\""}),
               n)
         << key.first << " " << key.second;

@@ -287,14 +287,14 @@ TEST_F(TlsMutualAuth, TheStaffCliSpeaksMutualTlsWhenGivenTheFiles) {
   EXPECT_NE(plain.exit_code, 0);
   EXPECT_NE(plain.output.find("UNAVAILABLE"), std::string::npos) << plain.output;
   // With the client certificate: the call reaches intake (which has no such complaint).
-  auto tls = RunCommand(absl::StrCat("TOUSU_CTL_TLS_CERT=", *certs_, "/client.pem TOUSU_CTL_TLS_KEY=",
-                                     *certs_, "/client.key TOUSU_CTL_TLS_CA=", *certs_, "/ca.pem ",
-                                     ctl));
+  auto tls = RunCommand(absl::StrCat("TOUSU_CTL_TLS_CERT=", *certs_,
+                                     "/client.pem TOUSU_CTL_TLS_KEY=", *certs_,
+                                     "/client.key TOUSU_CTL_TLS_CA=", *certs_, "/ca.pem ", ctl));
   EXPECT_NE(tls.output.find("NOT_FOUND"), std::string::npos) << tls.output;
   // Two of the three: a usage error naming the missing one.
-  auto partial = RunCommand(absl::StrCat("TOUSU_CTL_TLS_CERT=", *certs_,
-                                         "/client.pem TOUSU_CTL_TLS_KEY=", *certs_, "/client.key ",
-                                         ctl));
+  auto partial =
+      RunCommand(absl::StrCat("TOUSU_CTL_TLS_CERT=", *certs_,
+                              "/client.pem TOUSU_CTL_TLS_KEY=", *certs_, "/client.key ", ctl));
   EXPECT_NE(partial.exit_code, 0);
   EXPECT_NE(partial.output.find("TOUSU_CTL_TLS_CA"), std::string::npos) << partial.output;
 }

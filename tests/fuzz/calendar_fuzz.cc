@@ -76,9 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const BusinessCalendar& cal = *parsed;
-  FUZZ_CHECK(cal.first_year() >= 1000 && cal.first_year() <= cal.last_year() &&
-                 cal.last_year() <= 9999,
-             cal.first_year() << ".." << cal.last_year());
+  FUZZ_CHECK(
+      cal.first_year() >= 1000 && cal.first_year() <= cal.last_year() && cal.last_year() <= 9999,
+      cal.first_year() << ".." << cal.last_year());
   FUZZ_CHECK(static_cast<int>(cal.published_years().size() + cal.provisional_years().size()) ==
                  cal.last_year() - cal.first_year() + 1,
              "years declared must be gap-free and each published or provisional");
@@ -110,11 +110,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A start and N derived from the text, so the seed corpus stays plain calendar files.
   const size_t h = std::hash<std::string>{}(text);
   const int n = static_cast<int>(h % 40);
-  const absl::CivilSecond start(cal.first_year() + static_cast<int>((h >> 8) % 3),
-                                1 + static_cast<int>((h >> 16) % 12),
-                                1 + static_cast<int>((h >> 24) % 28),
-                                static_cast<int>((h >> 32) % 24), static_cast<int>((h >> 40) % 60),
-                                0);
+  const absl::CivilSecond start(
+      cal.first_year() + static_cast<int>((h >> 8) % 3), 1 + static_cast<int>((h >> 16) % 12),
+      1 + static_cast<int>((h >> 24) % 28), static_cast<int>((h >> 32) % 24),
+      static_cast<int>((h >> 40) % 60), 0);
   const absl::Time from = cal.zone().At(start).pre;
   absl::StatusOr<tousu::time::Deadline> due = cal.AddBusinessDays(from, n);
   FUZZ_CHECK(due.ok(), due.status());
@@ -124,9 +123,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // which may be a weekend. Asia/Shanghai has kept UTC+8 since 1991, so this does not arise with
   // the shipped calendar; see tests/fuzz/README.md.
   absl::TimeZone::CivilTransition transition;
-  const bool offset_changes =
-      cal.zone().NextTransition(from, &transition) &&
-      cal.zone().At(transition.from).pre <= due->at + absl::Hours(24);
+  const bool offset_changes = cal.zone().NextTransition(from, &transition) &&
+                              cal.zone().At(transition.from).pre <= due->at + absl::Hours(24);
   const absl::StatusOr<bool> working = cal.IsWorkingDay(cal.LocalDay(due->at));
   FUZZ_CHECK(working.ok() && (*working || offset_changes),
              "deadline on a non-working day " << absl::FormatCivilTime(cal.LocalDay(due->at)));

@@ -53,7 +53,8 @@ void CheckValueRejection(std::string_view m, const std::string& var) {
     rest.remove_prefix(close + 1);
   }
   bool fixed = false;
-  for (std::string_view t : kTexts) fixed = fixed || (rest.starts_with(": ") && rest.substr(2) == t);
+  for (std::string_view t : kTexts)
+    fixed = fixed || (rest.starts_with(": ") && rest.substr(2) == t);
   FUZZ_CHECK(fixed, "unexpected text after the variable (a value?): " << m);
 }
 
@@ -98,8 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(required.ok() == got.has_value(), key);
     if (!required.ok()) {
       FUZZ_CHECK(required.status().code() == absl::StatusCode::kNotFound, required.status());
-      FUZZ_CHECK(tousu::fuzz::Message(required.status()).starts_with(var),
-                 required.status());
+      FUZZ_CHECK(tousu::fuzz::Message(required.status()).starts_with(var), required.status());
     }
 
     auto check_rejection = [&](const absl::Status& s) {
@@ -127,7 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const std::string& u : unused) {
     bool shown_ok = u.starts_with("argument #") && u.size() > 10 &&
                     u.find_first_not_of("0123456789", 10) == std::string::npos;
-    for (const std::string& a : args) shown_ok = shown_ok || (a.starts_with("-") && u == a.substr(0, a.find('=')));
+    for (const std::string& a : args)
+      shown_ok = shown_ok || (a.starts_with("-") && u == a.substr(0, a.find('=')));
     FUZZ_CHECK(shown_ok, "unused flag shown as [" << u << "]");
   }
   const absl::Status checked = config.CheckArgs();

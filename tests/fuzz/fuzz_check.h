@@ -10,15 +10,15 @@
 
 #include "absl/status/status.h"
 
-#define FUZZ_CHECK(cond, what)                                                              \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      std::ostringstream fuzz_check_os;                                                     \
-      fuzz_check_os << what;                                                                \
+#define FUZZ_CHECK(cond, what)                                                               \
+  do {                                                                                       \
+    if (!(cond)) {                                                                           \
+      std::ostringstream fuzz_check_os;                                                      \
+      fuzz_check_os << what;                                                                 \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n  %s\n", __FILE__, __LINE__, #cond, \
-                   fuzz_check_os.str().c_str());                                            \
-      std::abort();                                                                         \
-    }                                                                                       \
+                   fuzz_check_os.str().c_str());                                             \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (0)
 
 namespace tousu::fuzz {

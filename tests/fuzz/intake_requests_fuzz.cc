@@ -15,13 +15,13 @@
 //     page.page_token, for other filters;
 //   - an accepted complaint number has a month 01-12 and a non-zero counter.
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/stubs/logging.h>
 
 #include "absl/time/time.h"
 #include "common/validation/text.h"
@@ -37,15 +37,24 @@ using tousu::fuzz::NamesAField;
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kSubmitFields = {
-    "request_id",           "complaint.customer_name",  "complaint.customer_phone",
-    "complaint.customer_email", "complaint.project",    "complaint.journey_stage",
-    "complaint.building",   "complaint.unit",           "complaint.description",
-    "complaint.occurred_at", "complaint.severity",      "complaint.expected_resolution",
-    "complaint.channel",    "complaint.recorded_by_staff_id", "complaint.staff_category"};
+constexpr std::array<std::string_view, 15> kSubmitFields = {"request_id",
+                                                            "complaint.customer_name",
+                                                            "complaint.customer_phone",
+                                                            "complaint.customer_email",
+                                                            "complaint.project",
+                                                            "complaint.journey_stage",
+                                                            "complaint.building",
+                                                            "complaint.unit",
+                                                            "complaint.description",
+                                                            "complaint.occurred_at",
+                                                            "complaint.severity",
+                                                            "complaint.expected_resolution",
+                                                            "complaint.channel",
+                                                            "complaint.recorded_by_staff_id",
+                                                            "complaint.staff_category"};
 constexpr std::array<std::string_view, 8> kListFields = {
-    "customer_phone", "project",        "status",         "channel",
-    "received_from",  "received_to",    "page.page_size", "page.page_token"};
+    "customer_phone", "project",     "status",         "channel",
+    "received_from",  "received_to", "page.page_size", "page.page_token"};
 
 // A fixed "now", so a crash reproduces: 2026-11-15 10:00 Beijing time.
 const absl::Time kNow = absl::FromUnixSeconds(1794708000);
@@ -82,8 +91,8 @@ void CheckSubmit(const iv1::SubmitComplaintRequest& req) {
     FUZZ_CHECK(tousu::validation::Utf8Length(*text).has_value(), "invalid UTF-8 accepted");
   }
   FUZZ_CHECK(c.has_occurred_at(), "occurred_at");
-  const absl::Time t = absl::FromUnixSeconds(c.occurred_at().seconds()) +
-                       absl::Nanoseconds(c.occurred_at().nanos());
+  const absl::Time t =
+      absl::FromUnixSeconds(c.occurred_at().seconds()) + absl::Nanoseconds(c.occurred_at().nanos());
   FUZZ_CHECK(t <= kNow + absl::Minutes(5) && t >= kNow - absl::Hours(24 * 3653),
              "occurred_at " << absl::FormatTime(t));
 }
@@ -110,9 +119,9 @@ void CheckList(const iv1::ListComplaintsRequest& req) {
   other.set_status(req.status() == iv1::ComplaintStatus(1) ? iv1::ComplaintStatus(2)
                                                            : iv1::ComplaintStatus(1));
   const absl::StatusOr<tousu::intake::ListQuery> q3 = tousu::intake::ParseListRequest(other);
-  FUZZ_CHECK(!q3.ok() && NamesAField(q3.status(), std::array<std::string_view, 1>{
-                                                      "page.page_token"}),
-             "a token for other filters was accepted");
+  FUZZ_CHECK(
+      !q3.ok() && NamesAField(q3.status(), std::array<std::string_view, 1>{"page.page_token"}),
+      "a token for other filters was accepted");
 }
 
 void CheckGet(const iv1::GetComplaintRequest& req) {

@@ -73,9 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(step.length >= 1 && step.length <= 4 && step.length <= rest.size(),
                "step length " << step.length << " of " << rest.size());
     if (step.valid) {
-      FUZZ_CHECK(step.code_point <= 0x10FFFF &&
-                     !(step.code_point >= 0xD800 && step.code_point <= 0xDFFF),
-                 "code point " << static_cast<uint32_t>(step.code_point));
+      FUZZ_CHECK(
+          step.code_point <= 0x10FFFF && !(step.code_point >= 0xD800 && step.code_point <= 0xDFFF),
+          "code point " << static_cast<uint32_t>(step.code_point));
       std::string one;
       Encode(step.code_point, one);
       FUZZ_CHECK(one == rest.substr(0, step.length), "not the shortest encoding");
@@ -127,8 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckRejection(email, "complaint.customer_email");
   if (email.ok()) {
     FUZZ_CHECK(all_valid && value.size() <= 254, "accepted email");
-    FUZZ_CHECK(value.find('@') != std::string_view::npos &&
-                   value.find('@') == value.rfind('@'),
+    FUZZ_CHECK(value.find('@') != std::string_view::npos && value.find('@') == value.rfind('@'),
                "accepted email " << value);
     for (char c : value) {
       const auto u = static_cast<unsigned char>(c);
@@ -152,8 +151,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::Status number = v::CheckComplaintNumber("number", value);
   CheckRejection(number, "number");
   if (number.ok()) {
-    bool shape = value.size() >= 16 && value.size() <= 19 && value.substr(0, 3) == "TS-" &&
-                 value[9] == '-';
+    bool shape =
+        value.size() >= 16 && value.size() <= 19 && value.substr(0, 3) == "TS-" && value[9] == '-';
     for (size_t i = 3; shape && i < value.size(); ++i) shape = i == 9 || IsDigit(value[i]);
     FUZZ_CHECK(shape, "accepted number " << value);
   }

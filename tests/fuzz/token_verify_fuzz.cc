@@ -113,12 +113,21 @@ void Check(const std::string& token) {
   }
   FUZZ_CHECK(caller.status().code() == absl::StatusCode::kUnauthenticated, caller.status());
   // One of the fixed reasons, so nothing of the token can be in it.
-  static const std::set<std::string_view> kReasons = {
-      "algorithm not accepted (RS256, ES256 only)", "dept missing for a departmental role",
-      "dept too long", "exp missing", "malformed token", "no bearer token",
-      "no key for this token (kid or algorithm)", "role missing or unknown", "signature invalid",
-      "sub missing, too long or not an id", "token expired", "token not valid yet (nbf)",
-      "token too long", "wrong audience", "wrong issuer"};
+  static const std::set<std::string_view> kReasons = {"algorithm not accepted (RS256, ES256 only)",
+                                                      "dept missing for a departmental role",
+                                                      "dept too long",
+                                                      "exp missing",
+                                                      "malformed token",
+                                                      "no bearer token",
+                                                      "no key for this token (kid or algorithm)",
+                                                      "role missing or unknown",
+                                                      "signature invalid",
+                                                      "sub missing, too long or not an id",
+                                                      "token expired",
+                                                      "token not valid yet (nbf)",
+                                                      "token too long",
+                                                      "wrong audience",
+                                                      "wrong issuer"};
   const std::string_view m = fuzz::Message(caller.status());
   FUZZ_CHECK(m.starts_with("authorization: ") && kReasons.count(m.substr(15)) == 1,
              "not one of the fixed reasons: " << m);

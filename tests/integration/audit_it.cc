@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/match.h"
 #include "common/audit/audit.h"
 #include "common/audit/audit_service.h"
 #include "common/auth/caller.h"
@@ -85,8 +85,9 @@ TEST_F(AuditTable, AcceptsNewRowsAndReadsThemBack) {
   // Microseconds survive: the occurred_at is the injected clock's, not the database's.
   EXPECT_EQ(scratch_.QueryScalar("SELECT occurred_at FROM audit_trail"),
             "2026-09-21 14:13:20.123456");
-  EXPECT_TRUE(RunAsService(*pool_, "INSERT INTO audit_trail (occurred_at, actor, action, subject)"
-                                   " VALUES (UTC_TIMESTAMP(6), 'staff:S0001', 'x', 'TS-1')")
+  EXPECT_TRUE(RunAsService(*pool_,
+                           "INSERT INTO audit_trail (occurred_at, actor, action, subject)"
+                           " VALUES (UTC_TIMESTAMP(6), 'staff:S0001', 'x', 'TS-1')")
                   .ok());
   EXPECT_EQ(Count(scratch_, "SELECT COUNT(*) FROM audit_trail"), 2);
 }
@@ -119,8 +120,8 @@ TEST_F(AuditTable, RecordRefusesAnEntryWithoutActionSubjectOrTimeNamingTheField)
   const absl::Time now = absl::Now();
   EXPECT_TRUE(absl::StartsWith(RecordOne(*pool_, Entry("", now, "x")).message(), "subject"));
   EXPECT_TRUE(absl::StartsWith(RecordOne(*pool_, Entry("S1", now, "")).message(), "action"));
-  EXPECT_TRUE(absl::StartsWith(
-      RecordOne(*pool_, Entry("S1", absl::InfinitePast(), "x")).message(), "occurred_at"));
+  EXPECT_TRUE(absl::StartsWith(RecordOne(*pool_, Entry("S1", absl::InfinitePast(), "x")).message(),
+                               "occurred_at"));
   audit::AuditEntry long_detail = Entry("S1", now, "x");
   long_detail.detail = std::string(256, 'd');
   EXPECT_TRUE(absl::StartsWith(RecordOne(*pool_, long_detail).message(), "detail"));
@@ -128,7 +129,10 @@ TEST_F(AuditTable, RecordRefusesAnEntryWithoutActionSubjectOrTimeNamingTheField)
 }
 
 TEST_F(AuditTable, TheActorIsTheCurrentCallerOrTheTimerThatDidTheWork) {
-  auth::Caller staff{.kind = auth::Caller::Kind::kStaff, .subject = "S0001", .role = "supervisor", .department = ""};
+  auth::Caller staff{.kind = auth::Caller::Kind::kStaff,
+                     .subject = "S0001",
+                     .role = "supervisor",
+                     .department = ""};
   {
     auth::ScopedCaller as_staff(staff);
     ASSERT_TRUE(RecordOne(*pool_, Entry("A", absl::Now(), "x")).ok());
@@ -153,7 +157,8 @@ TEST_F(AuditTable, ATimerPassIsRecordedAsTheSystemNamingTheTimer) {
       "callback-overdue", absl::Milliseconds(20), registry, [] { return true; },
       [&]() -> absl::Status {
         if (passes.load() > 0) return absl::OkStatus();
-        absl::Status s = RecordOne(*pool_, Entry("TS-202611-000077", absl::Now(), "CallbackOverdue"));
+        absl::Status s =
+            RecordOne(*pool_, Entry("TS-202611-000077", absl::Now(), "CallbackOverdue"));
         ++passes;
         return s;
       });
@@ -175,13 +180,15 @@ class IntakeReplica {
     std::ofstream(subscriptions) << "ComplaintReceived  routing analytics\n";
     const std::string p = "TOUSU_INTAKE_";
     std::vector<std::string> env = testing::InProcessEnv("INTAKE", db);
-    env.insert(env.end(), {
-        p + "SUBSCRIPTIONS_FILE=" + subscriptions,
-        // Nothing listens there: the outbox rows stay pending, which is what the tests read.
-        p + "PEERS=routing=127.0.0.1:" + std::to_string(testing::FreePort()) +
-            ",analytics=127.0.0.1:" + std::to_string(testing::FreePort()),
-        p + "LOG_LEVEL=error",
-    });
+    env.insert(
+        env.end(),
+        {
+            p + "SUBSCRIPTIONS_FILE=" + subscriptions,
+            // Nothing listens there: the outbox rows stay pending, which is what the tests read.
+            p + "PEERS=routing=127.0.0.1:" + std::to_string(testing::FreePort()) +
+                ",analytics=127.0.0.1:" + std::to_string(testing::FreePort()),
+            p + "LOG_LEVEL=error",
+        });
     config::Config cfg("INTAKE", env, {});
     auto rt = server::ServiceRuntime::Create({.name = "intake",
                                               .env_name = "INTAKE",
@@ -265,10 +272,11 @@ TEST(AuditOfAService, ASubmittedComplaintLeavesExactlyOneAuditRowForItsOneEvent)
   // Two subscribers, two outbox rows, one event: one audit row.
   EXPECT_EQ(Count(scratch, "SELECT COUNT(*) FROM outbox WHERE aggregate_id = '" + number + "'"), 2);
   EXPECT_EQ(Count(scratch, "SELECT COUNT(*) FROM audit_trail"), 1);
-  EXPECT_EQ(scratch.QueryScalar("SELECT CONCAT_WS('|', actor, action, subject, from_state, to_state,"
-                                " request_id) FROM audit_trail"),
-            absl::StrCat("unrestricted|ComplaintReceived|", number,
-                         "||received|8d0f4a52-8a52-4bbd-9c1f-3a4c2d8e0001"));
+  EXPECT_EQ(
+      scratch.QueryScalar("SELECT CONCAT_WS('|', actor, action, subject, from_state, to_state,"
+                          " request_id) FROM audit_trail"),
+      absl::StrCat("unrestricted|ComplaintReceived|", number,
+                   "||received|8d0f4a52-8a52-4bbd-9c1f-3a4c2d8e0001"));
   // The row names the event it audits, and that event is the one in the outbox.
   EXPECT_EQ(scratch.QueryScalar("SELECT detail FROM audit_trail"),
             "event " + scratch.QueryScalar("SELECT DISTINCT event_id FROM outbox"));
@@ -292,7 +300,10 @@ TEST(AuditOfAService, AnEventWhoseTransactionRollsBackLeavesNoAuditRow) {
   IntakeReplica intake(scratch);
   iv1::ComplaintReceived payload;
   payload.set_number("TS-202611-000901");
-  auth::Caller staff{.kind = auth::Caller::Kind::kStaff, .subject = "S0006", .role = "hotline_agent", .department = ""};
+  auth::Caller staff{.kind = auth::Caller::Kind::kStaff,
+                     .subject = "S0006",
+                     .role = "hotline_agent",
+                     .department = ""};
   auth::ScopedCaller as_staff(staff);
   const absl::Status failed =
       db::RunInTransaction(intake.runtime().pool(), [&](db::Transaction& tx) -> absl::Status {
@@ -305,8 +316,8 @@ TEST(AuditOfAService, AnEventWhoseTransactionRollsBackLeavesNoAuditRow) {
 
   // The same append committed: one audit row, with the states the caller gave and its actor.
   ASSERT_TRUE(db::RunInTransaction(intake.runtime().pool(), [&](db::Transaction& tx) {
-                intake.runtime().outbox().Append(tx, "TS-202611-000901",
-                                                 payload, "req-1", {.from = "draft", .to = "filed"});
+                intake.runtime().outbox().Append(tx, "TS-202611-000901", payload, "req-1",
+                                                 {.from = "draft", .to = "filed"});
                 return absl::OkStatus();
               }).ok());
   EXPECT_EQ(scratch.QueryScalar("SELECT CONCAT_WS('|', actor, from_state, to_state, request_id)"
@@ -326,7 +337,8 @@ TEST(AuditOfAService, NoAuditRowHoldsTheCustomersNamePhoneOrEmail) {
   ScratchDatabase scratch;
   IntakeReplica intake(scratch);
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(Submit(intake, absl::StrCat("5b3c1d2e-0000-4000-8000-00000000000", i), nullptr).ok());
+    ASSERT_TRUE(
+        Submit(intake, absl::StrCat("5b3c1d2e-0000-4000-8000-00000000000", i), nullptr).ok());
   }
   ASSERT_EQ(Count(scratch, "SELECT COUNT(*) FROM audit_trail"), 3);
   const std::string every_column =
@@ -335,8 +347,9 @@ TEST(AuditOfAService, NoAuditRowHoldsTheCustomersNamePhoneOrEmail) {
   ASSERT_GT(Count(scratch, absl::StrCat("SELECT COUNT(*) FROM complaints WHERE customer_email = '",
                                         kEmail, "'")),
             0);
-  for (const std::string& needle : std::vector<std::string>{std::string(kName), std::string(kPhone), std::string(kEmail),
-                                   std::string("欧阳"), std::string("38000"), std::string("@")}) {
+  for (const std::string& needle :
+       std::vector<std::string>{std::string(kName), std::string(kPhone), std::string(kEmail),
+                                std::string("欧阳"), std::string("38000"), std::string("@")}) {
     EXPECT_EQ(Count(scratch, absl::StrCat("SELECT COUNT(*) FROM audit_trail WHERE ", every_column,
                                           " LIKE '%", needle, "%'")),
               0)
@@ -399,8 +412,8 @@ class AuditTrailRpc : public ::testing::Test {
 TEST_F(AuditTrailRpc, ReturnsOneSubjectsEntriesOldestFirstPageByPage) {
   std::vector<int> sizes;
   const std::vector<std::string> actions = AllPages(Request(3), &sizes);
-  EXPECT_EQ(actions, (std::vector<std::string>{"step0", "step1", "step2", "step3", "step4",
-                                               "step5", "step6"}));
+  EXPECT_EQ(actions, (std::vector<std::string>{"step0", "step1", "step2", "step3", "step4", "step5",
+                                               "step6"}));
   EXPECT_EQ(sizes, (std::vector<int>{3, 3, 1}));
 
   // A page exactly as large as what is left ends the trail: no token to an empty page.

@@ -36,10 +36,12 @@ class EventPipe : public ::testing::Test {
   }
 
   std::unique_ptr<ChildProcess> StartConsumer(const std::string& handler_delay) {
-    auto env = testing::ProbeEnv(consumer_db_.options(), consumer_.grpc_port, consumer_.metrics_port);
+    auto env =
+        testing::ProbeEnv(consumer_db_.options(), consumer_.grpc_port, consumer_.metrics_port);
     env["TOUSU_PROBE_HANDLER_DELAY"] = handler_delay;
-    auto p = std::make_unique<ChildProcess>(TOUSU_PROBE_SERVER, env,
-                                            ::testing::TempDir() + "/consumer_" + consumer_db_.name() + ".log");
+    auto p = std::make_unique<ChildProcess>(
+        TOUSU_PROBE_SERVER, env,
+        ::testing::TempDir() + "/consumer_" + consumer_db_.name() + ".log");
     EXPECT_TRUE(testing::WaitForHealth(consumer_.grpc_port, kSink, 1, absl::Seconds(30)));
     return p;
   }
@@ -51,15 +53,16 @@ class EventPipe : public ::testing::Test {
     env["TOUSU_PROBE_RELAY_WORKERS"] = absl::StrCat(relay_workers);
     auto p = std::make_unique<ChildProcess>(
         TOUSU_PROBE_SERVER, env,
-        absl::StrCat(::testing::TempDir(), "/producer_", producer_db_.name(), "_", at.grpc_port, ".log"));
+        absl::StrCat(::testing::TempDir(), "/producer_", producer_db_.name(), "_", at.grpc_port,
+                     ".log"));
     EXPECT_TRUE(testing::WaitForHealth(at.grpc_port, kProbe, 1, absl::Seconds(30)));
     return p;
   }
 
   grpc::Status CreateNote(int port, const std::string& aggregate, int64_t seq, bool fail = false) {
     if (stubs_.find(port) == stubs_.end()) {
-      stubs_[port] = tv1::ProbeService::NewStub(
-          grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+      stubs_[port] = tv1::ProbeService::NewStub(grpc::CreateChannel(
+          absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
     }
     tv1::CreateNoteRequest req;
     req.set_aggregate_id(aggregate);
@@ -70,9 +73,12 @@ class EventPipe : public ::testing::Test {
     return stubs_[port]->CreateNote(ctx.get(), req, &resp);
   }
 
-  int64_t Received() { return std::stoll("0" + consumer_db_.QueryScalar("SELECT COUNT(*) FROM received")); }
+  int64_t Received() {
+    return std::stoll("0" + consumer_db_.QueryScalar("SELECT COUNT(*) FROM received"));
+  }
   int64_t DistinctReceived() {
-    return std::stoll("0" + consumer_db_.QueryScalar("SELECT COUNT(DISTINCT event_id) FROM received"));
+    return std::stoll("0" +
+                      consumer_db_.QueryScalar("SELECT COUNT(DISTINCT event_id) FROM received"));
   }
   bool WaitForReceived(int64_t n, absl::Duration timeout) {
     const absl::Time until = absl::Now() + timeout;
@@ -113,9 +119,14 @@ TEST_F(EventPipe, ACommittedEventReachesItsConsumerOnceInOrderAndARolledBackOneN
   EXPECT_EQ(Received(), 100);
   EXPECT_EQ(DistinctReceived(), 100);
   EXPECT_EQ(OutOfOrderArrivals(), 0);
-  EXPECT_EQ(consumer_db_.QueryScalar("SELECT COUNT(*) FROM received WHERE aggregate_id = 'TS-ROLLED-BACK'"), "0");
-  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM notes WHERE aggregate_id = 'TS-ROLLED-BACK'"), "0");
-  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"), "0");
+  EXPECT_EQ(consumer_db_.QueryScalar(
+                "SELECT COUNT(*) FROM received WHERE aggregate_id = 'TS-ROLLED-BACK'"),
+            "0");
+  EXPECT_EQ(
+      producer_db_.QueryScalar("SELECT COUNT(*) FROM notes WHERE aggregate_id = 'TS-ROLLED-BACK'"),
+      "0");
+  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"),
+            "0");
 }
 
 TEST_F(EventPipe, ARelayKilledMidBatchRedeliversAndTheInboxMakesTheRepeatANoOp) {
@@ -133,7 +144,8 @@ TEST_F(EventPipe, ARelayKilledMidBatchRedeliversAndTheInboxMakesTheRepeatANoOp) 
   producer->Signal(SIGKILL);
   producer->Wait(absl::Seconds(10));
   const int64_t before_restart = DistinctReceived();
-  EXPECT_LT(before_restart, kAggregates * kPerAggregate) << "the kill came too late to test anything";
+  EXPECT_LT(before_restart, kAggregates * kPerAggregate)
+      << "the kill came too late to test anything";
 
   producer = StartProducer(producer_at, /*relay_workers=*/1);
   ASSERT_TRUE(WaitForReceived(kAggregates * kPerAggregate, absl::Seconds(60)));
@@ -142,7 +154,8 @@ TEST_F(EventPipe, ARelayKilledMidBatchRedeliversAndTheInboxMakesTheRepeatANoOp) 
   EXPECT_EQ(OutOfOrderArrivals(), 0);
   // The consumer did see repeats: the batch in flight at the kill was delivered again.
   const std::string metrics = testing::HttpGet(consumer_.metrics_port, "/metrics");
-  EXPECT_GT(testing::MetricValue(metrics, "tousu_inbox_duplicates_total", {"NoteCreated"}), 0) << metrics;
+  EXPECT_GT(testing::MetricValue(metrics, "tousu_inbox_duplicates_total", {"NoteCreated"}), 0)
+      << metrics;
 }
 
 TEST_F(EventPipe, TwoRelaysOnOneOutboxNeverDeliverOneEventAtTheSameTime) {
@@ -162,8 +175,10 @@ TEST_F(EventPipe, TwoRelaysOnOneOutboxNeverDeliverOneEventAtTheSameTime) {
   EXPECT_EQ(Received(), kAggregates * kPerAggregate);
   EXPECT_EQ(OutOfOrderArrivals(), 0);
   const std::string consumer_metrics = testing::HttpGet(consumer_.metrics_port, "/metrics");
-  EXPECT_EQ(testing::MetricValue(consumer_metrics, "tousu_probe_concurrent_deliveries_total", {}), 0);
-  EXPECT_EQ(testing::MetricValue(consumer_metrics, "tousu_inbox_duplicates_total", {"NoteCreated"}), -1)
+  EXPECT_EQ(testing::MetricValue(consumer_metrics, "tousu_probe_concurrent_deliveries_total", {}),
+            0);
+  EXPECT_EQ(testing::MetricValue(consumer_metrics, "tousu_inbox_duplicates_total", {"NoteCreated"}),
+            -1)
       << "no event should even be delivered twice without a failure";
   // Both relays did share the work.
   const double by_a = testing::MetricValue(testing::HttpGet(a_at.metrics_port, "/metrics"),
@@ -196,7 +211,8 @@ TEST_F(EventPipe, DifferentComplaintsAreDeliveredInParallelEachInItsOwnOrder) {
   // Delivered one at a time this stays 1; the consumer's own pool (4 connections) caps it.
   EXPECT_GE(testing::MetricValue(metrics, "tousu_probe_max_events_in_flight", {}), 3)
       << "one relay worker should have had several complaints' events in flight";
-  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"), "0");
+  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"),
+            "0");
 }
 
 TEST_F(EventPipe, AnEventThatKeepsFailingHoldsBackOnlyItsOwnComplaint) {
@@ -206,35 +222,42 @@ TEST_F(EventPipe, AnEventThatKeepsFailingHoldsBackOnlyItsOwnComplaint) {
   // The consumer refuses TS-POISON notes. Fill the poison's partition with more events than a
   // relay batch holds, all for other complaints: they must all get through.
   const int partition = events::PartitionOf("TS-POISON");
-  for (int seq = 1; seq <= 3; ++seq) ASSERT_TRUE(CreateNote(producer_at.grpc_port, "TS-POISON", seq).ok());
+  for (int seq = 1; seq <= 3; ++seq)
+    ASSERT_TRUE(CreateNote(producer_at.grpc_port, "TS-POISON", seq).ok());
   int sent = 0;
   for (int i = 0; sent < 150; ++i) {
     const std::string aggregate = absl::StrCat("TS-NEIGHBOUR-", i);
     if (events::PartitionOf(aggregate) != partition) continue;
-    for (int seq = 1; seq <= 5; ++seq) ASSERT_TRUE(CreateNote(producer_at.grpc_port, aggregate, seq).ok());
+    for (int seq = 1; seq <= 5; ++seq)
+      ASSERT_TRUE(CreateNote(producer_at.grpc_port, aggregate, seq).ok());
     sent += 5;
   }
   ASSERT_TRUE(WaitForReceived(sent, absl::Seconds(60))) << "received " << DistinctReceived();
   EXPECT_EQ(Received(), sent);
   EXPECT_EQ(OutOfOrderArrivals(), 0);
-  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"), "3");
+  EXPECT_EQ(producer_db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"),
+            "3");
   // Only the first poison event was tried; the two behind it wait their turn.
-  EXPECT_GT(std::stoll(producer_db_.QueryScalar(
-                "SELECT attempts FROM outbox WHERE aggregate_id = 'TS-POISON' ORDER BY id LIMIT 1")),
-            0);
-  EXPECT_EQ(producer_db_.QueryScalar("SELECT MAX(attempts) FROM outbox WHERE aggregate_id = 'TS-POISON'"
-                                     " AND id > (SELECT MIN(id) FROM outbox WHERE aggregate_id = 'TS-POISON')"),
+  EXPECT_GT(
+      std::stoll(producer_db_.QueryScalar(
+          "SELECT attempts FROM outbox WHERE aggregate_id = 'TS-POISON' ORDER BY id LIMIT 1")),
+      0);
+  EXPECT_EQ(producer_db_.QueryScalar(
+                "SELECT MAX(attempts) FROM outbox WHERE aggregate_id = 'TS-POISON'"
+                " AND id > (SELECT MIN(id) FROM outbox WHERE aggregate_id = 'TS-POISON')"),
             "0");
 }
 
 TEST_F(EventPipe, AnUnreachableConsumerIsRetriedWithBackoffAndCaughtUpLater) {
   Endpoint producer_at;
   auto producer = StartProducer(producer_at);  // consumer not started yet
-  for (int seq = 1; seq <= 5; ++seq) ASSERT_TRUE(CreateNote(producer_at.grpc_port, "TS-LATE", seq).ok());
+  for (int seq = 1; seq <= 5; ++seq)
+    ASSERT_TRUE(CreateNote(producer_at.grpc_port, "TS-LATE", seq).ok());
   absl::SleepFor(absl::Seconds(2));
   EXPECT_GT(std::stoll(producer_db_.QueryScalar("SELECT MAX(attempts) FROM outbox")), 0);
   const std::string metrics = testing::HttpGet(producer_at.metrics_port, "/metrics");
-  EXPECT_GT(testing::MetricValue(metrics, "tousu_outbox_backlog_events", {"probe-consumer"}), 0) << metrics;
+  EXPECT_GT(testing::MetricValue(metrics, "tousu_outbox_backlog_events", {"probe-consumer"}), 0)
+      << metrics;
   auto consumer = StartConsumer("0s");
   ASSERT_TRUE(WaitForReceived(5, absl::Seconds(60)));
   EXPECT_EQ(OutOfOrderArrivals(), 0);

@@ -790,7 +790,7 @@ TEST(DepartmentNames, TheTimelineNamesADepartmentAsTheStaffDirectoryDoes) {
   intake::IntakeSettings settings;
   settings.staff_assessment_addr = directory.address();
   Replica intake(scratch, "error", settings);
-  intake::DepartmentSync* sync = intake.service().department_sync();
+  client::DepartmentNameSync* sync = intake.service().department_sync();
   ASSERT_NE(sync, nullptr);
   absl::StatusOr<int> kept = sync->RunOnce();
   ASSERT_TRUE(kept.ok()) << kept.status();

@@ -14,10 +14,12 @@ namespace {
 using testing::ScratchDatabase;
 
 const std::vector<db::MigrationFile> kCounting = {
-    {"0001_runs.sql", "CREATE TABLE IF NOT EXISTS runs (id INT AUTO_INCREMENT PRIMARY KEY);\n"
-                      "INSERT INTO runs () VALUES ();\n"},
-    {"0002_more.sql", "CREATE TABLE IF NOT EXISTS more_runs (id INT AUTO_INCREMENT PRIMARY KEY);\n"
-                      "INSERT INTO more_runs () VALUES ();"},
+    {"0001_runs.sql",
+     "CREATE TABLE IF NOT EXISTS runs (id INT AUTO_INCREMENT PRIMARY KEY);\n"
+     "INSERT INTO runs () VALUES ();\n"},
+    {"0002_more.sql",
+     "CREATE TABLE IF NOT EXISTS more_runs (id INT AUTO_INCREMENT PRIMARY KEY);\n"
+     "INSERT INTO more_runs () VALUES ();"},
 };
 
 TEST(Migrations, EachFileIsAppliedOnceAndRecorded) {
@@ -99,7 +101,8 @@ TEST(Migrations, TwoServiceProcessesStartingTogetherApplyTheMigrationsExactlyOnc
   ASSERT_TRUE(testing::WaitForHealth(port_b, svc, 1, absl::Seconds(30)));
   // The probe's migration inserts a row each time it is applied.
   EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM migration_runs"), "1");
-  EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM schema_migrations WHERE track = 'probe'"), "1");
+  EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM schema_migrations WHERE track = 'probe'"),
+            "1");
   EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM schema_migrations WHERE track = 'common'"),
             std::to_string(db::common_event_migrations().size()));
 }

@@ -1,5 +1,7 @@
-// The server bootstrap, metrics and client channel against real processes, MariaDB and loopback gRPC.
+// The server bootstrap, metrics and client channel against real processes, MariaDB and loopback
+// gRPC.
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -8,8 +10,6 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
-
-#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
@@ -45,7 +45,9 @@ TEST(Health, IsNotServingBeforeTheMigrationsRanAndServingAfter) {
   scratch.Execute(absl::StrCat("CREATE DATABASE `", options.database, "`"));
   EXPECT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(20)));
   ScratchDatabase checker;  // just for a connection
-  EXPECT_EQ(checker.QueryScalar(absl::StrCat("SELECT COUNT(*) FROM `", options.database, "`.migration_runs")), "1");
+  EXPECT_EQ(checker.QueryScalar(
+                absl::StrCat("SELECT COUNT(*) FROM `", options.database, "`.migration_runs")),
+            "1");
   checker.Execute(absl::StrCat("DROP DATABASE `", options.database, "`"));
 }
 
@@ -54,7 +56,8 @@ TEST(Health, TurnsNotServingOnSigtermThenDrainsAndExitsCleanly) {
   const int port = testing::FreePort();
   auto env = testing::ProbeEnv(scratch.options(), port, testing::FreePort());
   env["TOUSU_PROBE_DRAIN"] = "2s";
-  ChildProcess probe(TOUSU_PROBE_SERVER, env, ::testing::TempDir() + "/sigterm_" + scratch.name() + ".log");
+  ChildProcess probe(TOUSU_PROBE_SERVER, env,
+                     ::testing::TempDir() + "/sigterm_" + scratch.name() + ".log");
   ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
   probe.Signal(SIGTERM);
   // During the drain pause the server still answers, and says NOT_SERVING.
@@ -65,7 +68,8 @@ TEST(Health, TurnsNotServingOnSigtermThenDrainsAndExitsCleanly) {
 TEST(Health, AnUnknownServiceNameIsNotReportedServing) {
   ScratchDatabase scratch;
   const int port = testing::FreePort();
-  ChildProcess probe(TOUSU_PROBE_SERVER, testing::ProbeEnv(scratch.options(), port, testing::FreePort()),
+  ChildProcess probe(TOUSU_PROBE_SERVER,
+                     testing::ProbeEnv(scratch.options(), port, testing::FreePort()),
                      ::testing::TempDir() + "/unknown_" + scratch.name() + ".log");
   ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
   EXPECT_EQ(testing::HealthStatus(port, "complaints.nothing.v1.Nothing"), -1);  // NOT_FOUND
@@ -114,7 +118,9 @@ TEST(Metrics, TheEndpointServesTheGrpcSeriesWithRealCounts) {
     return v;
   };
   EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total", with("grpc_code=\"OK\"")), 5);
-  EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total", with("grpc_code=\"InvalidArgument\"")), 2);
+  EXPECT_EQ(testing::MetricValue(body, "grpc_server_handled_total",
+                                 with("grpc_code=\"InvalidArgument\"")),
+            2);
   EXPECT_EQ(testing::MetricValue(body, "grpc_server_handling_seconds_count", create), 7);
   // Methods never called are there at zero, for every code.
   const std::vector<std::string> slow = {"grpc_method=\"Slow\"", "grpc_code=\"Unavailable\""};
@@ -122,12 +128,14 @@ TEST(Metrics, TheEndpointServesTheGrpcSeriesWithRealCounts) {
   // Made-up methods do not create series of their own: they count as unknown.
   EXPECT_EQ(testing::HealthStatus(port, "x"), -1);  // a known service (health), unknown name
   for (const char* bogus : {"/complaints.testing.v1.ProbeService/Nope", "/made.up.Service/X"}) {
-    grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    grpc::GenericStub generic(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
     grpc::Slice empty("");
     grpc::ByteBuffer req(&empty, 1), resp;
     grpc::ClientContext ctx;
     std::promise<grpc::Status> done;
-    generic.UnaryCall(&ctx, bogus, grpc::StubOptions(), &req, &resp, [&](grpc::Status s) { done.set_value(s); });
+    generic.UnaryCall(&ctx, bogus, grpc::StubOptions(), &req, &resp,
+                      [&](grpc::Status s) { done.set_value(s); });
     EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNIMPLEMENTED);
   }
   const std::string after = testing::HttpGet(metrics_port, "/metrics");
@@ -147,7 +155,8 @@ class ScriptedProbe final : public tv1::ProbeService::CallbackService {
   int fail_first_slow_calls = 0;
   tv1::ProbeService::Stub* downstream = nullptr;
 
-  grpc::ServerUnaryReactor* CreateNote(grpc::CallbackServerContext* ctx, const tv1::CreateNoteRequest*,
+  grpc::ServerUnaryReactor* CreateNote(grpc::CallbackServerContext* ctx,
+                                       const tv1::CreateNoteRequest*,
                                        tv1::CreateNoteResponse*) override {
     ++create_calls;
     auto* r = ctx->DefaultReactor();
@@ -189,7 +198,8 @@ struct InProcessServer {
 TEST(Clients, EveryCallCarriesADeadlineAndACallMadeWhileServingInheritsTheIncomingOne) {
   ScratchDatabase scratch;
   const int port = testing::FreePort();
-  ChildProcess probe(TOUSU_PROBE_SERVER, testing::ProbeEnv(scratch.options(), port, testing::FreePort()),
+  ChildProcess probe(TOUSU_PROBE_SERVER,
+                     testing::ProbeEnv(scratch.options(), port, testing::FreePort()),
                      ::testing::TempDir() + "/deadline_" + scratch.name() + ".log");
   ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
   auto downstream = Stub(port);
@@ -217,7 +227,8 @@ TEST(Clients, EveryCallCarriesADeadlineAndACallMadeWhileServingInheritsTheIncomi
   // And it expires together with the caller's.
   req.set_sleep_ms(2500);
   auto short_ctx = client::NewCallContext(absl::Milliseconds(800));
-  EXPECT_EQ(to_middle->Slow(short_ctx.get(), req, &resp).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(to_middle->Slow(short_ctx.get(), req, &resp).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
 }
 
 TEST(Clients, OnlyIdempotentMethodsAreRetried) {
@@ -226,7 +237,8 @@ TEST(Clients, OnlyIdempotentMethodsAreRetried) {
   InProcessServer server(&scripted);
   client::ChannelOptions options;
   options.idempotent_methods = {"complaints.testing.v1.ProbeService/Slow"};
-  auto stub = tv1::ProbeService::NewStub(client::MakeChannel(absl::StrCat("127.0.0.1:", server.port), options));
+  auto stub = tv1::ProbeService::NewStub(
+      client::MakeChannel(absl::StrCat("127.0.0.1:", server.port), options));
 
   tv1::SlowRequest slow;
   tv1::SlowResponse slow_resp;
@@ -237,7 +249,8 @@ TEST(Clients, OnlyIdempotentMethodsAreRetried) {
   tv1::CreateNoteRequest create;
   tv1::CreateNoteResponse create_resp;
   auto ctx2 = client::NewCallContext(absl::Seconds(5));
-  EXPECT_EQ(stub->CreateNote(ctx2.get(), create, &create_resp).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(stub->CreateNote(ctx2.get(), create, &create_resp).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(scripted.create_calls.load(), 1);
 }
 
@@ -247,7 +260,8 @@ TEST(Executor, ABusyServerRefusesAtOnceWithResourceExhausted) {
   auto env = testing::ProbeEnv(scratch.options(), port, testing::FreePort());
   env["TOUSU_PROBE_WORKERS"] = "1";
   env["TOUSU_PROBE_QUEUE"] = "1";
-  ChildProcess probe(TOUSU_PROBE_SERVER, env, ::testing::TempDir() + "/busy_" + scratch.name() + ".log");
+  ChildProcess probe(TOUSU_PROBE_SERVER, env,
+                     ::testing::TempDir() + "/busy_" + scratch.name() + ".log");
   ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
   auto stub = Stub(port);
   // One call runs, one waits in the queue; the rest are refused without waiting.

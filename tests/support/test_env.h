@@ -62,13 +62,14 @@ class ChildProcess {
 };
 
 // Environment for a service process (TOUSU_<prefix>_...) against `db` with the given ports.
-std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const db::DbOptions& db, int grpc_port,
-                                              int metrics_port);
+std::map<std::string, std::string> ServiceEnv(const std::string& prefix, const db::DbOptions& db,
+                                              int grpc_port, int metrics_port);
 // Settings ("TOUSU_<prefix>_KEY=value") for a runtime an integration test builds in-process
 // against `db`: any free ports, no drain pause; append the test's own settings.
 std::vector<std::string> InProcessEnv(const std::string& prefix, const db::DbOptions& db);
 // The same for the probe server.
-std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port, int metrics_port);
+std::map<std::string, std::string> ProbeEnv(const db::DbOptions& db, int grpc_port,
+                                            int metrics_port);
 // Loads a SQL file (statements ending with ';' at the end of a line) into the scratch database.
 void LoadSqlFile(const ScratchDatabase& scratch, const std::string& path);
 

@@ -151,9 +151,9 @@ TEST_F(AuthTest, RefusesForgedAndAlgorithmSwappedTokens) {
                 "signature");
 
   // alg "none", with and without a signature part.
-  const std::string claims = absl::StrCat(
-      R"({"sub":"S0007","role":"supervisor","iss":"tousu","aud":"tousu","exp":)",
-      absl::ToUnixSeconds(kNow + absl::Hours(1)), "}");
+  const std::string claims =
+      absl::StrCat(R"({"sub":"S0007","role":"supervisor","iss":"tousu","aud":"tousu","exp":)",
+                   absl::ToUnixSeconds(kNow + absl::Hours(1)), "}");
   ExpectRefused(Handmade(R"({"alg":"none","typ":"JWT"})", claims), "algorithm");
   ExpectRefused(Handmade(R"({"alg":"none"})", claims, "AAAA"), "algorithm");
 
@@ -243,8 +243,9 @@ TEST(AccessTableTest, ListsRolesAndNamesWhatIsMissing) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(table.Check("/x.Y/Z", Caller::Unrestricted()).ok());
   auto missing = table.Unlisted("complaints.intake.v1.IntakeService");
-  EXPECT_EQ(missing, (std::vector<std::string>{"/complaints.intake.v1.IntakeService/GetComplaint",
-                                               "/complaints.intake.v1.IntakeService/ListComplaints"}));
+  EXPECT_EQ(missing,
+            (std::vector<std::string>{"/complaints.intake.v1.IntakeService/GetComplaint",
+                                      "/complaints.intake.v1.IntakeService/ListComplaints"}));
 }
 
 TEST(CallerTest, DepartmentRules) {
@@ -295,10 +296,11 @@ TEST_F(AuthTest, InterceptorDecisionsFollowTheTable) {
   auto staff = factory.Decide(submit, "Bearer " + Mint(ec_, Handler()));
   EXPECT_EQ(staff.status().code(), absl::StatusCode::kPermissionDenied);
   // EventSink is for services only.
-  EXPECT_EQ(factory.Decide("/complaints.common.v1.EventSink/DeliverEvent", "Bearer " + customer_token)
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      factory.Decide("/complaints.common.v1.EventSink/DeliverEvent", "Bearer " + customer_token)
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
   TokenClaims service = customer;
   service.role = role::kService;
   service.subject = "routing";

@@ -56,8 +56,9 @@ TEST(CaseAccess, TrackersAndCallbackAgentsReadEveryCaseAndChangeNone) {
     const auth::Caller caller = Staff("S0014", role, "customer-service");
     auth::ScopedCaller as(caller);
     EXPECT_TRUE(CheckCaseAccess("number", "engineering", kNoAssisting, CaseAccess::kRead).ok());
-    EXPECT_EQ(CheckCaseAccess("number", "engineering", kNoAssisting, CaseAccess::kContribute).code(),
-              absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(
+        CheckCaseAccess("number", "engineering", kNoAssisting, CaseAccess::kContribute).code(),
+        absl::StatusCode::kPermissionDenied);
     EXPECT_EQ(CheckCaseAccess("number", "engineering", kNoAssisting, CaseAccess::kDecide).code(),
               absl::StatusCode::kPermissionDenied);
     EXPECT_EQ(*ScopeDepartmentFilter("department_id", "engineering"), "engineering");

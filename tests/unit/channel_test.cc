@@ -8,9 +8,11 @@ namespace {
 TEST(Channel, RetriesAreConfiguredOnlyForTheIdempotentMethods) {
   ChannelOptions o;
   EXPECT_EQ(RetryServiceConfig(o), "{}");
-  o.idempotent_methods = {"complaints.common.v1.EventSink/DeliverEvent", "complaints.intake.v1.IntakeService"};
+  o.idempotent_methods = {"complaints.common.v1.EventSink/DeliverEvent",
+                          "complaints.intake.v1.IntakeService"};
   const std::string json = RetryServiceConfig(o);
-  EXPECT_NE(json.find(R"({"service":"complaints.common.v1.EventSink","method":"DeliverEvent"})"), std::string::npos);
+  EXPECT_NE(json.find(R"({"service":"complaints.common.v1.EventSink","method":"DeliverEvent"})"),
+            std::string::npos);
   EXPECT_NE(json.find(R"({"service":"complaints.intake.v1.IntakeService"})"), std::string::npos);
   EXPECT_NE(json.find(R"("retryableStatusCodes":["UNAVAILABLE"])"), std::string::npos);
 }

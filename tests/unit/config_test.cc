@@ -269,18 +269,18 @@ TEST(Config, RangeGettersAcceptTheBoundsAndTheFallback) {
   EXPECT_THAT(config.IntInRange("UNSET", 5, 1, 30), IsOkAndHolds(5));
   EXPECT_THAT(config.DoubleInRange("RATIO", 0.5, 0, 1), IsOkAndHolds(0.25));
   EXPECT_THAT(config.DoubleInRange("UNSET", 0.5, 0, 1), IsOkAndHolds(0.5));
-  EXPECT_THAT(config.DurationInRange("DELAY", absl::Hours(1), absl::ZeroDuration(),
-                                     absl::Hours(168)),
-              IsOkAndHolds(absl::Hours(168)));
+  EXPECT_THAT(
+      config.DurationInRange("DELAY", absl::Hours(1), absl::ZeroDuration(), absl::Hours(168)),
+      IsOkAndHolds(absl::Hours(168)));
   EXPECT_THAT(config.PositiveDurationOr("EVERY", absl::Minutes(1)),
               IsOkAndHolds(absl::Milliseconds(1)));
   EXPECT_THAT(config.PositiveDurationOr("UNSET", absl::Minutes(1)), IsOkAndHolds(absl::Minutes(1)));
 }
 
 TEST(Config, RangeGettersNameTheVariableAndTheRangeButNotTheValue) {
-  Config config = Intake({"TOUSU_INTAKE_DAYS=31", "TOUSU_INTAKE_RATIO=1.5",
-                          "TOUSU_INTAKE_NAN=nan", "TOUSU_INTAKE_WORD=abc",
-                          "TOUSU_INTAKE_DELAY=169h", "TOUSU_INTAKE_EVERY=0s"});
+  Config config =
+      Intake({"TOUSU_INTAKE_DAYS=31", "TOUSU_INTAKE_RATIO=1.5", "TOUSU_INTAKE_NAN=nan",
+              "TOUSU_INTAKE_WORD=abc", "TOUSU_INTAKE_DELAY=169h", "TOUSU_INTAKE_EVERY=0s"});
   auto days = config.IntInRange("DAYS", 5, 1, 30, "business days");
   ASSERT_FALSE(days.ok());
   EXPECT_EQ(days.status().code(), absl::StatusCode::kInvalidArgument);
@@ -290,11 +290,11 @@ TEST(Config, RangeGettersNameTheVariableAndTheRangeButNotTheValue) {
   EXPECT_FALSE(config.DoubleInRange("NAN", 0.5, 0, 1).ok());
   EXPECT_THAT(Message(config.DoubleInRange("WORD", 0.5, 0, 1).status()),
               StartsWith("TOUSU_INTAKE_WORD: not a number"));
-  EXPECT_EQ(Message(config
-                        .DurationInRange("DELAY", absl::Hours(1), absl::ZeroDuration(),
-                                         absl::Hours(168))
-                        .status()),
-            "TOUSU_INTAKE_DELAY must be 0..168h");
+  EXPECT_EQ(
+      Message(
+          config.DurationInRange("DELAY", absl::Hours(1), absl::ZeroDuration(), absl::Hours(168))
+              .status()),
+      "TOUSU_INTAKE_DELAY must be 0..168h");
   EXPECT_EQ(Message(config.PositiveDurationOr("EVERY", absl::Minutes(1)).status()),
             "TOUSU_INTAKE_EVERY must be positive");
   // The integer getter's own parse errors still come first.

@@ -13,8 +13,10 @@ TEST(Subscriptions, ListsEverySubscriberOfAnEventTypeOnce) {
       "ComplaintRouted intake\tanalytics\n"
       "ComplaintReceived routing\n");
   ASSERT_TRUE(subs.ok()) << subs.status();
-  EXPECT_EQ(subs->SubscribersOf("ComplaintReceived"), (std::vector<std::string>{"routing", "analytics"}));
-  EXPECT_EQ(subs->SubscribersOf("ComplaintRouted"), (std::vector<std::string>{"intake", "analytics"}));
+  EXPECT_EQ(subs->SubscribersOf("ComplaintReceived"),
+            (std::vector<std::string>{"routing", "analytics"}));
+  EXPECT_EQ(subs->SubscribersOf("ComplaintRouted"),
+            (std::vector<std::string>{"intake", "analytics"}));
   EXPECT_TRUE(subs->SubscribersOf("Unknown").empty());
 }
 

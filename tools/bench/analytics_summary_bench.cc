@@ -20,8 +20,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "complaints/analytics/v1/analytics.grpc.pb.h"
 #include "common/flags/tool_flags.h"
+#include "complaints/analytics/v1/analytics.grpc.pb.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:7105", "HOST:PORT of the analytics service");
 ABSL_FLAG(int, year, 2026, "the month's year");

@@ -27,11 +27,11 @@
 #include "common/db/sql_time.h"
 #include "common/db/transaction.h"
 #include "common/events/outbox.h"
+#include "common/flags/tool_flags.h"
 #include "common/time/clock.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "tools/loadgen/report.h"
 #include "tools/loadgen/stats.h"
-#include "common/flags/tool_flags.h"
 
 namespace tousu::db {
 const std::vector<MigrationFile>& intake_migrations();

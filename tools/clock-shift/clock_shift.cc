@@ -14,11 +14,11 @@
 // (its own NOW() is not used by the services, whose times all come from their injected clock).
 
 #include <dlfcn.h>
-#include <linux/futex.h>
 #include <errno.h>  // program_invocation_short_name (GNU)
+#include <linux/futex.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>

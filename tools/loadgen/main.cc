@@ -25,9 +25,9 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/client/outgoing_token.h"
+#include "common/flags/tool_flags.h"
 #include "tools/loadgen/mix.h"
 #include "tools/loadgen/runner.h"
-#include "common/flags/tool_flags.h"
 
 ABSL_FLAG(std::string, target, "", "HOST:PORT of intake (or of the hello server); required");
 ABSL_FLAG(std::string, mix, "submit",

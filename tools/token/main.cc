@@ -21,8 +21,8 @@
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
 #include "common/auth/token_minter.h"
-#include "common/time/clock.h"
 #include "common/flags/tool_flags.h"
+#include "common/time/clock.h"
 
 ABSL_FLAG(std::optional<std::string>, kid, std::nullopt,
           "the key's name (keys: default dev; mint: default the key file's name)");

@@ -11,8 +11,8 @@ namespace tousu::followup {
 namespace {
 
 using db::OptionalTime;
-using db::SetOptionalTime;
 using db::SetOptionalBool;
+using db::SetOptionalTime;
 
 constexpr char kFollowUpColumns[] =
     "number, state, cycle, department_id, owner_staff_id, tracker_staff_id, opened_at,"
