@@ -4,6 +4,7 @@
 
 #include "absl/time/time.h"
 #include "common/log/log.h"
+#include "common/proto/enum_labels.h"
 #include "common/status/return_if_error.h"
 #include "common/time/proto_time.h"
 #include "complaints/casehandling/v1/events.pb.h"
@@ -18,36 +19,14 @@ namespace {
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) { time::ToProto(t, out); }
 
-const char* ChannelName(chv1::ContactChannel c) {
-  switch (c) {
-    case chv1::CONTACT_CHANNEL_PHONE:
-      return "phone";
-    case chv1::CONTACT_CHANNEL_SMS:
-      return "sms";
-    case chv1::CONTACT_CHANNEL_APP:
-      return "app";
-    case chv1::CONTACT_CHANNEL_EMAIL:
-      return "email";
-    case chv1::CONTACT_CHANNEL_VISIT:
-      return "visit";
-    default:
-      return "";
-  }
+// The events' text spelling of a contact channel or an investigation kind ("phone",
+// "site_visit"); "" for an unset one.
+std::string ChannelName(chv1::ContactChannel c) {
+  return proto::EnumValueLabel(chv1::ContactChannel_descriptor(), c).value_or("");
 }
 
-const char* KindName(chv1::InvestigationKind k) {
-  switch (k) {
-    case chv1::INVESTIGATION_KIND_SITE_VISIT:
-      return "site_visit";
-    case chv1::INVESTIGATION_KIND_DOCUMENT_REVIEW:
-      return "document_review";
-    case chv1::INVESTIGATION_KIND_INTERVIEW:
-      return "interview";
-    case chv1::INVESTIGATION_KIND_EVIDENCE:
-      return "evidence";
-    default:
-      return "";
-  }
+std::string KindName(chv1::InvestigationKind k) {
+  return proto::EnumValueLabel(chv1::InvestigationKind_descriptor(), k).value_or("");
 }
 
 }  // namespace

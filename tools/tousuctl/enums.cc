@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "common/proto/enum_labels.h"
 #include "tools/tousuctl/strings.h"
 
 namespace tousu::ctl {
@@ -16,29 +17,10 @@ namespace {
 using google::protobuf::EnumDescriptor;
 using google::protobuf::EnumValueDescriptor;
 
-// The part of every value name that names the type: "CATEGORY_" for Category, taken from the
-// zero value "CATEGORY_UNSPECIFIED" (the API's convention), else derived from the type name.
-std::string Prefix(const EnumDescriptor* type) {
-  if (const EnumValueDescriptor* zero = type->FindValueByNumber(0); zero != nullptr) {
-    constexpr absl::string_view kUnspecified = "UNSPECIFIED";
-    if (absl::EndsWith(zero->name(), kUnspecified)) {
-      return zero->name().substr(0, zero->name().size() - kUnspecified.size());
-    }
-  }
-  std::string prefix;
-  for (char c : type->name()) {
-    if (absl::ascii_isupper(static_cast<unsigned char>(c)) && !prefix.empty()) prefix += '_';
-    prefix += absl::ascii_toupper(static_cast<unsigned char>(c));
-  }
-  return prefix + "_";
-}
-
+// The value's label (common/proto/enum_labels.h) as typed on a command line: "walk-in".
 std::string CommandLineName(const EnumDescriptor* type, const EnumValueDescriptor* value) {
-  std::string name = value->name();
-  if (const std::string prefix = Prefix(type); absl::StartsWith(name, prefix)) {
-    name.erase(0, prefix.size());
-  }
-  absl::AsciiStrToLower(&name);
+  std::string name =
+      proto::EnumValueLabel(type, value->number()).value_or(absl::AsciiStrToLower(value->name()));
   absl::StrReplaceAll({{"_", "-"}}, &name);
   return name;
 }

@@ -5,8 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
+#include "common/proto/enum_labels.h"
 #include "common/validation/text.h"
 #include "services/intake/domain/timestamps.h"
 
@@ -45,26 +44,11 @@ absl::Status CheckOccurredAt(std::string_view field, const iv1::ComplaintInput& 
   return absl::OkStatus();
 }
 
-// The value's name without the prefix its type's values share, in lower case
-// (CHANNEL_WALK_IN → "walk_in"); "" for the zero value and for a number the type does not have.
-std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number) {
-  const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
-  const google::protobuf::EnumValueDescriptor* zero = type->FindValueByNumber(0);
-  if (number == 0 || value == nullptr || zero == nullptr) return "";
-  // The API's convention: the zero value is <PREFIX>UNSPECIFIED.
-  const std::string prefix = zero->name().substr(0, zero->name().rfind("UNSPECIFIED"));
-  std::string name = value->name();
-  if (absl::StartsWith(name, prefix)) name.erase(0, prefix.size());
-  return absl::AsciiStrToLower(name);
-}
-
 // The labels of every value of `type` but the zero one.
 std::vector<std::string> Labels(const google::protobuf::EnumDescriptor* type) {
   std::vector<std::string> labels;
-  for (int i = 0; i < type->value_count(); ++i) {
-    std::string label = EnumLabel(type, type->value(i)->number());
-    if (!label.empty()) labels.push_back(std::move(label));
-  }
+  for (int number : proto::LabelledValues(type))
+    labels.push_back(*proto::EnumValueLabel(type, number));
   return labels;
 }
 
@@ -180,13 +164,11 @@ std::string FieldOf(const absl::Status& status) {
 }
 
 std::string ChannelLabel(cv1::Channel channel) {
-  std::string label = EnumLabel(cv1::Channel_descriptor(), channel);
-  return label.empty() ? "unknown" : label;
+  return proto::EnumValueLabel(cv1::Channel_descriptor(), channel).value_or("unknown");
 }
 
 std::string CategoryLabel(cv1::Category category) {
-  std::string label = EnumLabel(cv1::Category_descriptor(), category);
-  return label.empty() ? kUnclassifiedLabel : label;
+  return proto::EnumValueLabel(cv1::Category_descriptor(), category).value_or(kUnclassifiedLabel);
 }
 
 const std::vector<std::string>& ChannelLabels() {

@@ -1,12 +1,9 @@
 #include "services/routing/domain/category_labels.h"
 
-#include <google/protobuf/descriptor.h>
-
 #include <map>
 #include <string>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
+#include "common/proto/enum_labels.h"
 
 namespace tousu::routing {
 namespace {
@@ -21,14 +18,9 @@ struct Labels {
 const Labels& CategoryLabels() {
   static const Labels* const labels = [] {
     auto* out = new Labels;
-    const google::protobuf::EnumDescriptor* descriptor = cv1::Category_descriptor();
-    for (int i = 0; i < descriptor->value_count(); ++i) {
-      const google::protobuf::EnumValueDescriptor* value = descriptor->value(i);
-      if (value->number() == cv1::CATEGORY_UNSPECIFIED) continue;
-      std::string name = value->name();
-      if (absl::StartsWith(name, "CATEGORY_")) name.erase(0, sizeof("CATEGORY_") - 1);
-      out->categories.push_back(static_cast<cv1::Category>(value->number()));
-      out->by_value[value->number()] = absl::AsciiStrToLower(name);
+    for (int number : proto::LabelledValues(cv1::Category_descriptor())) {
+      out->categories.push_back(static_cast<cv1::Category>(number));
+      out->by_value[number] = *proto::EnumValueLabel(cv1::Category_descriptor(), number);
     }
     return out;
   }();
