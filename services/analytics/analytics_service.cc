@@ -1,6 +1,7 @@
 #include "services/analytics/analytics_service.h"
 
 #include <map>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,6 +27,16 @@ AnalyticsService::AnalyticsService(server::ServiceRuntime& rt, Settings settings
   rt.ServeEventSink();
   rt.AddPeriodicTask("month_end", settings.month_end_check_interval,
                      [this] { return CloseMonthIfDue().status(); });
+  if (!settings.staff_assessment_addr.empty()) {
+    department_sync_ = std::make_unique<client::DepartmentNameSync>(
+        rt,
+        std::make_unique<client::StaffDirectory>(settings.staff_assessment_addr,
+                                                 settings.staff_timeout),
+        settings.department_sync_every, KeepListedDepartments);
+  } else {
+    log::Warn("no staff directory: the report names only departments announced by events",
+              {{"setting", "STAFF_ASSESSMENT_ADDR"}});
+  }
 }
 
 absl::Time AnalyticsService::Now() const {

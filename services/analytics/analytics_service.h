@@ -1,14 +1,16 @@
 #pragma once
 // The analytics service (policy §8): the gRPC mapping of its queries (analytics_service.cc), the
 // projection of the other services' events into complaint facts (fact_events.cc) and the
-// month-end job with the monthly report (month_end.cc). It learns only from events (EventSink)
-// and never reads other services' schemas. Rules live in domain/, SQL in repository/, the
-// report's rendering in report/.
+// month-end job with the monthly report (month_end.cc). It learns from events (EventSink), and
+// the department names also from the staff directory; it never reads other services' schemas.
+// Rules live in domain/, SQL in repository/, the report's rendering in report/.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/client/department_sync.h"
 #include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
@@ -33,8 +35,9 @@ inline constexpr char kGrpcServiceName[] = "complaints.analytics.v1.AnalyticsSer
 class AnalyticsService final : public av1::AnalyticsService::CallbackService {
  public:
   // Registers with `rt` (before Start): the API, the event handlers (the intake, routing,
-  // case-handling and follow-up events that move a fact, and the staff directory's departments)
-  // and the month-end job. `rt` must outlive the service.
+  // case-handling and follow-up events that move a fact, and the staff directory's departments),
+  // the month-end job and, with a staff directory configured, the department-name sync. `rt` must
+  // outlive the service.
   AnalyticsService(server::ServiceRuntime& rt, Settings settings);
 
   // The spike check of one month (what RunSpikeCheck runs): stores and announces new alerts.
@@ -46,6 +49,8 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
   // its spike check, generates and stores its report, and records it closed. Returns the month
   // closed (yyyymm), or nullopt when none was due.
   absl::StatusOr<std::optional<int>> CloseMonthIfDue();
+  // nullptr when no staff directory is configured (Settings::staff_assessment_addr).
+  client::DepartmentNameSync* department_sync() { return department_sync_.get(); }
 
   grpc::ServerUnaryReactor* GetMonthlySummary(grpc::CallbackServerContext*,
                                               const av1::GetMonthlySummaryRequest*,
@@ -76,6 +81,10 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
   absl::Status OnDepartmentUpserted(db::Transaction& tx,
                                     const complaints::staff::v1::Department& department,
                                     const complaints::common::v1::Event& event);
+  // The department-name sync's part: stores the listed departments' names by the events' rule;
+  // returns how many were kept.
+  static int KeepListedDepartments(db::Transaction& tx,
+                                   const std::vector<complaints::staff::v1::Department>& listed);
 
   // The clock's time to the microsecond, as DATETIME(6) keeps it.
   absl::Time Now() const;
@@ -85,6 +94,7 @@ class AnalyticsService final : public av1::AnalyticsService::CallbackService {
   Settings settings_;
   metrics::CachedCounter spike_alerts_;
   metrics::CachedCounter months_closed_;
+  std::unique_ptr<client::DepartmentNameSync> department_sync_;
 };
 
 }  // namespace tousu::analytics

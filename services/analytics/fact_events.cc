@@ -1,14 +1,20 @@
 // What analytics hears: the intake, routing, case-handling and follow-up events that move a
 // complaint's fact (domain/fact_projection.h says how each one does), and the staff directory's
-// departments, whose names the monthly report shows. Each is applied in its delivery's
-// transaction; one that can never apply is skipped through the sink (and counted in
+// departments, whose names the monthly report shows (also read from the directory itself, by the
+// same rule: domain/department_names.h). Each is applied in its delivery's transaction; one that
+// can never apply is skipped through the sink (and counted in
 // tousu_analytics_events_skipped_total).
 
+#include <optional>
+#include <vector>
+
+#include "common/events/event_time.h"
 #include "common/events/event_type.h"
+#include "common/log/log.h"
 #include "common/validation/text.h"
 #include "services/analytics/analytics_service.h"
+#include "services/analytics/domain/department_names.h"
 #include "services/analytics/domain/fact_projection.h"
-#include "services/analytics/domain/request_checks.h"
 #include "services/analytics/repository/departments.h"
 
 namespace tousu::analytics {
@@ -19,15 +25,6 @@ namespace rv1 = complaints::routing::v1;
 namespace chv1 = complaints::casehandling::v1;
 namespace fv1 = complaints::followup::v1;
 namespace sv1 = complaints::staff::v1;
-
-namespace {
-
-// The staff directory's event for a created or changed department; its payload is the
-// Department record, so its type is not the payload's name.
-// What the staff directory allows a department's name (characters).
-constexpr size_t kMaxDepartmentNameChars = 100;
-
-}  // namespace
 
 template <typename Message>
 void AnalyticsService::ProjectIntoFacts() {
@@ -73,14 +70,27 @@ void AnalyticsService::SubscribeToEvents() {
 absl::Status AnalyticsService::OnDepartmentUpserted(db::Transaction& tx,
                                                     const sv1::Department& department,
                                                     const cv1::Event& event) {
-  const std::optional<size_t> name_chars = validation::Utf8Length(department.name());
-  if (!validation::CheckIdentifier("id", department.id(), kMaxDepartmentBytes).ok() ||
-      !name_chars || *name_chars == 0 || *name_chars > kMaxDepartmentNameChars) {
-    return rt_.event_sink().Skip(event, "malformed");
-  }
-  SaveDepartmentName(tx, department.id(), department.name(),
-                     events::EventTime(department.updated_at(), event, Now()));
+  const std::optional<DepartmentName> kept =
+      DepartmentNameOf(department, events::EventTime(event, Now()));
+  if (!kept) return rt_.event_sink().Skip(event, "malformed");
+  SaveDepartmentName(tx, *kept);
   return absl::OkStatus();
+}
+
+int AnalyticsService::KeepListedDepartments(db::Transaction& tx,
+                                            const std::vector<sv1::Department>& listed) {
+  int kept = 0;
+  for (const sv1::Department& department : listed) {
+    // Undated: as of the epoch, so it never replaces a name the directory dated.
+    if (std::optional<DepartmentName> d = DepartmentNameOf(department, absl::UnixEpoch())) {
+      SaveDepartmentName(tx, *d);
+      ++kept;
+    } else {
+      log::Warn("department without a name to show; not kept",
+                {{"department_id", department.id()}});
+    }
+  }
+  return kept;
 }
 
 }  // namespace tousu::analytics

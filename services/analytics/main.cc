@@ -1,6 +1,6 @@
 // The analytics service (policy §8): monthly figures, trends, spike alerts and the monthly report,
-// learnt only from the other services' events, on a runtime with the business calendar. The
-// service registers itself with the runtime.
+// learnt from the other services' events (and department names from the staff directory), on a
+// runtime with the business calendar. The service registers itself with the runtime.
 
 #include "common/server/service_main.h"
 #include "services/analytics/access.h"

@@ -30,6 +30,15 @@ absl::StatusOr<Settings> Settings::FromConfig(const config::Config& cfg) {
       cfg.IntInRange("CALLBACK_DAYS", s.sla_terms.callback_days, 1, 60, "business days");
   if (!callback_days.ok()) return callback_days.status();
   s.sla_terms.callback_days = static_cast<int>(*callback_days);
+
+  s.staff_assessment_addr = cfg.GetOr("STAFF_ASSESSMENT_ADDR", "");
+  auto timeout = cfg.PositiveDurationOr("STAFF_TIMEOUT", s.staff_timeout);
+  if (!timeout.ok()) return timeout.status();
+  s.staff_timeout = *timeout;
+  auto sync = cfg.DurationInRange("DEPARTMENT_SYNC_EVERY", s.department_sync_every,
+                                  absl::Seconds(1), absl::Hours(24));
+  if (!sync.ok()) return sync.status();
+  s.department_sync_every = *sync;
   return s;
 }
 

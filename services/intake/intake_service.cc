@@ -14,6 +14,7 @@
 #include "common/log/mask.h"
 #include "common/server/executor.h"
 #include "complaints/intake/v1/events.pb.h"
+#include "services/intake/department_sync.h"
 #include "services/intake/domain/complaint_number.h"
 #include "services/intake/domain/fingerprint.h"
 #include "services/intake/domain/followed_events.h"
@@ -87,11 +88,11 @@ IntakeService::IntakeService(server::ServiceRuntime& rt, const IntakeSettings& s
   cache_lookups_.With({"hit"});
   cache_lookups_.With({"miss"});
   if (!settings.staff_assessment_addr.empty()) {
-    department_sync_ = std::make_unique<DepartmentSync>(
+    department_sync_ = std::make_unique<client::DepartmentNameSync>(
         rt,
         std::make_unique<client::StaffDirectory>(settings.staff_assessment_addr,
                                                  settings.staff_timeout),
-        settings.department_sync_every);
+        settings.department_sync_every, KeepListedDepartments);
   } else {
     log::Warn("no staff directory: the timeline names only departments whose names are kept",
               {{"setting", "STAFF_ASSESSMENT_ADDR"}});

@@ -16,12 +16,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth/caller.h"
+#include "common/client/department_sync.h"
 #include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/staff/v1/staff.pb.h"
-#include "services/intake/department_sync.h"
 #include "services/intake/domain/number_blocks.h"
 #include "services/intake/domain/progress.h"
 #include "services/intake/domain/rate_limit.h"
@@ -66,7 +66,7 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
 
   RetentionJob& retention() { return retention_; }
   // nullptr when no staff directory is configured (IntakeSettings::staff_assessment_addr).
-  DepartmentSync* department_sync() { return department_sync_.get(); }
+  client::DepartmentNameSync* department_sync() { return department_sync_.get(); }
 
  private:
   // Registers a handler for each event the timeline follows (domain/followed_events.h), and for
@@ -109,7 +109,7 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
   RateLimiter source_limiter_;
   metrics::CachedCounter rate_limited_;
   RetentionJob retention_;
-  std::unique_ptr<DepartmentSync> department_sync_;
+  std::unique_ptr<client::DepartmentNameSync> department_sync_;
 };
 
 }  // namespace tousu::intake

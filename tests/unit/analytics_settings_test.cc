@@ -30,6 +30,38 @@ TEST(AnalyticsSettings, DefaultsMatchThePolicyAndTheServicesEnforcingIt) {
   EXPECT_EQ(s->sla_terms.callback_days, 3);
 }
 
+TEST(AnalyticsSettings, WithoutADirectoryAddressTheDirectoryIsNotAsked) {
+  auto s = Read({});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->staff_assessment_addr, "");
+  EXPECT_EQ(s->staff_timeout, absl::Seconds(2));
+  EXPECT_EQ(s->department_sync_every, absl::Minutes(1));
+}
+
+TEST(AnalyticsSettings, ReadsTheDirectorysAddressTimeoutAndSyncInterval) {
+  auto s =
+      Read({"TOUSU_ANALYTICS_STAFF_ASSESSMENT_ADDR=tousu-staff-assessment:7106",
+            "TOUSU_ANALYTICS_STAFF_TIMEOUT=500ms", "TOUSU_ANALYTICS_DEPARTMENT_SYNC_EVERY=24h"});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->staff_assessment_addr, "tousu-staff-assessment:7106");
+  EXPECT_EQ(s->staff_timeout, absl::Milliseconds(500));
+  EXPECT_EQ(s->department_sync_every, absl::Hours(24));
+}
+
+TEST(AnalyticsSettings, RefusesADirectoryTimeoutOrSyncIntervalOutOfRangeNamingTheVariable) {
+  for (const auto& [env, variable] : std::vector<std::pair<std::string, std::string>>{
+           {"TOUSU_ANALYTICS_STAFF_TIMEOUT=0s", "TOUSU_ANALYTICS_STAFF_TIMEOUT"},
+           {"TOUSU_ANALYTICS_STAFF_TIMEOUT=soon", "TOUSU_ANALYTICS_STAFF_TIMEOUT"},
+           {"TOUSU_ANALYTICS_DEPARTMENT_SYNC_EVERY=500ms", "TOUSU_ANALYTICS_DEPARTMENT_SYNC_EVERY"},
+           {"TOUSU_ANALYTICS_DEPARTMENT_SYNC_EVERY=25h",
+            "TOUSU_ANALYTICS_DEPARTMENT_SYNC_EVERY"}}) {
+    auto s = Read({env});
+    ASSERT_FALSE(s.ok()) << env;
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << env;
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(variable)) << env;
+  }
+}
+
 TEST(AnalyticsSettings, ReadsEachVariable) {
   auto s = Read({"TOUSU_ANALYTICS_SPIKE_STDDEVS=2.5", "TOUSU_ANALYTICS_SPIKE_MIN_COUNT=20",
                  "TOUSU_ANALYTICS_MONTH_END_DELAY=0s",

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/proto/enum_labels.h"
 #include "common/time/beijing_zone.h"
 #include "complaints/common/v1/types.pb.h"
 
@@ -37,24 +38,10 @@ bool ValidYearMonth(int year, int month) {
 
 namespace {
 
-// The rollup name of enum value `number`: its descriptor name without the enum's prefix, lower
-// case ("CATEGORY_PRODUCT_QUALITY" -> "product_quality"); kUnspecified for zero or unknown.
+// The rollup name of enum value `number` (common/proto/enum_labels.h); kUnspecified for zero or
+// unknown.
 std::string NameOf(const google::protobuf::EnumDescriptor* type, int number) {
-  const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
-  if (number == 0 || value == nullptr) return kUnspecified;
-  const std::string prefix = type->FindValueByNumber(0)->name();  // "CATEGORY_UNSPECIFIED"
-  absl::string_view name = value->name();
-  const absl::string_view common = absl::string_view(prefix).substr(0, prefix.rfind('_') + 1);
-  if (absl::StartsWith(name, common)) name.remove_prefix(common.size());
-  return absl::AsciiStrToLower(name);
-}
-
-std::vector<int> KnownValues(const google::protobuf::EnumDescriptor* type) {
-  std::vector<int> out;
-  for (int i = 0; i < type->value_count(); ++i) {
-    if (type->value(i)->number() != 0) out.push_back(type->value(i)->number());
-  }
-  return out;
+  return proto::EnumValueLabel(type, number).value_or(kUnspecified);
 }
 
 }  // namespace
@@ -62,8 +49,8 @@ std::vector<int> KnownValues(const google::protobuf::EnumDescriptor* type) {
 std::string CategoryName(int category) { return NameOf(cv1::Category_descriptor(), category); }
 std::string StageName(int stage) { return NameOf(cv1::JourneyStage_descriptor(), stage); }
 std::string ChannelName(int channel) { return NameOf(cv1::Channel_descriptor(), channel); }
-std::vector<int> KnownCategories() { return KnownValues(cv1::Category_descriptor()); }
-std::vector<int> KnownStages() { return KnownValues(cv1::JourneyStage_descriptor()); }
+std::vector<int> KnownCategories() { return proto::LabelledValues(cv1::Category_descriptor()); }
+std::vector<int> KnownStages() { return proto::LabelledValues(cv1::JourneyStage_descriptor()); }
 
 std::optional<int> CategoryFromName(const std::string& name) {
   for (int c : KnownCategories()) {

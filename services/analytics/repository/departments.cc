@@ -8,14 +8,17 @@
 
 namespace tousu::analytics {
 
-void SaveDepartmentName(db::Transaction& tx, const std::string& id, const std::string& name,
-                        absl::Time at) {
+void SaveDepartmentName(db::Transaction& tx, const DepartmentName& d) {
+  // The name is compared with the stored time before that time moves (MariaDB assigns left to
+  // right); an equal time takes the new name, so a repeat of the latest change is harmless.
   auto& put = tx.Prepare(
       "INSERT INTO department_names (department_id, name, updated_at) VALUES (?, ?, ?)"
-      " ON DUPLICATE KEY UPDATE name = VALUES(name), updated_at = VALUES(updated_at)");
-  put.setString(1, id);
-  put.setString(2, name);
-  put.setDateTime(3, db::ToSqlDateTime(at));
+      " ON DUPLICATE KEY UPDATE"
+      " name = IF(VALUES(updated_at) >= updated_at, VALUES(name), name),"
+      " updated_at = GREATEST(updated_at, VALUES(updated_at))");
+  put.setString(1, d.id);
+  put.setString(2, d.name);
+  put.setDateTime(3, db::ToSqlDateTime(d.updated_at));
   put.executeUpdate();
 }
 
