@@ -23,6 +23,7 @@
 #include "services/analytics/access.h"
 #include "services/analytics/analytics_service.h"
 #include "tests/support/shanghai_time.h"
+#include "tests/support/stand_in_directory.h"
 #include "tests/support/test_env.h"
 
 namespace tousu::analytics {
@@ -34,51 +35,7 @@ namespace rv1 = complaints::routing::v1;
 namespace sv1 = complaints::staff::v1;
 using ::tousu::testing::Shanghai;
 
-// The staff directory's ListDepartments, answering from a map the test sets.
-class StandInDirectory final : public sv1::StaffService::CallbackService {
- public:
-  StandInDirectory() {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(this);
-    server_ = builder.BuildAndStart();
-  }
-  ~StandInDirectory() override { Stop(); }
-
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-  void Stop() {
-    if (server_) server_->Shutdown();
-  }
-  // Lists `name` for `id`, as last changed at `updated_at` (none when InfinitePast()).
-  void Set(const std::string& id, const std::string& name, absl::Time updated_at) {
-    std::lock_guard<std::mutex> lock(mu_);
-    sv1::Department& d = departments_[id];
-    d.set_id(id);
-    d.set_name(name);
-    d.set_kind(sv1::DEPARTMENT_KIND_ENGINEERING_QUALITY);
-    d.set_active(true);
-    d.clear_updated_at();
-    if (updated_at != absl::InfinitePast()) *d.mutable_updated_at() = time::ToProto(updated_at);
-  }
-
-  grpc::ServerUnaryReactor* ListDepartments(grpc::CallbackServerContext* ctx,
-                                            const sv1::ListDepartmentsRequest*,
-                                            sv1::ListDepartmentsResponse* response) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const auto& [id, department] : departments_) *response->add_departments() = department;
-    }
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
- private:
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
-  std::mutex mu_;
-  std::map<std::string, sv1::Department> departments_;
-};
+using ::tousu::testing::StandInDirectory;
 
 // An analytics service in-process against a scratch database, asking `directory_addr` ("": none).
 class Analytics {

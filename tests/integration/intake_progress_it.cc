@@ -22,6 +22,7 @@
 #include "complaints/routing/v1/events.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
 #include "tests/integration/intake_test_replica.h"
+#include "tests/support/stand_in_directory.h"
 
 namespace tousu {
 namespace {
@@ -735,50 +736,7 @@ TEST(TheLoop, MalformedOrUnknownEventsOfTheLoopAreAcknowledgedWithoutEffect) {
 
 // --- Department names from the staff directory --------------------------------------------------
 
-// A staff directory answering ListDepartments with what the test sets, or nothing once stopped.
-class StandInDirectory final : public sv1::StaffService::CallbackService {
- public:
-  StandInDirectory() {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(this);
-    server_ = builder.BuildAndStart();
-  }
-  ~StandInDirectory() override { Stop(); }
-
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-  void Stop() {
-    if (server_) server_->Shutdown();
-  }
-  // Lists `name` for `id`, as last changed at `updated_at`.
-  void Set(const std::string& id, const std::string& name, absl::Time updated_at) {
-    std::lock_guard<std::mutex> lock(mu_);
-    sv1::Department& d = departments_[id];
-    d.set_id(id);
-    d.set_name(name);
-    d.set_kind(sv1::DEPARTMENT_KIND_ENGINEERING_QUALITY);
-    d.set_active(true);
-    *d.mutable_updated_at() = ToProto(updated_at);
-  }
-
-  grpc::ServerUnaryReactor* ListDepartments(grpc::CallbackServerContext* ctx,
-                                            const sv1::ListDepartmentsRequest*,
-                                            sv1::ListDepartmentsResponse* response) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const auto& [id, department] : departments_) *response->add_departments() = department;
-    }
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
- private:
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
-  std::mutex mu_;
-  std::map<std::string, sv1::Department> departments_;
-};
+using ::tousu::testing::StandInDirectory;
 
 TEST(DepartmentNames, TheTimelineNamesADepartmentAsTheStaffDirectoryDoes) {
   StandInDirectory directory;
