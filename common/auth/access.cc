@@ -88,6 +88,10 @@ AccessTable& AccessTable::Allow(const std::string& service, const std::string& m
   return *this;
 }
 
+AccessTable& AccessTable::AllowAnonymous(const std::string& service, const std::string& method) {
+  return Allow(service, method, {kAnonymous});
+}
+
 AccessTable& AccessTable::Merge(const AccessTable& other) {
   for (const auto& [method, roles] : other.roles_)
     roles_[method].insert(roles.begin(), roles.end());
@@ -97,9 +101,15 @@ AccessTable& AccessTable::Merge(const AccessTable& other) {
 absl::Status AccessTable::Check(const std::string& method_path, const Caller& caller) const {
   if (caller.unrestricted()) return absl::OkStatus();
   auto it = roles_.find(method_path);
-  if (it != roles_.end() && it->second.count(caller.role) > 0) return absl::OkStatus();
+  if (it != roles_.end() && (it->second.count(caller.role) > 0 || it->second.count(kAnonymous) > 0))
+    return absl::OkStatus();
   return absl::PermissionDeniedError(
       absl::StrCat("authorization: role ", caller.role, " may not call ", method_path));
+}
+
+bool AccessTable::IsAnonymous(const std::string& method_path) const {
+  auto it = roles_.find(method_path);
+  return it != roles_.end() && it->second.count(kAnonymous) > 0;
 }
 
 std::vector<std::string> AccessTable::Unlisted(const std::string& service) const {
@@ -144,6 +154,13 @@ bool IsPublicMethod(const std::string& method_path) {
          absl::StartsWith(method_path, "/grpc.reflection.v1alpha.ServerReflection/");
 }
 
+Caller AnonymousCaller() {
+  Caller caller;
+  caller.kind = Caller::Kind::kCustomer;
+  caller.role = kAnonymous;
+  return caller;
+}
+
 void RequireAuthentication(bool required) { authentication_required = required; }
 bool AuthenticationRequired() { return authentication_required; }
 
@@ -177,6 +194,10 @@ absl::StatusOr<Caller> AuthInterceptorFactory::Decide(const std::string& method_
   if (IsPublicMethod(method_path)) {
     public_.Increment();
     return Caller::Unrestricted();
+  }
+  if (authorization.empty() && table_.IsAnonymous(method_path)) {
+    public_.Increment();
+    return AnonymousCaller();
   }
   absl::StatusOr<Caller> caller = absl::UnauthenticatedError("authorization: no bearer token");
   constexpr std::string_view kBearer = "bearer ";

@@ -30,12 +30,19 @@
 
 namespace tousu::auth {
 
+// The table entry of an RPC anyone may call (customers signing in have no token yet): a call
+// without a token runs as AnonymousCaller(); a token that is sent must still verify, and then any
+// role may call.
+inline constexpr char kAnonymous[] = "anonymous";
+
 class AccessTable {
  public:
   // `service` is the fully qualified gRPC service ("complaints.intake.v1.IntakeService"),
   // `method` its RPC ("SubmitComplaint").
   AccessTable& Allow(const std::string& service, const std::string& method,
                      std::vector<std::string> roles);
+  // Lists `method` as callable by anyone, with or without a token (kAnonymous).
+  AccessTable& AllowAnonymous(const std::string& service, const std::string& method);
   // Adds every entry of `other`.
   AccessTable& Merge(const AccessTable& other);
 
@@ -43,6 +50,8 @@ class AccessTable {
   // otherwise (also for a method the table does not list).
   absl::Status Check(const std::string& method_path, const Caller& caller) const;
   bool Lists(const std::string& method_path) const { return roles_.count(method_path) > 0; }
+  // Whether anyone may call `method_path` (AllowAnonymous).
+  bool IsAnonymous(const std::string& method_path) const;
   // Methods of `service` (from the generated descriptor pool) the table does not list.
   std::vector<std::string> Unlisted(const std::string& service) const;
   // The roles that may call `method_path` (empty when unlisted).
@@ -61,8 +70,13 @@ std::vector<std::string> StaffAndServiceRoles();
 // managers).
 AccessTable CommonAccessTable();
 
-// Whether "/package.Service/Method" is callable without a token (health, reflection).
+// Whether "/package.Service/Method" is callable without a token by every server (health,
+// reflection). A service's own token-less RPCs are AccessTable::AllowAnonymous entries instead.
 bool IsPublicMethod(const std::string& method_path);
+
+// Who calls an anonymous RPC without a token: a customer of no account, role kAnonymous, so that
+// every ownership rule answers "not yours" (never the Unrestricted caller of authentication off).
+Caller AnonymousCaller();
 
 // Turns authentication on for calls of this process's servers (set once at start-up).
 void RequireAuthentication(bool required);

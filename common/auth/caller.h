@@ -43,6 +43,11 @@ struct Caller {
   std::string subject;     // customer id, staff id or service name (claim "sub")
   std::string role;        // one of role::k*
   std::string department;  // staff only (claim "dept"); empty for roles that span departments
+  // Customers signed in by SMS code (claim "phone"): the mobile number they proved they hold, as
+  // 11 digits. Complaints recorded with this number are theirs even when staff recorded them
+  // before the customer had an account. Empty for everyone else. ("= {}" lets the many
+  // Caller{kind, subject, role, department} initialisers stop before it.)
+  std::string verified_phone = {};
 
   static Caller Unrestricted() { return Caller{}; }
 

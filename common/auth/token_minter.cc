@@ -58,6 +58,7 @@ absl::StatusOr<std::string> MintToken(const std::string& private_pem, const Toke
   int rc = jwt_add_grant(jwt.get(), "sub", claims.subject.c_str());
   rc |= jwt_add_grant(jwt.get(), "role", claims.role.c_str());
   if (!claims.department.empty()) rc |= jwt_add_grant(jwt.get(), "dept", claims.department.c_str());
+  if (!claims.phone.empty()) rc |= jwt_add_grant(jwt.get(), "phone", claims.phone.c_str());
   rc |= jwt_add_grant(jwt.get(), "iss", claims.issuer.c_str());
   rc |= jwt_add_grant(jwt.get(), "aud", claims.audience.c_str());
   rc |= jwt_add_grant_int(jwt.get(), "iat", iat);

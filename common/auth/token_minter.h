@@ -21,6 +21,7 @@ struct TokenClaims {
   std::string subject;     // "sub"
   std::string role;        // "role"
   std::string department;  // "dept", omitted when empty
+  std::string phone = {};  // "phone": a customer's verified mobile number, omitted when empty
   std::string issuer = "tousu";
   std::string audience = "tousu";
   absl::Time issued_at;

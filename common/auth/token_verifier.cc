@@ -105,7 +105,7 @@ const char* AlgorithmName(KeyAlgorithm alg) {
 }
 
 absl::StatusOr<Caller> CallerFromClaims(const std::string& subject, const std::string& role_name,
-                                        const std::string& department) {
+                                        const std::string& department, const std::string& phone) {
   // Ids go into ASCII columns and audit rows: 1-64 of A-Z a-z 0-9 _ - . only.
   bool subject_ok = !subject.empty() && subject.size() <= 64;
   for (char c : subject) {
@@ -116,8 +116,19 @@ absl::StatusOr<Caller> CallerFromClaims(const std::string& subject, const std::s
   Caller caller;
   caller.subject = subject;
   caller.role = role_name;
+  // "phone" is a customer's verified mobile number (11 digits), and nobody else's claim.
+  if (!phone.empty()) {
+    const bool phone_ok = phone.size() == 11 && phone[0] == '1' &&
+                          std::all_of(phone.begin(), phone.end(), [](char c) {
+                            return absl::ascii_isdigit(static_cast<unsigned char>(c));
+                          });
+    if (!phone_ok) return Unauthenticated("phone is not an 11-digit mobile number");
+    if (role_name != role::kCustomer)
+      return Unauthenticated("phone on a token that is not a customer's");
+  }
   if (role_name == role::kCustomer) {
     caller.kind = Caller::Kind::kCustomer;
+    caller.verified_phone = phone;
   } else if (role_name == role::kService) {
     caller.kind = Caller::Kind::kService;
   } else {
@@ -316,7 +327,9 @@ absl::StatusOr<Caller> TokenVerifier::VerifyUncached(const std::string& token, a
   const char* sub = jwt_get_grant(verified.get(), "sub");
   const char* role_claim = jwt_get_grant(verified.get(), "role");
   const char* dept = jwt_get_grant(verified.get(), "dept");
-  return CallerFromClaims(sub ? sub : "", role_claim ? role_claim : "", dept ? dept : "");
+  const char* phone = jwt_get_grant(verified.get(), "phone");
+  return CallerFromClaims(sub ? sub : "", role_claim ? role_claim : "", dept ? dept : "",
+                          phone ? phone : "");
 }
 
 }  // namespace tousu::auth

@@ -88,6 +88,7 @@ class TokenVerifier {
 
 // The Caller that the claims describe, or why they describe none (exposed for tests).
 absl::StatusOr<Caller> CallerFromClaims(const std::string& subject, const std::string& role,
-                                        const std::string& department);
+                                        const std::string& department,
+                                        const std::string& phone = "");
 
 }  // namespace tousu::auth

@@ -61,6 +61,8 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // The status the caller gets: interceptors added before this one (the server adds
+      // server::UnparsableRequestInterceptorFactory first) have already rewritten it.
       const grpc::Status status = methods->GetSendStatus();
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -11,6 +11,7 @@
 #include "common/client/outgoing_token.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
+#include "common/server/unparsable_request.h"
 
 namespace tousu::server {
 namespace {
@@ -66,6 +67,7 @@ struct ServiceRuntime::PoolMetrics {
 absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeSpec spec,
                                                                        const config::Config& cfg) {
   log::Init(spec.name, ParseLevel(cfg.GetOr("LOG_LEVEL", "info")));
+  LogProtobufMessagesAsJson();
   auto rt = std::unique_ptr<ServiceRuntime>(new ServiceRuntime());
   rt->spec_ = std::move(spec);
 
@@ -230,6 +232,8 @@ absl::Status ServiceRuntime::Start() {
         absl::StrCat("access table lists no roles for ", absl::StrJoin(unlisted, ", ")));
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // First: the status a call ends with is rewritten there, and the metrics must count that one.
+  interceptors.push_back(std::make_unique<UnparsableRequestInterceptorFactory>());
   interceptors.push_back(std::move(grpc_metrics));
   if (token_verifier_) {
     interceptors.push_back(

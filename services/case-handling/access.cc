@@ -18,7 +18,9 @@ auth::AccessTable CaseHandlingAccessTable() {
   t.Allow(kCaseService, "LogCustomerContact", {kHandler, kEngineer, kCoordinator, kSupervisor});
   t.Allow(kCaseService, "ProposeSolution", {kHandler, kSupervisor});
   t.Allow(kCaseService, "ExtendSolutionDeadline", {kHandler, kSupervisor});
-  t.Allow(kCaseService, "RecordCustomerDecision", {kHandler, kCoordinator, kSupervisor});
+  // Customers too, on their own complaint only (checked with intake in the handler); no other
+  // case-handling call is theirs.
+  t.Allow(kCaseService, "RecordCustomerDecision", {kHandler, kCoordinator, kSupervisor, kCustomer});
   t.Allow(kCaseService, "RecordImplementationProgress", {kHandler, kEngineer, kSupervisor});
   t.Allow(kCaseService, "ResolveCase", {kHandler, kEngineer, kSupervisor});
   return t;

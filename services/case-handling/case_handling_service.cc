@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "common/auth/caller.h"
 #include "common/log/log.h"
 #include "common/proto/enum_labels.h"
 #include "common/status/return_if_error.h"
@@ -55,6 +56,13 @@ CaseHandlingService::CaseHandlingService(server::ServiceRuntime& rt, CaseHandlin
   reopens_.With({});
   deadlines_missed_.With({});
   provisional_deadlines_.With({});
+  if (!settings.intake_addr.empty()) {
+    ownership_ = std::make_unique<client::ComplaintOwnership>(settings.intake_addr,
+                                                              settings.intake_timeout, kNoCase);
+  } else {
+    log::Warn("no intake address: signed-in customers cannot record their decisions",
+              {{"setting", "INTAKE_ADDR"}});
+  }
   rt.AddService(this);
   SubscribeToEvents();
   rt.ServeEventSink();
@@ -76,7 +84,7 @@ absl::Status CaseHandlingService::WithLockedCase(const std::string& number, Case
                                                  const CaseWork& work) {
   return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
     auto row = LoadCase(tx, number, /*for_update=*/true);
-    if (!row) return absl::NotFoundError("no case for this complaint (yet)");
+    if (!row) return absl::NotFoundError(kNoCase);
     // Before `work` writes anything: another department's case is refused untouched.
     RETURN_IF_ERROR(
         CheckCaseAccess("number", row->department_id, row->assisting_department_ids, access));
@@ -116,7 +124,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::GetCase(grpc::CallbackServerConte
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       resp->Clear();  // a retried transaction starts over
       auto row = LoadCase(tx, req->number(), /*for_update=*/false);
-      if (!row) return absl::NotFoundError("no case for this complaint (yet)");
+      if (!row) return absl::NotFoundError(kNoCase);
       RETURN_IF_ERROR(CheckCaseAccess("number", row->department_id, row->assisting_department_ids,
                                       CaseAccess::kRead));
       ToProto(*row, resp->mutable_case_file());
@@ -327,8 +335,24 @@ grpc::ServerUnaryReactor* CaseHandlingService::ExtendSolutionDeadline(
 grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
     grpc::CallbackServerContext* ctx, const chv1::RecordCustomerDecisionRequest* req,
     chv1::RecordCustomerDecisionResponse* resp) {
-  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+  return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckRecordCustomerDecision(*req));
+    const auth::Caller& caller = auth::CurrentCaller();
+    CaseAccess access = CaseAccess::kDecide;
+    if (caller.is_customer()) {
+      // A customer decides for themselves, on their own complaint only. Asked before the
+      // transaction opens: no connection or lock is held across the call to intake.
+      if (!req->recorded_by_staff_id().empty()) {
+        return absl::InvalidArgumentError(
+            "recorded_by_staff_id: leave empty; a customer records their own decision");
+      }
+      if (ownership_ == nullptr) {
+        return absl::UnavailableError("customer decisions cannot be checked now; retry");
+      }
+      RETURN_IF_ERROR(ownership_->Check(caller, req->number(), ctx));
+      access = CaseAccess::kCustomersOwnDecision;
+    }
+    const std::string decided_by_customer_id = caller.is_customer() ? caller.subject : "";
     const bool accepted = req->decision() == chv1::CUSTOMER_DECISION_ACCEPTED;
     const CaseWork step = [&](db::Transaction& tx, CaseRow& row) -> absl::Status {
       auto d = rules_.Decide(row.facts, req->revision(), accepted);
@@ -339,6 +363,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
       rec.set_decision(req->decision());
       rec.set_reason(req->reason());
       rec.set_recorded_by_staff_id(req->recorded_by_staff_id());
+      rec.set_decided_by_customer_id(decided_by_customer_id);
       SetTime(d->at, rec.mutable_at());
       if (d->revised_due.has_value()) {
         SetTime(d->revised_due->at, rec.mutable_revised_solution_due());
@@ -360,6 +385,8 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
       ev.set_revision(d->revision);
       ev.set_accepted(accepted);
       ev.set_reason(req->reason());
+      ev.set_recorded_by_staff_id(req->recorded_by_staff_id());
+      ev.set_decided_by_customer_id(decided_by_customer_id);
       SetTime(d->at, ev.mutable_at());
       if (rec.has_revised_solution_due())
         *ev.mutable_revised_solution_due() = rec.revised_solution_due();
@@ -367,7 +394,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordCustomerDecision(
       *resp->mutable_decision() = std::move(rec);
       return absl::OkStatus();
     };
-    return WithLockedCase(req->number(), CaseAccess::kDecide, step);
+    return WithLockedCase(req->number(), access, step);
   });
 }
 

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/client/complaint_ownership.h"
 #include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
@@ -108,6 +110,9 @@ class CaseHandlingService final : public chv1::CaseService::CallbackService {
 
   server::ServiceRuntime& rt_;
   CaseRules rules_;
+  // Whether a signed-in customer's decision is on their own complaint; nullptr without intake
+  // (CaseHandlingSettings::intake_addr): customers are then answered UNAVAILABLE.
+  std::unique_ptr<client::ComplaintOwnership> ownership_;
 
   metrics::CachedGauge cases_open_;
   metrics::CachedCounter solutions_;

@@ -21,6 +21,10 @@ absl::StatusOr<CaseHandlingSettings> CaseHandlingSettings::FromConfig(const conf
   auto interval = cfg.PositiveDurationOr("DEADLINE_CHECK_INTERVAL", s.deadline_check_interval);
   if (!interval.ok()) return interval.status();
   s.deadline_check_interval = *interval;
+  s.intake_addr = cfg.GetOr("INTAKE_ADDR", "");
+  auto intake_timeout = cfg.PositiveDurationOr("INTAKE_TIMEOUT", s.intake_timeout);
+  if (!intake_timeout.ok()) return intake_timeout.status();
+  s.intake_timeout = *intake_timeout;
   return s;
 }
 

@@ -13,7 +13,9 @@ auth::AccessTable FollowUpAccessTable() {
   t.Allow(kFollowUpService, "RecordProgressUpdate", {kTracker, kSupervisor});
   t.Allow(kFollowUpService, "RecordCallback", {kCallbackAgent, kSupervisor});
   t.Allow(kFollowUpService, "IssueQuestionnaireLink", {kCallbackAgent, kTracker, kSupervisor});
-  t.Allow(kFollowUpService, "SubmitQuestionnaire", {kCustomer, kCallbackAgent});
+  // The SMS link carries its own secret: a customer without the app answers with no sign-in. A
+  // signed-in customer answers by number (their own complaint only, checked by the handler).
+  t.AllowAnonymous(kFollowUpService, "SubmitQuestionnaire");
   t.Allow(kFollowUpService, "ListDueTasks",
           {kTracker, kCallbackAgent, kCoordinator, kSupervisor, kManager});
   return t;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/caller.h"
 #include "common/log/log.h"
 #include "common/status/return_if_error.h"
 #include "common/time/proto_time.h"
@@ -17,6 +18,9 @@ namespace sv1 = complaints::staff::v1;
 using server::RunUnary;
 
 namespace {
+
+// What a complaint without a follow-up (or one a customer may not see) is answered with.
+constexpr char kNoFollowUp[] = "no follow-up for this complaint";
 
 const char* Timeliness(bool on_time) { return on_time ? "on_time" : "overdue"; }
 
@@ -69,6 +73,13 @@ FollowUpService::FollowUpService(server::ServiceRuntime& rt, Settings settings)
     provisional_.With({k});
   }
   open_cases_.With({}).Set(0);
+  if (!settings_.intake_addr.empty()) {
+    ownership_ = std::make_unique<const client::ComplaintOwnership>(
+        settings_.intake_addr, settings_.intake_timeout, kNoFollowUp);
+  } else {
+    log::Warn("no intake address: customers answer questionnaires by link only",
+              {{"setting", "INTAKE_ADDR"}});
+  }
 
   rt.AddService(this);
   RegisterEventHandlers();
@@ -130,7 +141,7 @@ absl::StatusOr<FollowUpRow> FollowUpService::LoadForWork(db::Transaction& tx,
                                                          const std::string& number,
                                                          FollowUpWork work) {
   auto fu = LoadFollowUp(tx, number, /*for_update=*/work != FollowUpWork::kRead);
-  if (!fu) return absl::NotFoundError("no follow-up for this complaint");
+  if (!fu) return absl::NotFoundError(kNoFollowUp);
   RETURN_IF_ERROR(CheckFollowUpAccess("number", fu->department_id, work, rules_.policy()));
   return *std::move(fu);
 }
@@ -278,8 +289,9 @@ grpc::ServerUnaryReactor* FollowUpService::IssueQuestionnaireLink(
 grpc::ServerUnaryReactor* FollowUpService::SubmitQuestionnaire(
     grpc::CallbackServerContext* ctx, const fv1::SubmitQuestionnaireRequest* req,
     fv1::SubmitQuestionnaireResponse* resp) {
-  return RunUnary(ctx, rt_.executor(), [this, req, resp]() -> absl::Status {
+  return RunUnary(ctx, rt_.executor(), [this, ctx, req, resp]() -> absl::Status {
     RETURN_IF_ERROR(CheckSubmitQuestionnaire(*req));
+    if (!req->number().empty()) return AnswerOwnQuestionnaire(ctx, *req, resp);
     const std::string hash = QuestionnaireTokenHash(req->token());
     return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
       const auto unknown =
@@ -301,6 +313,47 @@ grpc::ServerUnaryReactor* FollowUpService::SubmitQuestionnaire(
       resp->set_cycle(cb->cycle);
       return absl::OkStatus();
     });
+  });
+}
+
+absl::Status FollowUpService::AnswerOwnQuestionnaire(const grpc::CallbackServerContext* ctx,
+                                                     const fv1::SubmitQuestionnaireRequest& req,
+                                                     fv1::SubmitQuestionnaireResponse* resp) {
+  const auth::Caller& caller = auth::CurrentCaller();
+  // Staff answering for the customer record a callback (RecordCallback), which names them.
+  if (!caller.is_customer() && !caller.unrestricted()) {
+    return absl::PermissionDeniedError(
+        "number: only a signed-in customer answers by number; staff use RecordCallback");
+  }
+  if (caller.is_customer()) {
+    // Without a sign-in only the link's token proves who answers.
+    if (caller.subject.empty()) {
+      return absl::UnauthenticatedError(
+          "authorization: sign in to answer by number, or use the link");
+    }
+    if (ownership_ == nullptr) {
+      return absl::UnavailableError("questionnaires by number cannot be checked now; retry");
+    }
+    // Asked before the transaction opens: no connection or lock is held across the call.
+    RETURN_IF_ERROR(ownership_->Check(caller, req.number(), ctx));
+  }
+  return db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
+    // Lock in the order every writer uses: the follow-up, then its callback.
+    auto fu = LoadFollowUp(tx, req.number(), /*for_update=*/true);
+    if (!fu) return absl::NotFoundError(kNoFollowUp);
+    auto cb = LoadCallback(tx, fu->number, fu->cycle, /*for_update=*/true);
+    if (!cb) return absl::FailedPreconditionError("no callback is due for this complaint");
+    RETURN_IF_ERROR(FollowUpRules::CheckQuestionnaireOpen(*fu, *cb));
+    // Recorded as the customer's, exactly like an answer through the link.
+    RecordAnswer(tx, *fu, *cb,
+                 {.method = fv1::CALLBACK_METHOD_QUESTIONNAIRE,
+                  .staff_id = "",
+                  .satisfaction = req.satisfaction(),
+                  .comments = req.comments(),
+                  .suggestions = req.suggestions()});
+    resp->set_number(cb->number);
+    resp->set_cycle(cb->cycle);
+    return absl::OkStatus();
   });
 }
 

@@ -3,9 +3,11 @@
 // (case_event_handlers.cc) and the overdue pass (overdue_pass.cc). Rules live in domain/, SQL in
 // repository/, messages in follow_up_messages.h.
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/client/complaint_ownership.h"
 #include "common/client/staff_directory.h"
 #include "common/metrics/metrics.h"
 #include "common/server/server.h"
@@ -104,6 +106,11 @@ class FollowUpService final : public fv1::FollowUpService::CallbackService {
   absl::StatusOr<FollowUpRow> LoadForWork(db::Transaction& tx, const std::string& number,
                                           FollowUpWork work);
   absl::Status LoadView(db::Transaction& tx, const std::string& number, fv1::FollowUp* out);
+  // SubmitQuestionnaire by number: a signed-in customer answers the callback of their own
+  // complaint.
+  absl::Status AnswerOwnQuestionnaire(const grpc::CallbackServerContext* ctx,
+                                      const fv1::SubmitQuestionnaireRequest& req,
+                                      fv1::SubmitQuestionnaireResponse* resp);
   // Stores the customer's answer to `cb`, closes or sends back the case, and appends the events.
   void RecordAnswer(db::Transaction& tx, FollowUpRow& fu, CallbackRow& cb,
                     const CallbackAnswer& answer);
@@ -116,6 +123,8 @@ class FollowUpService final : public fv1::FollowUpService::CallbackService {
   const Settings settings_;
   const FollowUpRules rules_;
   const client::StaffDirectory directory_;
+  // nullptr without intake (Settings::intake_addr).
+  std::unique_ptr<const client::ComplaintOwnership> ownership_;
 
   metrics::CachedCounter callbacks_;
   metrics::CachedCounter progress_updates_;

@@ -38,6 +38,10 @@ absl::StatusOr<Settings> Settings::FromConfig(const config::Config& cfg) {
   auto staff_timeout = cfg.DurationOr("STAFF_TIMEOUT", s.staff_timeout);
   if (!staff_timeout.ok()) return staff_timeout.status();
   s.staff_timeout = *staff_timeout;
+  s.intake_addr = cfg.GetOr("INTAKE_ADDR", "");
+  auto intake_timeout = cfg.PositiveDurationOr("INTAKE_TIMEOUT", s.intake_timeout);
+  if (!intake_timeout.ok()) return intake_timeout.status();
+  s.intake_timeout = *intake_timeout;
   return s;
 }
 

@@ -14,6 +14,8 @@ auth::AccessTable IntakeAccessTable() {
       .Allow(kIntakeService, "GetComplaint", {kCustomer});
   t.Allow(kIntakeService, "ListComplaints", staff_and_services)
       .Allow(kIntakeService, "ListComplaints", {kCustomer});
+  // Case-handling and follow-up asking before a customer acts on a complaint; never customers.
+  t.Allow(kIntakeService, "CheckCustomerOwnsComplaint", {kService});
   return t;
 }
 

@@ -13,12 +13,14 @@
 #include "common/log/log.h"
 #include "common/log/mask.h"
 #include "common/server/executor.h"
+#include "common/validation/text.h"
 #include "complaints/intake/v1/events.pb.h"
 #include "services/intake/department_sync.h"
 #include "services/intake/domain/complaint_number.h"
 #include "services/intake/domain/fingerprint.h"
 #include "services/intake/domain/followed_events.h"
 #include "services/intake/domain/listing.h"
+#include "services/intake/domain/ownership.h"
 #include "services/intake/domain/submission.h"
 #include "services/intake/domain/submitter.h"
 #include "services/intake/domain/timestamps.h"
@@ -30,6 +32,10 @@ namespace {
 
 namespace repo = repository;
 namespace sv1 = ::complaints::staff::v1;
+
+CustomerIdentity IdentityOf(const auth::Caller& caller) {
+  return {.customer_id = caller.subject, .verified_phone = caller.verified_phone};
+}
 
 iv1::ComplaintReceived ReceivedEvent(const std::string& number, const iv1::ComplaintInput& in,
                                      absl::Time received_at) {
@@ -175,6 +181,13 @@ grpc::ServerUnaryReactor* IntakeService::ListComplaints(grpc::CallbackServerCont
                                                         iv1::ListComplaintsResponse* response) {
   return server::RunUnary(ctx, rt_.executor(),
                           [this, request, response] { return List(*request, response); });
+}
+
+grpc::ServerUnaryReactor* IntakeService::CheckCustomerOwnsComplaint(
+    grpc::CallbackServerContext* ctx, const iv1::CheckCustomerOwnsComplaintRequest* request,
+    iv1::CheckCustomerOwnsComplaintResponse* response) {
+  return server::RunUnary(ctx, rt_.executor(),
+                          [this, request, response] { return CheckOwnership(*request, response); });
 }
 
 absl::Status IntakeService::CheckRateLimits(const grpc::CallbackServerContext* ctx) {
@@ -325,7 +338,12 @@ absl::Status IntakeService::Get(const iv1::GetComplaintRequest& request,
 
 absl::Status IntakeService::CheckMaySee(const auth::Caller& caller,
                                         const iv1::Complaint& complaint) {
-  if (caller.MaySeeCustomer(complaint.input().customer_id())) return absl::OkStatus();
+  const iv1::ComplaintInput& input = complaint.input();
+  if (caller.is_customer()
+          ? CustomerOwns(IdentityOf(caller), input.customer_id(), input.customer_phone())
+          : caller.MaySeeCustomer(input.customer_id())) {
+    return absl::OkStatus();
+  }
   // Word for word what a number never issued gets: nothing tells that it exists.
   return absl::NotFoundError(absl::StrCat("number: no complaint ", complaint.number()));
 }
@@ -335,7 +353,14 @@ absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
   absl::StatusOr<ListQuery> query = ParseListRequest(request);
   if (!query.ok()) return query.status();
   if (const auth::Caller& caller = auth::CurrentCaller(); caller.is_customer()) {
-    query->customer_id = caller.subject;  // a customer lists their own complaints only
+    // A customer lists their own complaints only: their account's, and those recorded with their
+    // verified phone. One without an account (anonymous) has none: an empty customer_id would
+    // match every complaint recorded without one.
+    if (caller.subject.empty()) return absl::OkStatus();
+    query->customer_id = caller.subject;
+    if (std::string key = OwnedPhoneKey(IdentityOf(caller)); !key.empty()) {
+      query->owned_phone_key = std::move(key);
+    }
   }
   std::vector<repo::ListedComplaint> rows;
   absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
@@ -350,6 +375,38 @@ absl::Status IntakeService::List(const iv1::ListComplaintsRequest& request,
     response->mutable_page()->set_next_page_token(
         EncodePageToken(rows.back().id, query->filter_fingerprint));
   }
+  return absl::OkStatus();
+}
+
+absl::Status IntakeService::CheckOwnership(const iv1::CheckCustomerOwnsComplaintRequest& request,
+                                           iv1::CheckCustomerOwnsComplaintResponse* response) {
+  if (absl::Status s = CheckNumber("number", request.number()); !s.ok()) return s;
+  if (request.customer_id().empty() && request.verified_phone().empty()) {
+    return absl::InvalidArgumentError("customer_id: required when verified_phone is empty");
+  }
+  if (!request.verified_phone().empty()) {
+    if (absl::Status s = validation::CheckPhone("verified_phone", request.verified_phone());
+        !s.ok()) {
+      return s;
+    }
+  }
+  const CustomerIdentity customer{.customer_id = request.customer_id(),
+                                  .verified_phone = request.verified_phone()};
+  if (cache_.enabled()) {
+    if (ComplaintReadCache::Record cached = cache_.Find(request.number())) {
+      response->set_owned(
+          CustomerOwns(customer, cached->input().customer_id(), cached->input().customer_phone()));
+      return absl::OkStatus();
+    }
+  }
+  std::optional<repo::ComplaintOwner> owner;
+  absl::Status s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
+    owner = repo::FindOwner(tx, request.number());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  response->set_owned(owner.has_value() &&
+                      CustomerOwns(customer, owner->customer_id, owner->customer_phone));
   return absl::OkStatus();
 }
 

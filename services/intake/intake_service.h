@@ -55,6 +55,10 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
       grpc::CallbackServerContext* ctx,
       const ::complaints::intake::v1::ListComplaintsRequest* request,
       ::complaints::intake::v1::ListComplaintsResponse* response) override;
+  grpc::ServerUnaryReactor* CheckCustomerOwnsComplaint(
+      grpc::CallbackServerContext* ctx,
+      const ::complaints::intake::v1::CheckCustomerOwnsComplaintRequest* request,
+      ::complaints::intake::v1::CheckCustomerOwnsComplaintResponse* response) override;
 
   // The work behind each RPC, synchronous (what the reactors run on the executor).
   absl::Status Submit(const ::complaints::intake::v1::SubmitComplaintRequest& request,
@@ -63,6 +67,9 @@ class IntakeService final : public ::complaints::intake::v1::IntakeService::Call
                    ::complaints::intake::v1::GetComplaintResponse* response);
   absl::Status List(const ::complaints::intake::v1::ListComplaintsRequest& request,
                     ::complaints::intake::v1::ListComplaintsResponse* response);
+  absl::Status CheckOwnership(
+      const ::complaints::intake::v1::CheckCustomerOwnsComplaintRequest& request,
+      ::complaints::intake::v1::CheckCustomerOwnsComplaintResponse* response);
 
   RetentionJob& retention() { return retention_; }
   // nullptr when no staff directory is configured (IntakeSettings::staff_assessment_addr).

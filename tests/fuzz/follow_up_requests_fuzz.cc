@@ -131,9 +131,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fv1::SubmitQuestionnaireRequest req; req.ParseFromArray(data, n)) {
     const absl::Status s = fu::CheckSubmitQuestionnaire(req);
     if (!s.ok()) {
-      CheckRejection(s, {"token", "satisfaction", "comments", "suggestions"});
+      CheckRejection(s, {"token", "number", "satisfaction", "comments", "suggestions"});
     } else {
-      FUZZ_CHECK(IsToken(req.token()), "token");
+      // Exactly one of the link's token and (for a signed-in customer) the complaint's number.
+      FUZZ_CHECK(req.number().empty() ? IsToken(req.token())
+                                      : req.token().empty() && IsComplaintNumber(req.number()),
+                 "token or number");
       FUZZ_CHECK(req.satisfaction() >= 1 && req.satisfaction() <= 5, req.satisfaction());
       FUZZ_CHECK(IsFeedback(req.comments()) && IsFeedback(req.suggestions()), "feedback");
     }

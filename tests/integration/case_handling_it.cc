@@ -762,6 +762,8 @@ TEST_F(CaseHandlingIt, EveryBadFieldIsRejectedNamingItAndNothingIsWritten) {
   const std::string n = "TS-202603-000050";
   Acknowledge(n, {.category = cv1::CATEGORY_PRODUCT_QUALITY, .complex = true});
   const std::string outbox_before = db_.QueryScalar("SELECT COUNT(*) FROM outbox");
+  // Text that is not UTF-8 is refused while the request is parsed, before the service reads any
+  // field: the message names the request ("request: not a valid message ...").
   const std::string bad_utf8("\xff\xfe", 2);
   auto expect_bad = [&](const grpc::Status& s, const std::string& field) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
@@ -782,7 +784,7 @@ TEST_F(CaseHandlingIt, EveryBadFieldIsRejectedNamingItAndNothingIsWritten) {
     bad([](auto& q) { q.set_author_staff_id(""); }, "author_staff_id");
     bad([](auto& q) { q.set_author_staff_id("S 1"); }, "author_staff_id");
     bad([](auto& q) { q.set_note(""); }, "note");
-    bad([&](auto& q) { q.set_note(bad_utf8); }, "note");
+    bad([&](auto& q) { q.set_note(bad_utf8); }, "request");
     bad([](auto& q) { q.set_note(std::string(4001, 'x')); }, "note");
     bad([](auto& q) { q.mutable_attachments(0)->set_uri("ftp://x/y.jpg"); }, "attachments[0].uri");
     bad([](auto& q) { q.mutable_attachments(0)->set_uri("https://files.example.com/a b.jpg"); },
@@ -808,7 +810,7 @@ TEST_F(CaseHandlingIt, EveryBadFieldIsRejectedNamingItAndNothingIsWritten) {
     bad([](auto& q) { q.set_inspector_staff_id(""); }, "inspector_staff_id");
     bad([](auto& q) { q.set_cause(""); }, "cause");
     bad([](auto& q) { q.set_severity(cv1::SEVERITY_UNSPECIFIED); }, "severity");
-    bad([&](auto& q) { q.set_findings(bad_utf8); }, "findings");
+    bad([&](auto& q) { q.set_findings(bad_utf8); }, "request");
     bad([](auto& q) { q.set_recommended_repair(std::string("a\x01", 2)); }, "recommended_repair");
   }
   {
@@ -881,7 +883,7 @@ TEST_F(CaseHandlingIt, EveryBadFieldIsRejectedNamingItAndNothingIsWritten) {
     chv1::ResolveCaseRequest req = ResolveRequest(n);
     req.set_result(bad_utf8);
     chv1::ResolveCaseResponse r;
-    expect_bad(Call(&chv1::CaseService::Stub::ResolveCase, req, &r), "result");
+    expect_bad(Call(&chv1::CaseService::Stub::ResolveCase, req, &r), "request");
   }
   {
     chv1::ListCasesRequest req;

@@ -800,6 +800,8 @@ TEST_F(FollowUpIt, EveryBadFieldIsRefusedNamingItAndNothingIsWritten) {
       " (SELECT COUNT(*) FROM callbacks WHERE status <> 1 OR token_sha256 IS NOT NULL), '/',"
       " (SELECT COUNT(*) FROM tracker_history))";
   const std::string before = db_.QueryScalar(count_sql);
+  // Text that is not UTF-8 is refused while the request is parsed, before the service reads any
+  // field: the message names the request ("request: not a valid message ...").
   const std::string bad_utf8("\xff\xfe", 2);
   const std::string long_text(1001, 'x');
 
@@ -813,14 +815,14 @@ TEST_F(FollowUpIt, EveryBadFieldIsRefusedNamingItAndNothingIsWritten) {
   expect_invalid(Update("TS-202611-000111", "", "进展"), "tracker_staff_id");
   expect_invalid(Update("TS-202611-000111", "S TRK", "进展"), "tracker_staff_id");
   expect_invalid(Update("TS-202611-000111", "S-TRK-1", ""), "summary");
-  expect_invalid(Update("TS-202611-000111", "S-TRK-1", bad_utf8), "summary");
+  expect_invalid(Update("TS-202611-000111", "S-TRK-1", bad_utf8), "request");
   expect_invalid(Update("TS-202611-000111", "S-TRK-1", long_text), "summary");
   expect_invalid(Update("TS-202611-000111", "S-TRK-1", std::string("a\x01") + "b"), "summary");
 
   expect_invalid(Reassign("bad", "S-TRK-2", "休假"), "number");
   expect_invalid(Reassign("TS-202611-000111", "", "休假"), "tracker_staff_id");
   expect_invalid(Reassign("TS-202611-000111", "S-TRK-2", "休"), "reason");
-  expect_invalid(Reassign("TS-202611-000111", "S-TRK-2", bad_utf8), "reason");
+  expect_invalid(Reassign("TS-202611-000111", "S-TRK-2", bad_utf8), "request");
 
   auto req = CallbackRequest(n, 4);
   req.set_number("");
@@ -839,7 +841,7 @@ TEST_F(FollowUpIt, EveryBadFieldIsRefusedNamingItAndNothingIsWritten) {
   for (int score : {0, 6, -1}) expect_invalid(Callback(CallbackRequest(n, score)), "satisfaction");
   req = CallbackRequest(n, 4);
   req.set_comments(bad_utf8);
-  expect_invalid(Callback(req), "comments");
+  expect_invalid(Callback(req), "request");
   req = CallbackRequest(n, 4);
   req.set_suggestions(long_text);
   expect_invalid(Callback(req), "suggestions");
@@ -849,7 +851,7 @@ TEST_F(FollowUpIt, EveryBadFieldIsRefusedNamingItAndNothingIsWritten) {
   expect_invalid(Submit("not-a-token", 5), "token");
   expect_invalid(Submit("", 5), "token");
   expect_invalid(Submit(NewQuestionnaireToken(), 0), "satisfaction");
-  expect_invalid(Submit(NewQuestionnaireToken(), 4, bad_utf8), "comments");
+  expect_invalid(Submit(NewQuestionnaireToken(), 4, bad_utf8), "request");
 
   fv1::ListDueTasksRequest list;
   fv1::ListDueTasksResponse tasks;

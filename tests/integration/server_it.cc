@@ -8,11 +8,14 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/token_minter.h"
 #include "common/client/channel.h"
+#include "common/server/unparsable_request.h"
 #include "complaints/testing/v1/probe.grpc.pb.h"
 #include "tests/support/test_env.h"
 
@@ -145,6 +148,111 @@ TEST(Metrics, TheEndpointServesTheGrpcSeriesWithRealCounts) {
   const std::string file = ::testing::TempDir() + "/metrics_" + scratch.name() + ".txt";
   std::ofstream(file) << body;
   EXPECT_EQ(std::system(("promtool check metrics < " + file + " > /dev/null").c_str()), 0);
+}
+
+// A unary call of `method` with `wire` as the request's bytes, as a client with its own encoder
+// (or none) could send them; `authorization` is sent when not empty.
+grpc::Status RawCall(int port, const std::string& method, const std::string& wire,
+                     const std::string& authorization = "") {
+  grpc::GenericStub generic(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  grpc::Slice slice(wire);
+  grpc::ByteBuffer req(&slice, 1), resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(&ctx, method, grpc::StubOptions(), &req, &resp,
+                    [&](grpc::Status s) { done.set_value(s); });
+  return done.get_future().get();
+}
+
+constexpr char kCreateNote[] = "/complaints.testing.v1.ProbeService/CreateNote";
+// CreateNoteRequest{aggregate_id: "\xff\xfe"} on the wire: field 1, length 2, not UTF-8.
+const std::string kInvalidUtf8Note("\x0a\x02\xff\xfe", 4);
+// Field 1 says 9 bytes follow; 2 do.
+const std::string kTruncatedNote("\x0a\x09TS", 4);
+
+TEST(Requests, AnUnparsableRequestIsTheCallersInvalidArgumentNeverAServerError) {
+  ScratchDatabase scratch;
+  const int port = testing::FreePort(), metrics_port = testing::FreePort();
+  const std::string log = ::testing::TempDir() + "/unparsable_" + scratch.name() + ".log";
+  auto env = testing::ProbeEnv(scratch.options(), port, metrics_port);
+  env["TOUSU_PROBE_LOG_LEVEL"] = "debug";
+  ChildProcess probe(TOUSU_PROBE_SERVER, env, log);
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+
+  for (const std::string& wire : {kInvalidUtf8Note, kTruncatedNote}) {
+    const grpc::Status s = RawCall(port, kCreateNote, wire);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_EQ(s.error_message(), server::kUnparsableRequestMessage);
+  }
+  // The handler never ran: no note, no event.
+  EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM notes"), "0");
+  EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM outbox"), "0");
+  // A well-formed request still works on the same server.
+  EXPECT_TRUE(RawCall(port, kCreateNote, std::string("\x0a\x05TS-OK", 7)).ok());
+  EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM notes"), "1");
+
+  const std::string body = testing::HttpGet(metrics_port, "/metrics");
+  auto handled = [&](const std::string& code) {
+    return testing::MetricValue(body, "grpc_server_handled_total",
+                                {"grpc_method=\"CreateNote\"", "grpc_code=\"" + code + "\""});
+  };
+  EXPECT_EQ(handled("InvalidArgument"), 2) << body;
+  EXPECT_EQ(handled("OK"), 1);
+  // Every code the error-rate rule counts as the server's fault (deploy/prometheus/rules).
+  for (const char* server_error : {"Unknown", "DeadlineExceeded", "Unimplemented", "Internal",
+                                   "Unavailable", "DataLoss", "ResourceExhausted"}) {
+    EXPECT_EQ(handled(server_error), 0) << server_error;
+  }
+  // The log stays one JSON object per line: protobuf's own complaint about the text included.
+  std::ifstream in(log);
+  int protobuf_lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_TRUE(line.starts_with("{\"")) << line;
+    if (line.find("\"msg\":\"protobuf\"") != std::string::npos) ++protobuf_lines;
+  }
+  EXPECT_EQ(protobuf_lines, 1);
+}
+
+TEST(Requests, AnUnparsableRequestFromACallerWithoutTheRightIsRefusedForThatFirst) {
+  ScratchDatabase scratch;
+  auto keys = auth::GenerateKeyPair(auth::KeyAlgorithm::kEs256);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  const std::string keys_dir = ::testing::TempDir() + "/unparsable_keys_" + scratch.name();
+  std::filesystem::create_directories(keys_dir);
+  std::ofstream(keys_dir + "/test.pem") << keys->public_pem;
+  const int port = testing::FreePort();
+  auto env = testing::ProbeEnv(scratch.options(), port, testing::FreePort());
+  env["TOUSU_PROBE_AUTH_KEYS"] = keys_dir;
+  ChildProcess probe(TOUSU_PROBE_SERVER, env,
+                     ::testing::TempDir() + "/unparsable_auth_" + scratch.name() + ".log");
+  ASSERT_TRUE(testing::WaitForHealth(port, kProbe, kServing, absl::Seconds(30)));
+  auto bearer = [&](const std::string& subject, const std::string& role,
+                    const std::string& department) {
+    auth::TokenClaims claims;
+    claims.subject = subject;
+    claims.role = role;
+    claims.department = department;
+    claims.issued_at = absl::Now();
+    auto token = auth::MintToken(keys->private_pem, claims);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return "Bearer " + token.value_or("");
+  };
+
+  EXPECT_EQ(RawCall(port, kCreateNote, kInvalidUtf8Note).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // The probe is open to staff and services, not to customers.
+  EXPECT_EQ(
+      RawCall(port, kCreateNote, kInvalidUtf8Note, bearer("C00000000000000000001", "customer", ""))
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status s =
+      RawCall(port, kCreateNote, kInvalidUtf8Note, bearer("S0001", "handler", "engineering"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_EQ(s.error_message(), server::kUnparsableRequestMessage);
+  EXPECT_EQ(scratch.QueryScalar("SELECT COUNT(*) FROM notes"), "0");
 }
 
 // An in-process ProbeService for the client tests: Slow forwards to a downstream probe while

@@ -774,9 +774,10 @@ TEST_F(StaffAssessment, BadRequestsNameTheField) {
     auto ctx = Ctx();
     expect(stub_->RecordAccountability(ctx.get(), req, &resp), "measure");
     req.set_measure(v1::ACCOUNTABILITY_MEASURE_WARNING);
+    // Not UTF-8: refused while the request is parsed, before any field is read.
     req.set_note(std::string("\xff\xfe", 2));
     auto ctx2 = Ctx();
-    expect(stub_->RecordAccountability(ctx2.get(), req, &resp), "note");
+    expect(stub_->RecordAccountability(ctx2.get(), req, &resp), "request");
     req.clear_note();
     *req.mutable_decided_at() = Ts(absl::Now() + absl::Hours(48));
     auto ctx3 = Ctx();

@@ -450,7 +450,8 @@ TEST_F(StaffDirectory, EveryInvalidFieldIsRejectedNamingItAndNothingIsWritten) {
       {[](v1::Staff& s) { s.set_id("s0001"); }, "staff.id"},
       {[](v1::Staff& s) { s.set_id(std::string(33, 'S')); }, "staff.id"},
       {[](v1::Staff& s) { s.clear_name(); }, "staff.name"},
-      {[](v1::Staff& s) { s.set_name("\xE6\xAC"); }, "staff.name"},  // truncated UTF-8
+      // Truncated UTF-8: refused while the request is parsed, naming the request.
+      {[](v1::Staff& s) { s.set_name("\xE6\xAC"); }, "request"},
       {[](v1::Staff& s) { s.set_name("马\r丽"); }, "staff.name"},
       {[](v1::Staff& s) {
          std::string name;
@@ -485,7 +486,7 @@ TEST_F(StaffDirectory, EveryInvalidFieldIsRejectedNamingItAndNothingIsWritten) {
   const std::vector<DeptCase> dept_cases = {
       {[](v1::Department& d) { d.set_id("Sales"); }, "department.id"},
       {[](v1::Department& d) { d.clear_name(); }, "department.name"},
-      {[](v1::Department& d) { d.set_name("\xFF"); }, "department.name"},
+      {[](v1::Department& d) { d.set_name("\xFF"); }, "request"},  // not UTF-8: see above
       {[](v1::Department& d) { d.set_kind(v1::DEPARTMENT_KIND_UNSPECIFIED); }, "department.kind"},
       {[](v1::Department& d) { d.set_kind(static_cast<v1::DepartmentKind>(99)); },
        "department.kind"},

@@ -28,8 +28,10 @@ while read -r f; do
   fi
 done < <(project_cxx_sources)
 [ "$checked" -gt 100 ] || { echo "only $checked sources found under $TOUSU_ROOT" >&2; exit 1; }
+# One main per process of deploy/stack.conf and deploy/edge.conf, each checked above.
 mains=$(ls services/*/main.cc | wc -l)
-[ "$mains" -eq 6 ] || { echo "expected 6 service mains, found $mains" >&2; exit 1; }
+processes=$(grep -hvcE '^\s*(#|$)' deploy/stack.conf deploy/edge.conf | awk '{ n += $1 } END { print n }')
+[ "$mains" -eq "$processes" ] || { echo "expected $processes service mains, found $mains" >&2; exit 1; }
 if [ "$bad" -gt 0 ]; then
   echo "$bad sources out of shape (of $checked)" >&2
   exit 1

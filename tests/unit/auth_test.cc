@@ -243,9 +243,10 @@ TEST(AccessTableTest, ListsRolesAndNamesWhatIsMissing) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(table.Check("/x.Y/Z", Caller::Unrestricted()).ok());
   auto missing = table.Unlisted("complaints.intake.v1.IntakeService");
-  EXPECT_EQ(missing,
-            (std::vector<std::string>{"/complaints.intake.v1.IntakeService/GetComplaint",
-                                      "/complaints.intake.v1.IntakeService/ListComplaints"}));
+  EXPECT_EQ(missing, (std::vector<std::string>{
+                         "/complaints.intake.v1.IntakeService/GetComplaint",
+                         "/complaints.intake.v1.IntakeService/ListComplaints",
+                         "/complaints.intake.v1.IntakeService/CheckCustomerOwnsComplaint"}));
 }
 
 TEST(CallerTest, DepartmentRules) {
@@ -307,6 +308,34 @@ TEST_F(AuthTest, InterceptorDecisionsFollowTheTable) {
   EXPECT_TRUE(
       factory.Decide("/complaints.common.v1.EventSink/DeliverEvent", "Bearer " + Mint(ec_, service))
           .ok());
+}
+
+TEST_F(AuthTest, ReadsACustomersVerifiedPhoneAndRefusesItElsewhere) {
+  TokenClaims customer = Handler();
+  customer.subject = "C0123456789abcdef0123";
+  customer.role = role::kCustomer;
+  customer.department.clear();
+  customer.phone = "13800138000";
+  auto caller = verifier_->Verify(Mint(ec_, customer));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_TRUE(caller->is_customer());
+  EXPECT_EQ(caller->verified_phone, "13800138000");
+
+  // Only a customer proves a phone, and only an 11-digit mainland mobile number.
+  TokenClaims staff_with_phone = Handler();
+  staff_with_phone.phone = "13800138000";
+  ExpectRefused(Mint(ec_, staff_with_phone), "phone on a token that is not a customer's");
+  for (const char* bad :
+       {"1380013800", "138001380001", "+8613800138000", "23800138000", "1380013800x"}) {
+    TokenClaims malformed = customer;
+    malformed.phone = bad;
+    ExpectRefused(Mint(ec_, malformed), "phone is not an 11-digit mobile number");
+  }
+  // A customer token without the claim still works (tokens minted before phone sign-in).
+  customer.phone.clear();
+  caller = verifier_->Verify(Mint(ec_, customer));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_TRUE(caller->verified_phone.empty());
 }
 
 }  // namespace

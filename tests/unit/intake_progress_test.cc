@@ -21,6 +21,7 @@
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
+#include "services/intake/domain/customer_text.h"
 #include "services/intake/domain/progress.h"
 #include "services/intake/domain/timestamps.h"
 
@@ -461,11 +462,20 @@ TEST(CaseHandling, TextForTheCustomerIsRepairedAndShortenedRatherThanRefused) {
   m.set_number(kNumber);
   m.set_cycle(1);
   m.set_channel("sms");
-  m.set_summary(std::string("明天\xff上门\x01\r\n处理"));
+  m.set_summary(std::string("明天上门\x01\r\n处理"));
   Progress p = Read("CustomerContacted", m);
   EXPECT_TRUE(p.text_repaired);
   Outcome o = Settle(p, Record(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, 1));
-  EXPECT_THAT(o.entry.summary, EndsWith("：明天\xEF\xBF\xBD上门 处理"));
+  EXPECT_THAT(o.entry.summary, EndsWith("：明天上门 处理"));
+  // Text that is not UTF-8 cannot travel in a `string` field: such a payload does not parse, so
+  // the event is refused whole. The quoting still repairs such text wherever it comes from.
+  m.set_summary(std::string("明天\xff上门\x01\r\n处理"));
+  EXPECT_EQ(ProgressFromEvent(Envelope("CustomerContacted", m), kNow).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bool repaired = false;
+  EXPECT_EQ(Quote(std::string("明天\xff上门\x01\r\n处理"), &repaired),
+            "：明天\xEF\xBF\xBD上门 处理");
+  EXPECT_TRUE(repaired);
 
   std::string long_text;
   for (int i = 0; i < 500; ++i) long_text += "修";

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -121,6 +122,19 @@ TEST(ArgsTest, ShortHelp) {
   auto p = ParseFlags({"-h"}, kSpecs);
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->Has("help"));
+}
+
+TEST(ArgsTest, TextThatIsNotUtf8IsRefusedNamingTheFlagOrArgument) {
+  const std::string gbk = "\xB9\xA4\xB3\xCC";  // "工程" in GBK
+  EXPECT_EQ(ParseFlags({"--department", gbk}, kSpecs).status().message(),
+            "--department: not UTF-8 text (is the terminal set to UTF-8?)");
+  EXPECT_EQ(ParseFlags({"--department=" + gbk}, kSpecs).status().message(),
+            "--department: not UTF-8 text (is the terminal set to UTF-8?)");
+  EXPECT_THAT(ParseFlags({"TS-202611-000001", gbk}, kSpecs).status().message(),
+              HasSubstr("argument 2: not UTF-8 text"));
+  EXPECT_THAT(ParseFlags({"--", gbk}, kSpecs).status().message(),
+              HasSubstr("argument 1: not UTF-8 text"));
+  EXPECT_TRUE(ParseFlags({"--department", "工程"}, kSpecs).ok());
 }
 
 TEST(ArgsTest, Errors) {
@@ -695,7 +709,9 @@ TEST(RenderTest, DueTasksSoonestFirstWithTimeLeft) {
 TEST(JsonTest, TextFieldsAreTextNotBase64) {
   iv1::GetComplaintResponse r;
   *r.mutable_complaint() = SampleComplaint();
-  const std::string json = ToJson(r);
+  const absl::StatusOr<std::string> printed = ToJson(r);
+  ASSERT_TRUE(printed.ok()) << printed.status();
+  const std::string& json = *printed;
   EXPECT_THAT(json, HasSubstr("\"project\": \"阳光花园\""));
   EXPECT_THAT(json, HasSubstr("\"description\": \"卫生间墙体开裂，\\n雨天渗水\""));
   EXPECT_THAT(json, HasSubstr("\"customerName\": \"张三\""));
@@ -716,7 +732,7 @@ TEST(JsonTest, TextFieldsAreTextNotBase64) {
             "TS-202611-000123");
 }
 
-TEST(JsonTest, SameAsProtobufsOwnPrinterWhereNoBytesAreInvolved) {
+TEST(JsonTest, SameAsProtobufsOwnPrinterWithDefaultsPrinted) {
   rv1::GetAssignmentResponse r;
   rv1::Assignment* a = r.mutable_assignment();
   a->set_number("TS-202611-000001");
@@ -730,20 +746,32 @@ TEST(JsonTest, SameAsProtobufsOwnPrinterWhereNoBytesAreInvolved) {
   options.always_print_primitive_fields = true;
   std::string theirs;
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(r, &theirs, options).ok());
+  const std::string ours = ToJson(r).value_or("");
   google::protobuf::Value a_ours;
   google::protobuf::Value a_theirs;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ToJson(r), &a_ours).ok()) << ToJson(r);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ours, &a_ours).ok()) << ours;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(theirs, &a_theirs).ok());
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a_ours, a_theirs))
-      << ToJson(r) << "\n"
-      << theirs;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a_ours, a_theirs)) << ours << "\n"
+                                                                                    << theirs;
 }
 
 TEST(JsonTest, ControlCharactersAreEscaped) {
-  EXPECT_EQ(JsonQuote("a\"b\\c\x1b[0m\t"), "\"a\\\"b\\\\c\\u001b[0m\\t\"");
-  EXPECT_EQ(JsonQuote("\xC2\x9B"), "\"\\u009b\"");
-  EXPECT_EQ(JsonQuote("ok\xFF"), "\"ok\xEF\xBF\xBD\"");
-  EXPECT_EQ(JsonQuote("墙"), "\"墙\"");
+  // A text field's value as printed. (Text that is not UTF-8 cannot arrive: a `string` field
+  // holding it does not parse.)
+  auto quoted = [](const std::string& text) {
+    iv1::ComplaintInput c;
+    c.set_description(text);
+    const std::string json = ToJson(c).value_or("");
+    const std::string key = "\"description\": ";
+    const size_t at = json.find(key);
+    if (at == std::string::npos) return json;
+    std::string value = json.substr(at + key.size(), json.find('\n', at) - at - key.size());
+    if (absl::EndsWith(value, ",")) value.pop_back();
+    return value;
+  };
+  EXPECT_EQ(quoted("a\"b\\c\x1b[0m\t"), "\"a\\\"b\\\\c\\u001b[0m\\t\"");
+  EXPECT_EQ(quoted("\xC2\x9B"), "\"\\u009b\"");
+  EXPECT_EQ(quoted("墙"), "\"墙\"");
 }
 
 // --- Whole command lines ------------------------------------------------------------------------
@@ -1590,6 +1618,21 @@ TEST_F(CommandLineTest, SubmitWithoutRequiredFlagsIsAUsageError) {
   r = RunCli(args);
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--occurred-at"));
+  EXPECT_TRUE(intake_.submitted.empty());
+}
+
+TEST_F(CommandLineTest, TextThatIsNotUtf8IsAUsageErrorAndNothingIsSent) {
+  auto args = SubmitArgs();
+  args[2] = "\xD5\xC5\xC8\xFD";  // --name "张三" typed in a GBK terminal
+  Result r = RunCli(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--name: not UTF-8 text"));
+  args = SubmitArgs();
+  args[12] = "-";  // --description from standard input
+  stdin_.str("\xC2\xA9 \xFF");
+  r = RunCli(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("standard input: not UTF-8 text"));
   EXPECT_TRUE(intake_.submitted.empty());
 }
 

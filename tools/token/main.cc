@@ -3,7 +3,8 @@
 //
 //   tousu-token keys DIR [--kid=NAME] [--alg=ES256|RS256]
 //       writes DIR/private/NAME.key (mode 0600) and DIR/public/NAME.pem (what AUTH_KEYS names)
-//   tousu-token mint --key=DIR/private/NAME.key --sub=ID --role=ROLE [--dept=DEPT] [--ttl=8h]
+//   tousu-token mint --key=DIR/private/NAME.key --sub=ID --role=ROLE [--dept=DEPT] [--phone=N]
+//   [--ttl=8h]
 //       [--kid=NAME (default: the key file's name)] [--iss=tousu] [--aud=tousu]
 //       [--clock-offset-file=FILE (a stack whose clock was moved: tokens follow its time)]
 //       prints one compact JWT
@@ -31,6 +32,7 @@ ABSL_FLAG(std::string, key, "", "mint: the private key file; required");
 ABSL_FLAG(std::string, sub, "", "mint: the subject (staff or customer id); required");
 ABSL_FLAG(std::string, role, "", "mint: the role; required");
 ABSL_FLAG(std::string, dept, "", "mint: the department (departmental roles)");
+ABSL_FLAG(std::string, phone, "", "mint: a customer's verified mobile number (11 digits)");
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "mint: how long the token is valid");
 ABSL_FLAG(std::string, iss, "tousu", "mint: the issuer");
 ABSL_FLAG(std::string, aud, "tousu", "mint: the audience");
@@ -44,7 +46,7 @@ using namespace tousu;
 constexpr char kUsage[] =
     "development signing keys and tokens\n"
     "usage: tousu-token keys DIR [--kid=NAME] [--alg=ES256|RS256]\n"
-    "       tousu-token mint --key=FILE --sub=ID --role=ROLE [--dept=DEPT] [--ttl=8h]\n"
+    "       tousu-token mint --key=FILE --sub=ID --role=ROLE [--dept=DEPT] [--phone=N] [--ttl=8h]\n"
     "                        [--kid=NAME] [--iss=tousu] [--aud=tousu] [--clock-offset-file=FILE]";
 
 bool WriteFile(const std::filesystem::path& path, const std::string& text, mode_t mode) {
@@ -93,6 +95,7 @@ int Mint() {
     return 1;
   }
   claims.department = absl::GetFlag(FLAGS_dept);
+  claims.phone = absl::GetFlag(FLAGS_phone);
   claims.issuer = absl::GetFlag(FLAGS_iss);
   claims.audience = absl::GetFlag(FLAGS_aud);
   claims.kid = absl::GetFlag(FLAGS_kid).value_or(std::filesystem::path(key_file).stem().string());

@@ -7,9 +7,29 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/validation/text.h"
 #include "tools/tousuctl/strings.h"
 
 namespace tousu::ctl {
+namespace {
+
+// The services refuse a request holding text that is not UTF-8 before reading it, naming no
+// field; said here instead, naming the flag or argument (a terminal in GBK is the usual cause).
+absl::Status CheckUtf8(const std::string& what, const std::string& value) {
+  if (validation::Utf8Length(value).has_value()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, ": not UTF-8 text (is the terminal set to UTF-8?)"));
+}
+
+absl::Status AddPositional(ParsedArgs& parsed, const std::string& arg) {
+  if (auto s = CheckUtf8(absl::StrCat("argument ", parsed.positional.size() + 1), arg); !s.ok()) {
+    return s;
+  }
+  parsed.positional.push_back(arg);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 bool ParsedArgs::Has(std::string_view flag) const { return values_.find(flag) != values_.end(); }
 
@@ -75,7 +95,9 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--") {
-      parsed.positional.insert(parsed.positional.end(), args.begin() + i + 1, args.end());
+      for (size_t j = i + 1; j < args.size(); ++j) {
+        if (auto s = AddPositional(parsed, args[j]); !s.ok()) return s;
+      }
       break;
     }
     if (arg == "-h") {
@@ -83,7 +105,7 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
       continue;
     }
     if (arg.size() < 2 || arg[0] != '-') {  // "-" alone is an argument (standard input)
-      parsed.positional.push_back(arg);
+      if (auto s = AddPositional(parsed, arg); !s.ok()) return s;
       continue;
     }
     if (arg[1] != '-') {
@@ -110,6 +132,7 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
                                                        "=VALUE for a value starting with --"));
       }
     }
+    if (auto s = CheckUtf8(absl::StrCat("--", name), *value); !s.ok()) return s;
     if (parsed.Has(name) && !spec->repeatable) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, " given more than once"));
     }

@@ -121,8 +121,7 @@ std::string GeneralHelp() {
       "\nOutput: aligned tables; times in Beijing time (UTC+8). Personal data (a customer's name,\n"
       "phone and email, staff phones and emails) is masked, in tables and JSON, unless\n"
       "--show-personal-data is given. --json prints the service's response in the proto3 JSON\n"
-      "mapping, with two differences: text fields (bytes in the API) are printed as text, not\n"
-      "base64, and fields at their default value are printed too.\n"
+      "mapping (lowerCamelCase field names), fields at their default value included.\n"
       "\nExit status: 0 done; 1 a call failed (its gRPC code and message are printed on stderr);\n"
       "2 bad usage.\n");
   return out;

@@ -53,7 +53,13 @@ int CallFailed(const Call& c, const Endpoint& endpoint, const grpc::Status& s);
 template <typename Message, typename Render>
 int Print(const Call& c, const Message& message, Render render) {
   if (c.options.json) {
-    c.out << ToJson(message);
+    absl::StatusOr<std::string> json = ToJson(message);
+    if (!json.ok()) {
+      c.err << "tousuctl: " << c.verb
+            << ": cannot print the response as JSON: " << json.status().message() << "\n";
+      return kExitCallFailed;
+    }
+    c.out << *json;
   } else {
     c.out << render();
   }

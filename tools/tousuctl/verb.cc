@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/validation/text.h"
 #include "tools/tousuctl/strings.h"
 
 namespace tousu::ctl {
@@ -33,6 +34,9 @@ absl::StatusOr<std::string> TextValue(const Call& c, const std::string& value) {
   if (c.env.in == nullptr) return absl::InvalidArgumentError("standard input is not available");
   std::string text((std::istreambuf_iterator<char>(*c.env.in)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (!validation::Utf8Length(text).has_value()) {
+    return absl::InvalidArgumentError("standard input: not UTF-8 text (convert it to UTF-8)");
+  }
   return text;
 }
 

@@ -21,7 +21,11 @@ absl::Status CheckCaseAccess(std::string_view field, const std::string& lead_dep
                              const std::vector<std::string>& assisting_department_ids,
                              CaseAccess access) {
   const auth::Caller& caller = auth::CurrentCaller();
-  if (caller.is_customer()) return absl::NotFoundError("no case for this complaint (yet)");
+  if (caller.is_customer()) {
+    if (access == CaseAccess::kCustomersOwnDecision) return absl::OkStatus();
+    return absl::NotFoundError(std::string(kNoCase));
+  }
+  if (access == CaseAccess::kCustomersOwnDecision) access = CaseAccess::kDecide;
   if (caller.MayActForDepartment(lead_department_id)) return absl::OkStatus();
   if (access == CaseAccess::kRead && FollowsEveryCase(caller)) return absl::OkStatus();
   if (access != CaseAccess::kDecide &&

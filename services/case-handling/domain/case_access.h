@@ -12,7 +12,8 @@
 //   - trackers and callback agents (§7, the customer's side of every case): read any, list any.
 //
 // A denial is PERMISSION_DENIED naming the request field, never anything of the case. Customers
-// never see a case here: NOT_FOUND with the same message as a case that does not exist.
+// never see a case here: NOT_FOUND with the same message as a case that does not exist; the one
+// thing they do is decide on a solution of their own complaint (kCustomersOwnDecision).
 
 #include <string>
 #include <string_view>
@@ -23,7 +24,17 @@
 
 namespace tousu::casehandling {
 
-enum class CaseAccess { kRead, kContribute, kDecide };
+// What a case that does not exist (or that a customer may not see) is answered with.
+inline constexpr char kNoCase[] = "no case for this complaint (yet)";
+
+enum class CaseAccess {
+  kRead,
+  kContribute,
+  kDecide,
+  // A signed-in customer's own decision on a solution: asked only after intake confirmed that the
+  // complaint is theirs (common/client/complaint_ownership.h); for anyone else, kDecide.
+  kCustomersOwnDecision,
+};
 
 // Called with the case's departments right after the case is loaded, before anything is written.
 absl::Status CheckCaseAccess(std::string_view field, const std::string& lead_department_id,

@@ -337,7 +337,7 @@ void InsertSolution(db::Transaction& tx, const std::string& number, const chv1::
 void InsertDecision(db::Transaction& tx, const std::string& number, const chv1::Decision& d) {
   auto& ps = tx.Prepare(
       "INSERT INTO decisions (number, cycle, revision, decision, reason, recorded_by_staff_id, at,"
-      " revised_solution_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      " revised_solution_due, decided_by_customer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ps.setString(1, number);
   ps.setInt(2, d.cycle());
   ps.setInt(3, d.revision());
@@ -350,6 +350,7 @@ void InsertDecision(db::Transaction& tx, const std::string& number, const chv1::
   } else {
     ps.setNull(8, sql::DataType::TIMESTAMP);
   }
+  ps.setString(9, d.decided_by_customer_id());
   ps.executeUpdate();
 }
 
@@ -504,8 +505,8 @@ void LoadHistory(db::Transaction& tx, const std::string& number, chv1::Case* out
   {
     auto rs = QueryByNumber(
         tx,
-        "SELECT cycle, revision, decision, reason, recorded_by_staff_id, at, revised_solution_due"
-        " FROM decisions WHERE number = ? ORDER BY id",
+        "SELECT cycle, revision, decision, reason, recorded_by_staff_id, at, revised_solution_due,"
+        " decided_by_customer_id FROM decisions WHERE number = ? ORDER BY id",
         number);
     while (rs->next()) {
       auto* d = out->add_decisions();
@@ -516,6 +517,7 @@ void LoadHistory(db::Transaction& tx, const std::string& number, chv1::Case* out
       d->set_recorded_by_staff_id(Str(*rs, 5));
       SetTime(*rs, 6, d->mutable_at());
       if (!rs->isNull(7)) SetTime(*rs, 7, d->mutable_revised_solution_due());
+      d->set_decided_by_customer_id(Str(*rs, 8));
     }
   }
   {

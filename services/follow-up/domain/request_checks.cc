@@ -79,7 +79,13 @@ absl::Status CheckIssueQuestionnaireLink(const fv1::IssueQuestionnaireLinkReques
 }
 
 absl::Status CheckSubmitQuestionnaire(const fv1::SubmitQuestionnaireRequest& req) {
-  if (!IsWellFormedQuestionnaireToken(req.token())) {
+  if (!req.number().empty()) {
+    // A signed-in customer answering in the app, by their complaint's number.
+    if (!req.token().empty()) {
+      return absl::InvalidArgumentError("token: send either token or number, not both");
+    }
+    RETURN_IF_ERROR(validation::CheckComplaintNumber("number", req.number()));
+  } else if (!IsWellFormedQuestionnaireToken(req.token())) {
     return absl::InvalidArgumentError("token: malformed; pass the token from the link as it is");
   }
   RETURN_IF_ERROR(CheckSatisfaction("satisfaction", req.satisfaction()));

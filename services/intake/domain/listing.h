@@ -23,6 +23,9 @@ struct ListQuery {
   std::optional<std::string> phone_key;  // PhoneKey of the phone filter
   // Set by the service, never from the request: a customer lists only their own complaints.
   std::optional<std::string> customer_id;
+  // Set by the service with customer_id for a customer with a verified phone: their complaints
+  // are also those recorded with this phone key (before they had an account).
+  std::optional<std::string> owned_phone_key;
   std::optional<std::string> project;
   int status = 0;                           // complaints.intake.v1.ComplaintStatus, 0 = any
   int channel = 0;                          // complaints.common.v1.Channel, 0 = any

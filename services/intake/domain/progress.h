@@ -95,6 +95,8 @@ struct Progress {
   Due original_solution_due_change = Due::kKeep;
   absl::Time original_solution_due;
   std::optional<std::string> solution;  // valid UTF-8, at most kMaxRecordTextChars
+  // Set with `solution`: the revision the customer decides on (0 once no solution stands).
+  std::optional<int32_t> solution_revision;
   Due planned_completion_change = Due::kKeep;
   absl::Time planned_completion;
   std::optional<std::string> resolution;  // valid UTF-8, at most kMaxRecordTextChars

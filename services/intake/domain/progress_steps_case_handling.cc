@@ -48,6 +48,7 @@ void StartCycle(Progress& p, int32_t cycle, const std::string& department_id,
   p.owner_staff_id = owner_staff_id;
   p.original_solution_due_change = Due::kClear;
   p.solution = "";
+  p.solution_revision = 0;
   p.planned_completion_change = Due::kClear;
   p.resolution = "";
 }
@@ -128,6 +129,7 @@ absl::Status Step(const chv1::SolutionProposed& m, const StepContext& at, Progre
   p.status = iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED;
   p.solution =
       CustomerText(m.solution(), kMaxRecordTextChars, /*one_line=*/false, &p.text_repaired);
+  p.solution_revision = m.revision();
   SetDue(p.planned_completion_change, p.planned_completion, m.planned_completion(), Due::kClear);
   TimelineRecord& e = p.entry;
   e.at = at.When(m.proposed_at());

@@ -21,7 +21,8 @@ constexpr char kComplaintColumns[] =
     " recorded_by_staff_id, staff_category, status, category, department_id, owner_staff_id,"
     " ack_due, solution_due, received_at, updated_at, cycle, solution_due_provisional,"
     " original_solution_due, solution, planned_completion, resolution, tracker_staff_id,"
-    " callback_due, callback_due_provisional, satisfaction, closed_at, customer_id";
+    " callback_due, callback_due_provisional, satisfaction, closed_at, customer_id,"
+    " solution_revision";
 
 std::string Str(sql::ResultSet& rs, int column) { return std::string(rs.getString(column)); }
 
@@ -70,6 +71,7 @@ void ReadComplaint(sql::ResultSet& rs, iv1::Complaint* c) {
   c->set_satisfaction(rs.getInt(34));
   if (!rs.isNull(35)) *c->mutable_closed_at() = TimeAt(rs, 35);
   in->set_customer_id(Str(rs, 36));
+  c->set_solution_revision(rs.getInt(37));
 }
 
 // Binds a Progress::Due change as two parameters: the mode (0 keep, 1 set, 2 clear) and the time
@@ -250,14 +252,32 @@ std::optional<iv1::Complaint> LoadComplaint(db::Transaction& tx, const std::stri
   return complaint;
 }
 
+std::optional<ComplaintOwner> FindOwner(db::Transaction& tx, const std::string& number) {
+  auto& select = tx.Prepare("SELECT customer_id, customer_phone FROM complaints WHERE number = ?");
+  select.setString(1, number);
+  ResultSet rs(select.executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return ComplaintOwner{.customer_id = Str(*rs, 1), .customer_phone = Str(*rs, 2)};
+}
+
 std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& q) {
   // The statement's shape depends only on which filters are set (at most 2^7 shapes, each
   // prepared once per connection); every value is a parameter.
   std::string sql =
       "SELECT id, number, status, category, channel, severity, journey_stage, project, building,"
-      " unit, LEFT(description, 40), department_id, ack_due, received_at, updated_at"
-      " FROM complaints WHERE TRUE";
-  if (q.customer_id) sql += " AND customer_id = ?";
+      " unit, LEFT(description, 40), department_id, ack_due, received_at, updated_at";
+  if (q.customer_id && q.owned_phone_key) {
+    // A customer's complaints: their account's or their phone's. Each side of the UNION uses its
+    // own index (ix_complaints_customer, ix_complaints_phone) and the few rows found lead the
+    // join, so an OR never turns into a walk down every complaint's id.
+    sql +=
+        " FROM (SELECT id AS owned_id FROM complaints WHERE customer_id = ?"
+        " UNION SELECT id FROM complaints WHERE customer_phone_key = ?) AS owned"
+        " STRAIGHT_JOIN complaints ON complaints.id = owned.owned_id WHERE TRUE";
+  } else {
+    sql += " FROM complaints WHERE TRUE";
+    if (q.customer_id) sql += " AND customer_id = ?";
+  }
   if (q.phone_key) sql += " AND customer_phone_key = ?";
   if (q.project) sql += " AND project = ?";
   if (q.status != 0) sql += " AND status = ?";
@@ -269,6 +289,7 @@ std::vector<ListedComplaint> List(db::Transaction& tx, const ListQuery& q) {
   auto& select = tx.Prepare(sql);
   int n = 0;
   if (q.customer_id) select.setString(++n, *q.customer_id);
+  if (q.customer_id && q.owned_phone_key) select.setString(++n, *q.owned_phone_key);
   if (q.phone_key) select.setString(++n, *q.phone_key);
   if (q.project) select.setString(++n, *q.project);
   if (q.status != 0) select.setInt(++n, q.status);
@@ -345,6 +366,7 @@ void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const 
       " original_solution_due = CASE ? WHEN 0 THEN original_solution_due"
       "   WHEN 1 THEN COALESCE(original_solution_due, ?) ELSE NULL END,"
       " solution = IF(?, ?, solution),"
+      " solution_revision = IF(?, ?, solution_revision),"
       " planned_completion = CASE ? WHEN 0 THEN planned_completion WHEN 1 THEN ? ELSE NULL END,"
       " resolution = IF(?, ?, resolution),"
       " tracker_staff_id = IF(?, ?, tracker_staff_id),"
@@ -377,6 +399,8 @@ void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const 
   BindDue(update, n, p.solution_due_change, p.solution_due);
   BindDue(update, n, p.original_solution_due_change, p.original_solution_due);
   BindText(update, n, p.solution);
+  update.setBoolean(++n, p.solution_revision.has_value());
+  update.setInt(++n, p.solution_revision.value_or(0));
   BindDue(update, n, p.planned_completion_change, p.planned_completion);
   BindText(update, n, p.resolution);
   BindText(update, n, p.tracker_staff_id);

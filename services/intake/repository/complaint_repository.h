@@ -59,6 +59,14 @@ std::optional<StoredRequest> FindByRequestId(db::Transaction& tx, const std::str
 // nullopt.
 std::optional<iv1::Complaint> LoadComplaint(db::Transaction& tx, const std::string& number);
 
+// Who a complaint was recorded for: its customer account (may be empty) and phone as submitted
+// (empty once anonymised); nullopt for a number never issued.
+struct ComplaintOwner {
+  std::string customer_id;
+  std::string customer_phone;
+};
+std::optional<ComplaintOwner> FindOwner(db::Transaction& tx, const std::string& number);
+
 // Up to page_size + 1 summaries (the extra one only tells that another page exists), newest
 // first, each with its row id for the page token.
 struct ListedComplaint {
