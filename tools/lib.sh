@@ -242,10 +242,12 @@ stack_auth_prepare() {
   [ -x "$mint" ] || die "$mint missing: build first"
   mkdir -p "$dir/tokens" && chmod 700 "$dir/tokens"
   [ -f "$dir/private/dev.key" ] || "$mint" keys "$dir" --kid=dev >/dev/null || die "key generation failed"
+  # identity's secret for hashing sign-in codes
+  [ -f "$dir/private/code-secret" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$dir/private/code-secret")
   while read -r name _; do
     "$mint" mint --key="$dir/private/dev.key" --sub="$name" --role=service --ttl=720h \
       >"$dir/tokens/service-$name.token" || die "minting a token failed"
-  done < <(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
+  done < <(grep -hvE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf" "$TOUSU_ROOT/deploy/edge.conf")
   for role in customer hotline_agent reception coordinator handler engineer supervisor tracker \
               callback_agent analyst manager hr; do
     dept=""
@@ -335,6 +337,82 @@ stack_start() {
         || die "loading deploy/seed/$name.sql failed"
     fi
   done <<<"$services"
+}
+
+# stack_test_begin NAME: for a shell test that starts its own MariaDB and stack. Makes the work
+# folder $work under .local, empties STACK_PIDS, and traps EXIT to save the stack's metrics (for the
+# PII check), stop every process of STACK_PIDS and the database, and remove $work — or keep its logs
+# (and say so) unless the test set ok=1 at its end. Defines fail MESSAGE (exits 1).
+stack_test_begin() {
+  work=$(mktemp -d "$TOUSU_LOCAL/$1.XXXXXX")
+  STACK_PIDS=()
+  ok=0
+  trap stack_test_end EXIT
+  trap 'exit 130' INT TERM
+}
+stack_test_end() {
+  trap - EXIT INT TERM
+  local pid
+  [ "${#STACK_PIDS[@]}" -gt 0 ] && stack_save_metrics "$work"
+  for pid in "${STACK_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  mariadb_stop "$work/mariadb"
+  if [ "$ok" -eq 1 ]; then rm -rf "$work"; else rm -rf "$work/mariadb/data"; say "kept $work (logs)"; fi
+}
+fail() { say "FAIL: $*"; exit 1; }
+
+# stack_start_edge DIR DB_PORT PORT_BASE [KEY=VALUE,...]: starts the processes of deploy/edge.conf
+# (identity, the gateway) after stack_start, with the ports rules of stack_start (PORT_BASE "conf":
+# edge.conf's own). Needs authentication on (stack_auth_prepare, TOUSU_STACK_AUTH_DIR): identity
+# signs customers' tokens with the stack's development key. Codes "sent" by SMS land in
+# DIR/sms-outbox.jsonl (STACK_SMS_OUTBOX). Adds to STACK_PIDS, STACK_GRPC, STACK_METRICS and
+# STACK_PID; sets STACK_GATEWAY_URL (http://127.0.0.1:PORT).
+stack_start_edge() {
+  local dir="$1" db_port="$2" base="$3" common="${4:-}"
+  local cnf="$dir/mariadb/my.cnf" services edge peers="" i=0 name env grpc metrics http bin extra
+  [ -n "${TOUSU_STACK_AUTH_DIR:-}" ] || die "stack_start_edge: authentication must be on (stack_auth_prepare)"
+  services=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/stack.conf")
+  edge=$(grep -vE '^\s*(#|$)' "$TOUSU_ROOT/deploy/edge.conf")
+  STACK_SMS_OUTBOX="$dir/sms-outbox.jsonl"
+  : >"$STACK_SMS_OUTBOX"
+  local -A http_addr=()
+  while read -r name env grpc metrics http bin extra; do
+    if [ "$base" = conf ]; then :
+    elif [ "$base" -eq 0 ]; then grpc=$(free_port); metrics=$(free_port); [ "$http" = - ] || http=$(free_port)
+    else grpc=$((base + 50 + i)); metrics=$((base + 150 + i)); [ "$http" = - ] || http=$((base + 80 + i)); fi
+    STACK_GRPC[$name]="127.0.0.1:$grpc"
+    STACK_METRICS[$name]="127.0.0.1:$metrics"
+    [ "$http" = - ] || http_addr[$name]="127.0.0.1:$http"
+    i=$((i + 1))
+  done <<<"$edge"
+  while read -r name _; do peers="${peers:+$peers,}$name=${STACK_GRPC[$name]}"; done <<<"$services"
+  local everyone
+  everyone=$(printf '%s\n%s\n' "$services" "$(awk '{print $1, $2}' <<<"$edge")")
+  while read -r name env grpc metrics http bin extra; do
+    mariadb --defaults-file="$cnf" -e "CREATE DATABASE IF NOT EXISTS \`tousu_${name//-/_}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" \
+      || die "creating tousu_${name//-/_} failed"
+    stack_service_env "$name" "$env" "${STACK_GRPC[$name]}" "${STACK_METRICS[$name]}" "$db_port" \
+      "$peers" "${extra:-}" "$common" "$everyone"
+    local p="TOUSU_${env}_"
+    [ -n "${http_addr[$name]:-}" ] && SERVICE_ENV+=("${p}HTTP_ADDR=${http_addr[$name]}")
+    if [ "$name" = identity ]; then
+      SERVICE_ENV+=("${p}SIGNING_KEY=$TOUSU_STACK_AUTH_DIR/private/dev.key" "${p}SIGNING_KEY_ID=dev"
+                    "${p}CODE_SECRET_FILE=$TOUSU_STACK_AUTH_DIR/private/code-secret"
+                    "${p}SMS_OUTBOX_FILE=$STACK_SMS_OUTBOX")
+    fi
+    env "${SERVICE_ENV[@]}" "$TOUSU_BUILD/$bin" >>"$dir/logs/$name.log" 2>&1 &
+    STACK_PIDS+=($!)
+    STACK_PID[$name]=$!
+  done <<<"$edge"
+  while read -r name _; do
+    for _ in $(seq 1 300); do
+      grep -q '"health: SERVING"' "$dir/logs/$name.log" 2>/dev/null && break
+      kill -0 "${STACK_PID[$name]}" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -q '"health: SERVING"' "$dir/logs/$name.log" || die "$name did not become SERVING (see $dir/logs/$name.log)"
+  done <<<"$edge"
+  STACK_GATEWAY_URL="http://${http_addr[gateway]}"
 }
 
 # stack_service_start DIR DB_PORT NAME GRPC_ADDR METRICS_ADDR LOG [KEY=VALUE,...]: starts one

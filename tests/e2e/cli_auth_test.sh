@@ -18,21 +18,7 @@ export TOUSU_BUILD="$2"
 source "$SRC/tools/lib.sh"
 mkdir -p "$TOUSU_LOCAL"
 
-work=$(mktemp -d "$TOUSU_LOCAL/cli-auth-test.XXXXXX")
-STACK_PIDS=()
-ok=0
-cleanup() {
-  trap - EXIT INT TERM
-  local pid
-  [ "${#STACK_PIDS[@]}" -gt 0 ] && stack_save_metrics "$work"
-  for pid in "${STACK_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  mariadb_stop "$work/mariadb"
-  if [ "$ok" -eq 1 ]; then rm -rf "$work"; else rm -rf "$work/mariadb/data"; say "kept $work (logs)"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-fail() { say "FAIL: $*"; exit 1; }
+stack_test_begin cli-auth-test
 
 MINT="$TOUSU_BUILD/tools/token/tousu-token"
 CTL="$TOUSU_BUILD/tools/tousuctl/tousuctl"

@@ -73,6 +73,37 @@ void Stack::EnableAuth() {
   }
 }
 
+void Stack::EnableEdge(const std::string& allowed_origins) {
+  if (auth_dir_.empty()) EnableAuth();
+  const std::string source = TOUSU_SOURCE_DIR;
+  auto add = [&](std::string name, std::string prefix, std::string binary, std::string health) {
+    auto s = std::make_unique<ServiceProcess>();
+    s->name = std::move(name);
+    s->prefix = std::move(prefix);
+    s->binary = std::move(binary);
+    s->health_name = std::move(health);
+    std::ofstream(auth_dir_ + "/" + s->name + ".token")
+        << Token(s->name, auth::role::kService, "",
+                 [](auth::TokenClaims& c) { c.lifetime = absl::Hours(24); });
+    services_.push_back(std::move(s));
+  };
+  add("identity", "IDENTITY", TOUSU_IDENTITY_SERVER,
+      "complaints.identity.v1.CustomerIdentityService");
+  add("gateway", "GATEWAY", TOUSU_GATEWAY_SERVER, "");  // health for the process as a whole
+  // identity signs customers' tokens with the stack's key, so every service verifies them.
+  std::ofstream(auth_dir_ + "/e2e.key") << signing_key_.private_pem;
+  std::ofstream(auth_dir_ + "/code-secret") << "e2e code secret " << auth_dir_;
+  sms_outbox_ = auth_dir_ + "/sms-outbox.jsonl";
+  Set("identity", "SIGNING_KEY", auth_dir_ + "/e2e.key");
+  Set("identity", "SIGNING_KEY_ID", "e2e");
+  Set("identity", "CODE_SECRET_FILE", auth_dir_ + "/code-secret");
+  Set("identity", "SMS_OUTBOX_FILE", sms_outbox_);
+  gateway_http_port_ = testing::FreePort();
+  Set("gateway", "HTTP_ADDR", absl::StrCat("127.0.0.1:", gateway_http_port_));
+  Set("gateway", "PUBLIC_RPCS_FILE", source + "/deploy/gateway/public-rpcs.txt");
+  if (!allowed_origins.empty()) Set("gateway", "ALLOWED_ORIGINS", allowed_origins);
+}
+
 std::string Stack::Token(const std::string& subject, const std::string& role,
                          const std::string& department,
                          const std::function<void(auth::TokenClaims&)>& claims) const {

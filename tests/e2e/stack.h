@@ -39,6 +39,12 @@ class Stack {
   // Turns authentication on (call before Start): a signing key of the test's own, every service
   // verifying with its public half and calling the others with a service token.
   void EnableAuth();
+  // Adds the edge of deploy/edge.conf (call before Start; turns authentication on): identity,
+  // signing customers' tokens with the stack's key and writing SMS codes to sms_outbox(), and the
+  // gateway, serving HTTP on gateway_http_port() for `allowed_origins` (comma separated).
+  void EnableEdge(const std::string& allowed_origins = "");
+  int gateway_http_port() const { return gateway_http_port_; }
+  const std::string& sms_outbox() const { return sms_outbox_; }
   // A token of the stack's key (EnableAuth first) for a caller of `role`; `claims` may adjust
   // anything (lifetime, audience, issuer...) before signing.
   std::string Token(const std::string& subject, const std::string& role,
@@ -57,6 +63,8 @@ class Stack {
   std::string clock_file_;
   std::string auth_dir_;  // public/ (AUTH_KEYS) and NAME.token; empty: authentication off
   auth::KeyPair signing_key_;
+  int gateway_http_port_ = 0;  // 0: no edge
+  std::string sms_outbox_;
 };
 
 }  // namespace tousu::e2e
