@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Renders every overlay of k8s/, validates every object against the Kubernetes API schemas
-(offline, npm package kubernetes-models), and checks the operating rules of every Deployment.
+(offline, npm package kubernetes-models), and checks the operating rules of every Deployment of
+deploy/stack.conf and (where authentication is on) deploy/edge.conf, and what the outside reaches:
+the Ingress only the gateway, the edge role only the gateway's pods.
 
   check_k8s.py SOURCE_DIR NODE_MODULES_DIR
 Exits non-zero with one line per broken rule.
@@ -43,6 +45,47 @@ def stack_services():
     return out
 
 
+def edge_services():
+    """The processes of deploy/edge.conf (identity, the gateway): as stack_services(), and the HTTP
+    port (None for "-")."""
+    out = []
+    path = os.path.join(SRC, "deploy/edge.conf")
+    if not os.path.exists(path):
+        return out
+    for line in open(path, encoding="utf-8"):
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, env, grpc, metrics, http = line.split()[:5]
+            out.append((name, env, int(grpc), int(metrics), None if http == "-" else int(http)))
+    return out
+
+
+PUBLIC_RPCS = "deploy/gateway/public-rpcs.txt"
+PUBLIC_SERVICES = set()  # of PUBLIC_RPCS, read once by main()
+
+
+def public_rpc_services():
+    """The fully qualified gRPC services of deploy/gateway/public-rpcs.txt ("pkg.Service/Method
+    token|anonymous" lines)."""
+    out = set()
+    path = os.path.join(SRC, PUBLIC_RPCS)
+    if not os.path.exists(path):
+        fail(f"{PUBLIC_RPCS} missing: the gateway's allow-list decides which services the edge reaches")
+        return out
+    known = proto_services()
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        f = line.split()
+        m = re.fullmatch(r"([\w.]+)/(\w+)", f[0])
+        if len(f) != 2 or not m or f[1] not in ("token", "anonymous"):
+            fail(f"{PUBLIC_RPCS}:{n}: expected 'package.Service/Method token|anonymous', got {line.strip()!r}")
+        elif m.group(1) not in known:
+            fail(f"{PUBLIC_RPCS}:{n}: {m.group(1)} is not a service of proto/")
+        else:
+            out.add(m.group(1))
+    return out
+
+
 def proto_services():
     names = set()
     for p in glob.glob(os.path.join(SRC, "proto/**/*.proto"), recursive=True):
@@ -59,8 +102,12 @@ def check_copies():
              ("k8s/base/shared/subscriptions.txt", "deploy/subscriptions.txt"),
              ("k8s/base/routing/labelled-complaints.tsv", "deploy/routing/labelled-complaints.tsv"),
              ("k8s/base/routing/seed.sql", "deploy/seed/routing.sql"),
-             ("k8s/base/staff-assessment/seed.sql", "deploy/seed/staff-assessment.sql")]
+             ("k8s/base/staff-assessment/seed.sql", "deploy/seed/staff-assessment.sql"),
+             ("k8s/base/gateway/public-rpcs.txt", PUBLIC_RPCS)]
     for copy, orig in pairs:
+        if not os.path.exists(os.path.join(SRC, orig)):
+            fail(f"{orig} missing ({copy} is its copy)")
+            continue
         if open(os.path.join(SRC, copy), "rb").read() != open(os.path.join(SRC, orig), "rb").read():
             fail(f"{copy} differs from {orig}: copy it again (cp {orig} {copy})")
 
@@ -82,11 +129,19 @@ def check_overlay(name, objs):
     known_services = proto_services()
     token_secrets = {}  # Secret of a service token -> the Deployments mounting it
     settings_of = {}  # service -> its ConfigMap settings
-    for svc, env, grpc_port, metrics_port in stack_services():
+    processes = [(svc, env, grpc, metrics, None) for svc, env, grpc, metrics in stack_services()]
+    edge_names = {e[0] for e in edge_services()}
+    if runs_edge(name):
+        processes += edge_services()
+    else:
+        for svc, *_ in edge_services():
+            if f"tousu-{svc}" in deployments:
+                fail(f"{where}: runs {svc} of deploy/edge.conf, but the edge runs only with authentication on")
+    for svc, env, grpc_port, metrics_port, http_port in processes:
         app = f"tousu-{svc}"
         d = deployments.get(app)
         if d is None:
-            fail(f"{where}: no Deployment {app} for {svc} of deploy/stack.conf")
+            fail(f"{where}: no Deployment {app} for {svc} of deploy/{'edge' if svc in edge_names else 'stack'}.conf")
             continue
         w = f"{where}: Deployment {app}"
         pod = d["spec"]["template"]["spec"]
@@ -95,8 +150,11 @@ def check_overlay(name, objs):
         if len(pod["containers"]) != 1:
             fail(f"{w}: expected one container")
         ports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
-        if ports.get("grpc") != grpc_port or ports.get("metrics") != metrics_port:
-            fail(f"{w}: container ports must be grpc={grpc_port} metrics={metrics_port} (stack.conf), got {ports}")
+        want_ports = {"grpc": grpc_port, "metrics": metrics_port}
+        if http_port:
+            want_ports["http"] = http_port
+        if {k: ports.get(k) for k in want_ports} != want_ports:
+            fail(f"{w}: container ports must be {want_ports} (stack.conf, edge.conf), got {ports}")
         # Settings the service reads, from its ConfigMap.
         settings = {}
         for ref in c.get("envFrom", []):
@@ -112,6 +170,8 @@ def check_overlay(name, objs):
                 fail(f"{w}: {p}{key} not set in its ConfigMap")
         if settings.get(p + "GRPC_ADDR", "").rsplit(":", 1)[-1] != str(grpc_port):
             fail(f"{w}: {p}GRPC_ADDR does not listen on the grpc port {grpc_port}")
+        if http_port and settings.get(p + "HTTP_ADDR", "").rsplit(":", 1)[-1] != str(http_port):
+            fail(f"{w}: {p}HTTP_ADDR does not listen on the http port {http_port}")
         env_names = {e["name"] for e in c.get("env", [])}
         for key in ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"):
             if p + key not in env_names:
@@ -126,17 +186,20 @@ def check_overlay(name, objs):
             if "configMap" in v and v["configMap"]["name"] not in configmaps:
                 fail(f"{w}: volume ConfigMap {v['configMap']['name']} not rendered")
         check_auth(name, w, p, c, pod, settings, token_secrets)
-        # Probes: native gRPC on grpc.health.v1, on the grpc port.
-        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            pr = c.get(probe)
-            if not pr or "grpc" not in pr:
-                fail(f"{w}: {probe} must be a native gRPC probe")
-                continue
-            if pr["grpc"].get("port") != grpc_port:
-                fail(f"{w}: {probe} must probe the grpc port {grpc_port}")
-        ready = c.get("readinessProbe", {}).get("grpc", {}).get("service")
-        if ready not in known_services:
-            fail(f"{w}: readinessProbe service {ready!r} is not a service of proto/")
+        if http_port:
+            check_http_probes(w, c, http_port)
+        else:
+            # Probes: native gRPC on grpc.health.v1, on the grpc port.
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                pr = c.get(probe)
+                if not pr or "grpc" not in pr:
+                    fail(f"{w}: {probe} must be a native gRPC probe")
+                    continue
+                if pr["grpc"].get("port") != grpc_port:
+                    fail(f"{w}: {probe} must probe the grpc port {grpc_port}")
+            ready = c.get("readinessProbe", {}).get("grpc", {}).get("service")
+            if ready not in known_services:
+                fail(f"{w}: readinessProbe service {ready!r} is not a service of proto/")
         # Resources.
         res = c.get("resources", {})
         for kind in ("requests", "limits"):
@@ -166,9 +229,12 @@ def check_overlay(name, objs):
             fail(f"{w}: needs a preStop pause (sleep)")
         try:
             need = pause + duration_s(settings.get(p + "DRAIN", "5s")) + duration_s(settings.get(p + "SHUTDOWN_GRACE", "10s"))
+            if http_port:  # the HTTP listener drains after the runtime has shut down
+                need += duration_s(settings.get(p + "HTTP_DRAIN_GRACE", "10s"))
             grace = pod.get("terminationGracePeriodSeconds", 30)
             if not grace > need:
-                fail(f"{w}: terminationGracePeriodSeconds {grace} must exceed preStop+DRAIN+SHUTDOWN_GRACE = {need}")
+                fail(f"{w}: terminationGracePeriodSeconds {grace} must exceed preStop+DRAIN+SHUTDOWN_GRACE"
+                     f"{'+HTTP_DRAIN_GRACE' if http_port else ''} = {need}")
         except ValueError as e:
             fail(f"{w}: {e}")
         if pod.get("serviceAccountName") != app or app not in accounts:
@@ -179,8 +245,8 @@ def check_overlay(name, objs):
             fail(f"{where}: Service {app} missing or not selecting the pods")
         else:
             named = {pp.get("name"): pp.get("port") for pp in s["spec"]["ports"]}
-            if named.get("grpc") != grpc_port or named.get("metrics") != metrics_port:
-                fail(f"{where}: Service {app} needs ports grpc={grpc_port} metrics={metrics_port}, has {named}")
+            if {k: named.get(k) for k in want_ports} != want_ports:
+                fail(f"{where}: Service {app} needs ports {want_ports}, has {named}")
         # HPA and PDB.
         h = hpas.get(app)
         if h is None or h["spec"]["scaleTargetRef"].get("name") != app or h["spec"]["scaleTargetRef"].get("kind") != "Deployment":
@@ -201,8 +267,12 @@ def check_overlay(name, objs):
                     allowed_ports.add(pp["port"])
         if not any(n["spec"].get("ingress") is None or n["spec"].get("ingress") == [] for n in covering):
             fail(f"{where}: {app}'s pods are not under a default-deny NetworkPolicy")
-        if not {"grpc", "metrics"} <= allowed_ports:
-            fail(f"{where}: NetworkPolicies must admit {app}'s grpc and metrics ports, admit {allowed_ports}")
+        # The edge serves HTTP: its gRPC port answers health only and admits nobody.
+        served = {"http", "metrics"} if http_port else {"grpc", "metrics"}
+        if not served <= allowed_ports:
+            fail(f"{where}: NetworkPolicies must admit {app}'s {' and '.join(sorted(served))} ports, admit {allowed_ports}")
+        if http_port and ({"grpc", grpc_port} & allowed_ports):
+            fail(f"{where}: NetworkPolicies must not admit {app}'s grpc (health) port")
     # A policy figure is enforced by one service and stated in the monthly report by analytics:
     # both are set explicitly, to the same value, so the report never states another figure.
     for enforcer, key in (("routing", "ACK_WINDOW"), ("case-handling", "SOLUTION_DAYS"),
@@ -215,7 +285,229 @@ def check_overlay(name, objs):
     for secret, apps in token_secrets.items():
         if len(apps) > 1:
             fail(f"{where}: Deployments {', '.join(apps)} share the service token Secret {secret}: each service needs its own")
+    check_exposure(where, objs, name == "prod")
+    check_edge(where, objs, processes, settings_of)
     return deployments
+
+
+def selector_matches(selector, labels):
+    """A label selector (matchLabels and matchExpressions) against a pod's labels; {} selects all."""
+    if not all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for e in selector.get("matchExpressions", []):
+        key, op, values = e["key"], e["operator"], e.get("values", [])
+        if ((op == "In" and labels.get(key) not in values)
+                or (op == "NotIn" and key in labels and labels[key] in values)
+                or (op == "Exists" and key not in labels) or (op == "DoesNotExist" and key in labels)):
+            return False
+    return True
+
+
+def pod_templates(objs):
+    """(object, pod template) of every object that runs pods."""
+    for o in objs:
+        spec = o.get("spec", {})
+        if o["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
+            yield o, spec["template"]
+        elif o["kind"] == "CronJob":
+            yield o, spec["jobTemplate"]["spec"]["template"]
+        elif o["kind"] == "Pod":
+            yield o, o
+
+
+def pod_labels(d):
+    return d["spec"]["template"].get("metadata", {}).get("labels", {})
+
+
+def port_of(d, name):
+    for c in d["spec"]["template"]["spec"]["containers"]:
+        for p in c.get("ports", []):
+            if p.get("name") == name:
+                return p["containerPort"]
+    return None
+
+
+def check_exposure(where, objs, prod):
+    """Nothing reaches the cluster from outside but the Ingress, and the Ingress reaches only the
+    gateway's HTTP port; in production only over TLS."""
+    gateway = next((e for e in edge_services() if e[4]), None)
+    for name, s in by_kind(objs, "Service").items():
+        kind = s["spec"].get("type", "ClusterIP")
+        if kind != "ClusterIP" or s["spec"].get("externalIPs"):
+            fail(f"{where}: Service {name} is exposed outside the cluster ({kind}"
+                 f"{', externalIPs' if s['spec'].get('externalIPs') else ''}): only the Ingress to the gateway may be")
+    for name, ing in by_kind(objs, "Ingress").items():
+        spec = ing["spec"]
+        backends = [spec["defaultBackend"]] if "defaultBackend" in spec else []
+        for rule in spec.get("rules", []):
+            backends += [p["backend"] for p in rule.get("http", {}).get("paths", [])]
+        if not backends:
+            fail(f"{where}: Ingress {name} has no backend")
+        for b in backends:
+            svc = b.get("service") or {}
+            port = svc.get("port", {})
+            if (gateway is None or svc.get("name") != f"tousu-{gateway[0]}"
+                    or port not in ({"name": "http"}, {"number": gateway[4]})):
+                fail(f"{where}: Ingress {name} routes to {b}: only the gateway's http port may be reached from outside")
+        if prod:
+            hosts = [rule.get("host") for rule in spec.get("rules", [])]
+            tls_hosts = {h for entry in spec.get("tls", []) for h in entry.get("hosts", [])}
+            if "defaultBackend" in spec or None in hosts or not hosts:
+                fail(f"{where}: Ingress {name} must name its host in every rule (TLS certificates are per host)")
+            if not set(filter(None, hosts)) <= tls_hosts or not all(e.get("secretName") for e in spec.get("tls", [])):
+                fail(f"{where}: Ingress {name} must terminate TLS for every host ({hosts}), has tls for {sorted(tls_hosts)}")
+
+
+def check_egress(where, app, netpols, labels, allowed_ports):
+    """The egress rules of the policies covering app's pods: there must be some, and each allows
+    only ports of allowed_ports. Returns the rules."""
+    pols = [n for n in netpols if selector_matches(n["spec"]["podSelector"], labels)
+            and "Egress" in n["spec"].get("policyTypes", [])]
+    if not pols:
+        fail(f"{where}: no NetworkPolicy restricts {app}'s egress")
+        return []
+    rules = [r for n in pols for r in n["spec"].get("egress", [])]
+    for r in rules:
+        ports = [pp.get("port") for pp in r.get("ports", [])]
+        if not ports or not set(ports) <= allowed_ports:
+            fail(f"{where}: {app} may reach ports {ports or 'all'}: only {sorted(map(str, allowed_ports))}")
+    for port, what in ((53, "DNS"), (3306, "its database")):
+        if not any(port in [pp.get("port") for pp in r.get("ports", [])] for r in rules):
+            fail(f"{where}: {app} cannot reach {what} (port {port})")
+    return rules
+
+
+def check_edge(where, objs, processes, settings_of):
+    """The gateway is the edge: it alone carries tousu.io/role=edge, only the services of
+    deploy/gateway/public-rpcs.txt admit it and it reaches only them (and DNS and its database),
+    and it admits only the ingress controller on its HTTP port. identity reaches only DNS and its
+    database, and signs with keys from Secret volumes."""
+    deployments = by_kind(objs, "Deployment")
+    netpols = list(by_kind(objs, "NetworkPolicy").values())
+    gateway = next((p for p in processes if p[4]), None)
+    want = [f"tousu-{gateway[0]}"] if gateway else []
+    edge = sorted(o["metadata"]["name"] for o, tpl in pod_templates(objs)
+                  if tpl.get("metadata", {}).get("labels", {}).get("tousu.io/role") == "edge")
+    if edge != want:
+        fail(f"{where}: the edge role (tousu.io/role: edge) must select exactly the gateway's pods {want}, selects {edge}")
+    if gateway and not by_kind(objs, "Ingress"):
+        fail(f"{where}: no Ingress reaches the gateway")
+    identity = next((p for p in processes if p[0] == "identity"), None)
+    if identity and f"tousu-{identity[0]}" in deployments:
+        app = f"tousu-{identity[0]}"
+        d = deployments[app]
+        w, p = f"{where}: Deployment {app}", f"TOUSU_{identity[1]}_"
+        pod, s = d["spec"]["template"]["spec"], settings_of.get(identity[0], {})
+        mounts, volumes = pod["containers"][0].get("volumeMounts", []), {v["name"]: v for v in pod.get("volumes", [])}
+        for key in ("SIGNING_KEY", "CODE_SECRET_FILE"):
+            m = secret_mount_of(s.get(key, ""), mounts, volumes, False) if s.get(key) else None
+            if m is None:
+                fail(f"{w}: {p}{key} must be a file of a Secret volume mounted without subPath, is {s.get(key)!r}")
+            elif m.get("readOnly") is not True:
+                fail(f"{w}: Secret volume {m['name']} for {p}{key} must be mounted readOnly")
+        if s.get("SMS_OUTBOX_FILE"):
+            fail(f"{w}: {p}SMS_OUTBOX_FILE is the development sender (codes in a file): never in a cluster")
+        check_egress(where, app, netpols, pod_labels(d), {53, 3306})
+    if not gateway or f"tousu-{gateway[0]}" not in deployments:
+        return
+    gw_app = f"tousu-{gateway[0]}"
+    gw_labels = pod_labels(deployments[gw_app])
+    # Which Deployment answers which proto package: its readiness probe's gRPC service's.
+    serving = {}
+    for app, d in deployments.items():
+        svc = d["spec"]["template"]["spec"]["containers"][0].get("readinessProbe", {}).get("grpc", {}).get("service")
+        if svc:
+            serving[svc.rsplit(".", 1)[0]] = app
+    public = set()
+    for s in PUBLIC_SERVICES:
+        if s.rsplit(".", 1)[0] not in serving:
+            fail(f"{where}: no Deployment serves {s} of {PUBLIC_RPCS}")
+        else:
+            public.add(serving[s.rsplit(".", 1)[0]])
+    # Ingress to each service's gRPC port from the edge.
+    for app, d in deployments.items():
+        if app == gw_app or "tousu.io/service" not in pod_labels(d):
+            continue
+        grpc = ("grpc", port_of(d, "grpc"))
+        admits = any(
+            any(pp.get("port") in grpc for pp in rule.get("ports", [])) and any(
+                "namespaceSelector" not in peer and "ipBlock" not in peer
+                and selector_matches(peer.get("podSelector", {}), gw_labels) for peer in rule.get("from", []))
+            for n in netpols if selector_matches(n["spec"]["podSelector"], pod_labels(d))
+            for rule in n["spec"].get("ingress", []))
+        if app in public and not admits:
+            fail(f"{where}: {app} serves RPCs of {PUBLIC_RPCS} but its NetworkPolicy does not admit the edge on its grpc port")
+        if app not in public and admits:
+            fail(f"{where}: {app} admits the edge, but none of its RPCs is in {PUBLIC_RPCS}")
+    # The gateway's egress: DNS, the database, and the public services' gRPC ports only.
+    rules = check_egress(where, gw_app, netpols, gw_labels, {53, 3306, "grpc"})
+    reached = set()
+    for app, d in deployments.items():
+        grpc = ("grpc", port_of(d, "grpc"))
+        for r in rules:
+            if r.get("ports") and not any(pp.get("port") in grpc for pp in r["ports"]):
+                continue
+            if not r.get("to") or any("ipBlock" in peer or selector_matches(peer.get("podSelector", {}), pod_labels(d))
+                                      for peer in r["to"]):
+                reached.add(app)
+    reached.discard(gw_app)
+    if reached != public:
+        fail(f"{where}: the gateway's egress reaches the gRPC ports of {sorted(reached)}; "
+             f"{PUBLIC_RPCS} needs exactly {sorted(public)}")
+    # The gateway's ingress: its HTTP port from the ingress controller's namespace only.
+    for n in netpols:
+        if not selector_matches(n["spec"]["podSelector"], gw_labels):
+            continue
+        for rule in n["spec"].get("ingress", []):
+            if rule.get("ports") and not any(pp.get("port") in ("http", gateway[4]) for pp in rule["ports"]):
+                continue
+            for peer in rule.get("from", []):
+                if "ipBlock" in peer or not peer.get("namespaceSelector", {}).get("matchLabels"):
+                    fail(f"{where}: NetworkPolicy {n['metadata']['name']} admits {peer} to the gateway's HTTP port: "
+                         "only the ingress controller (its namespace) may")
+    # Its settings: the allow-list from the ConfigMap of deploy/'s copy, and each public service's address.
+    env_of = {p[0]: p[1] for p in processes}
+    s = settings_of.get(gateway[0], {})
+    for app in public:
+        svc = app[len("tousu-"):]
+        want_addr = f"{app}:{port_of(deployments[app], 'grpc')}"
+        if s.get(f"{env_of.get(svc)}_ADDR") != want_addr:
+            fail(f"{where}: TOUSU_{gateway[1]}_{env_of.get(svc)}_ADDR must be {want_addr}, is {s.get(f'{env_of.get(svc)}_ADDR')!r}")
+    pod = deployments[gw_app]["spec"]["template"]["spec"]
+    path = s.get("PUBLIC_RPCS_FILE", "")
+    configmaps = by_kind(objs, "ConfigMap")
+    found = None
+    for m in pod["containers"][0].get("volumeMounts", []):
+        v = next((v for v in pod.get("volumes", []) if v["name"] == m["name"]), {})
+        root = m["mountPath"].rstrip("/") + "/"
+        if "configMap" in v and path.startswith(root) and not m.get("subPath"):
+            found = configmaps.get(v["configMap"]["name"], {}).get("data", {}).get(path[len(root):])
+    if found is None:
+        fail(f"{where}: TOUSU_{gateway[1]}_PUBLIC_RPCS_FILE={path!r} is not a file of a mounted ConfigMap")
+    elif os.path.exists(os.path.join(SRC, PUBLIC_RPCS)) and found != open(os.path.join(SRC, PUBLIC_RPCS), encoding="utf-8").read():
+        fail(f"{where}: the gateway's public-rpcs.txt differs from {PUBLIC_RPCS}")
+
+
+def runs_edge(overlay):
+    """The edge (deploy/edge.conf) runs only with authentication on, as in the local stack: in
+    prod; dev runs with authentication off and without the edge."""
+    return overlay == "prod"
+
+
+def check_http_probes(w, c, http_port):
+    """The gateway's probes: HTTP on the port the ingress controller sends to; readiness on
+    /readyz (down while the database is, and from SIGTERM on), liveness on /healthz."""
+    paths = {"startupProbe": ("/readyz", "/healthz"), "readinessProbe": ("/readyz",),
+             "livenessProbe": ("/healthz",)}
+    for probe, allowed in paths.items():
+        get = c.get(probe, {}).get("httpGet")
+        if not get:
+            fail(f"{w}: {probe} must be an HTTP probe (httpGet)")
+            continue
+        if get.get("port") not in ("http", http_port):
+            fail(f"{w}: {probe} must probe the http port {http_port}")
+        if get.get("path") not in allowed:
+            fail(f"{w}: {probe} must ask {' or '.join(allowed)}, asks {get.get('path')}")
 
 
 def secret_mount_of(path, mounts, volumes, directory):
@@ -312,6 +604,8 @@ def check_dev_db_durable(statefulset):
 
 
 def main():
+    global PUBLIC_SERVICES
+    PUBLIC_SERVICES = public_rpc_services()
     check_copies()
     overlays = sorted(os.path.basename(p) for p in glob.glob(os.path.join(SRC, "k8s/overlays/*")))
     if set(overlays) != {"dev", "prod"}:

@@ -7,9 +7,11 @@ src="$1" build="$2"
 list="$src/deploy/container/runtime-packages.txt"
 wanted=$(grep -vE '^\s*(#|$)' "$list")
 fail=0
-declare -A package_of  # library path -> package; the six binaries share most libraries and dpkg -S is slow
-# The binaries the Containerfile copies: one per service of deploy/stack.conf.
-bins=$(grep -vE '^\s*(#|$)' "$src/deploy/stack.conf" | awk '{print $5}')
+declare -A package_of  # library path -> package; the binaries share most libraries and dpkg -S is slow
+# The binaries the Containerfile copies: one per service of deploy/stack.conf and per process of
+# deploy/edge.conf (whose binary is the 6th column, after the HTTP port).
+bins=$(grep -vE '^\s*(#|$)' "$src/deploy/stack.conf" | awk '{print $5}'
+       grep -vE '^\s*(#|$)' "$src/deploy/edge.conf" | awk '{print $6}')
 for rel in $bins; do
   bin="$build/$rel"
   [ -x "$bin" ] || { echo "FAIL: $bin not built"; fail=1; continue; }

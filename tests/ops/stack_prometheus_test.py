@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Starts the six services and a real Prometheus (Debian's) on free loopback ports against the
-test MariaDB, drives one complaint through every service with tousuctl, then evaluates through
+"""Starts the six services, the edge (identity and the gateway, with authentication on as the edge
+always runs) and a real Prometheus (Debian's) on free loopback ports against the test MariaDB,
+drives one complaint through every service with tousuctl and a customer's sign-in through the
+gateway, then evaluates through
 Prometheus's HTTP API every panel query of deploy/grafana/dashboards and every expression of
 deploy/prometheus/rules: each must parse, each panel and recording rule must return data, and
 every rule group must evaluate without error.
@@ -42,6 +44,8 @@ MAY_BE_EMPTY = {
     ("tousu-staff-assessment.json", "Events delivered and failed", "A"),
     # The directory gauges refresh on a slow timer; the test loads the staff after the first one.
     ("tousu-staff-assessment.json", "Active staff by department", "A"),
+    # The gateway's and the services' failures only.
+    ("tousu-gateway.json", "Server errors (5xx) by route and code", "A"),
 }
 problems = []
 procs = []
@@ -73,13 +77,69 @@ def mariadb(sql, database=None, stdin=None):
 
 
 def services():
+    """The services of deploy/stack.conf, then the edge's processes of deploy/edge.conf (their HTTP
+    port before the binary, "-" for none)."""
     out = []
-    for line in open(os.path.join(SRC, "deploy/stack.conf"), encoding="utf-8"):
-        if line.strip() and not line.lstrip().startswith("#"):
-            f = line.split()
-            out.append({"name": f[0], "env": f[1], "bin": f[4], "extra": f[5] if len(f) > 5 else "",
-                        "grpc": free_port(), "metrics": free_port()})
+    for conf, edge in (("stack.conf", False), ("edge.conf", True)):
+        for line in open(os.path.join(SRC, "deploy", conf), encoding="utf-8"):
+            if line.strip() and not line.lstrip().startswith("#"):
+                f = line.split()
+                http = f.pop(4) if edge else "-"
+                out.append({"name": f[0], "env": f[1], "conf_metrics": f[3], "bin": f[4],
+                            "extra": f[5] if len(f) > 5 else "", "edge": edge,
+                            "http": None if http == "-" else free_port(),
+                            "grpc": free_port(), "metrics": free_port()})
     return out
+
+
+def call_gateway(gateway, method, body, token=None):
+    """One Connect unary call (JSON) through the gateway: (HTTP status, decoded answer)."""
+    req = urllib.request.Request(f"http://127.0.0.1:{gateway}/{method}", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        try:
+            return e.code, json.loads(text)
+        except ValueError:
+            return e.code, text.decode(errors="replace")
+    except OSError as e:
+        problems.append(f"gateway call {method} failed: {e}")
+        return 0, None
+
+
+def sign_in_through_gateway(gateway, outbox, phone):
+    """A customer's sign-in through the gateway (code by the development SMS outbox), a look at
+    their complaints, a wrong code and an RPC the gateway does not let in. Returns the token."""
+    identity = "complaints.identity.v1.CustomerIdentityService"
+    status, answer = call_gateway(gateway, f"{identity}/RequestSignInCode", {"phone": phone})
+    if status != 200:
+        problems.append(f"RequestSignInCode through the gateway answered {status}: {answer}")
+        return None
+    code = None
+    for line in open(outbox, encoding="utf-8"):
+        entry = json.loads(line)
+        if entry.get("phone") == phone:
+            code = entry.get("code")
+    if not code:
+        problems.append(f"no sign-in code for {phone} in the SMS outbox")
+        return None
+    wrong = "0" * len(code) if code != "0" * len(code) else "1" * len(code)
+    call_gateway(gateway, f"{identity}/SignIn", {"phone": phone, "code": wrong})
+    status, answer = call_gateway(gateway, f"{identity}/SignIn", {"phone": phone, "code": code})
+    token = (answer.get("accessToken") or answer.get("access_token")) if status == 200 and isinstance(answer, dict) else None
+    if not token:
+        problems.append(f"SignIn through the gateway answered {status}: {answer}")
+        return None
+    status, answer = call_gateway(gateway, "complaints.intake.v1.IntakeService/ListComplaints", {}, token)
+    if status != 200:
+        problems.append(f"ListComplaints through the gateway answered {status}: {answer}")
+    call_gateway(gateway, "complaints.common.v1.EventSink/Deliver", {})  # not public: 404
+    return token
 
 
 def query(prom, expr):
@@ -119,6 +179,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="tousu-ops-")
     tag = uuid.uuid4().hex[:8]
     svcs = services()
+    missing = [s["bin"] for s in svcs if not os.access(os.path.join(BUILD, s["bin"]), os.X_OK)]
+    if missing:
+        print(f"FAIL: not built: {', '.join(missing)}")
+        return 1
     prom_port = free_port()
     dbs = []
     try:
@@ -127,14 +191,13 @@ def main():
         cfg["global"] = {"scrape_interval": "1s", "evaluation_interval": "1s"}
         cfg["rule_files"] = [os.path.join(SRC, "deploy/prometheus", f) for f in cfg["rule_files"]]
         by_name = {s["name"]: s for s in svcs}
-        conf_ports = {l.split()[0]: l.split()[3] for l in open(f"{SRC}/deploy/stack.conf", encoding="utf-8")
-                      if l.strip() and not l.lstrip().startswith("#")}
+        conf_ports = {s["name"]: s["conf_metrics"] for s in svcs}
         for sc in cfg["scrape_configs"][0]["static_configs"]:
             if sc["targets"] != [f"127.0.0.1:{conf_ports.get(sc['labels']['service'])}"]:
-                problems.append(f"deploy/prometheus/local.yml: {sc['labels']['service']} is not scraped on its stack.conf port")
+                problems.append(f"deploy/prometheus/local.yml: {sc['labels']['service']} is not scraped on its stack.conf/edge.conf port")
             sc["targets"] = [f"127.0.0.1:{by_name[sc['labels']['service']]['metrics']}"]
         if len(cfg["scrape_configs"][0]["static_configs"]) != len(svcs):
-            problems.append("deploy/prometheus/local.yml does not scrape every service of stack.conf")
+            problems.append("deploy/prometheus/local.yml does not scrape every service of stack.conf and edge.conf")
         with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
             yaml.safe_dump(cfg, f)
         procs.append(subprocess.Popen(
@@ -142,7 +205,16 @@ def main():
              f"--web.listen-address=127.0.0.1:{prom_port}"],
             stdout=open(f"{tmp}/prometheus.log", "w"), stderr=subprocess.STDOUT))
 
-        peers = ",".join(f"{s['name']}=127.0.0.1:{s['grpc']}" for s in svcs)
+        peers = ",".join(f"{s['name']}=127.0.0.1:{s['grpc']}" for s in svcs if not s["edge"])
+        # The edge runs only with authentication on (deploy/edge.conf): a development key signs
+        # customers' tokens and every service's; the six services themselves run without it.
+        auth = os.path.join(tmp, "auth")
+        token_tool = os.path.join(BUILD, "tools/token/tousu-token")
+        subprocess.run([token_tool, "keys", auth, "--kid=dev"], check=True, capture_output=True)
+        with open(os.path.join(auth, "private/code-secret"), "w") as f:
+            f.write(uuid.uuid4().hex + uuid.uuid4().hex)
+        outbox = os.path.join(tmp, "sms-outbox.jsonl")  # never under TOUSU_TEST_LOG_DIR: it holds codes
+        open(outbox, "w").close()
         for s in svcs:
             s["db"] = f"tousu_ops{tag}_{s['name'].replace('-', '_')}"
             dbs.append(s["db"])
@@ -161,6 +233,17 @@ def main():
             for kv in filter(None, s["extra"].split(",")):
                 k, v = kv.split("=", 1)
                 env[p + k] = os.path.join(SRC, v)
+            if s["edge"]:
+                service_token = subprocess.run(
+                    [token_tool, "mint", f"--key={auth}/private/dev.key", f"--sub={s['name']}", "--role=service",
+                     "--ttl=1h"], check=True, capture_output=True, text=True).stdout
+                with open(os.path.join(auth, f"service-{s['name']}.token"), "w") as f:
+                    f.write(service_token)
+                env.update({p + "AUTH_KEYS": f"{auth}/public", p + "AUTH_TOKEN_FILE": f"{auth}/service-{s['name']}.token",
+                            p + "SIGNING_KEY": f"{auth}/private/dev.key", p + "SIGNING_KEY_ID": "dev",
+                            p + "CODE_SECRET_FILE": f"{auth}/private/code-secret", p + "SMS_OUTBOX_FILE": outbox})
+                if s["http"]:
+                    env[p + "HTTP_ADDR"] = f"127.0.0.1:{s['http']}"
             # tools/test's TOUSU_TEST_LOG_DIR keeps every service log of the run for the PII check.
             s["log"] = f"{os.environ.get('TOUSU_TEST_LOG_DIR') or tmp}/ops-prometheus.{os.getpid()}.{s['name']}.log"
             procs.append(subprocess.Popen([os.path.join(BUILD, s["bin"])], env=env,
@@ -228,8 +311,14 @@ def main():
         subprocess.run([os.path.join(BUILD, "tools/tousuctl/tousuctl"), "get", "not-a-number"], env=ctl,
                        capture_output=True, timeout=30)
 
+        # A customer signs in through the gateway and looks at their complaints.
+        gateway = next(s for s in svcs if s["edge"] and s["http"])
+        sign_in_through_gateway(gateway["http"], outbox, "13600136000")
+
         # The traffic seen, then a few more scrapes for the rate windows.
         wait_for("the callback in Prometheus", lambda: query(prom_port, 'sum(tousu_follow_up_callbacks_total) > 0')["data"]["result"], 30)
+        wait_for("the gateway's sign-in in Prometheus", lambda: query(
+            prom_port, 'sum(tousu_identity_sign_ins_total{outcome="signed_in"}) > 0')["data"]["result"], 30)
         wait_for("analytics' EventSink calls in Prometheus", lambda: query(
             prom_port, 'sum(grpc_server_handled_total{service="analytics",grpc_service="complaints.common.v1.EventSink"}) > 0')["data"]["result"], 30)
         time.sleep(3)
