@@ -1,5 +1,6 @@
 #include "services/gateway/http_server.h"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -136,10 +137,29 @@ class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Sess
     Read();
   }
 
+  // A lingering close: after the answer, what the client still sends (the rest of an oversize
+  // body) is read and dropped, bounded in time and bytes, before the socket closes. Closing with
+  // unread data makes the kernel send a reset, and a client still writing would then lose the
+  // answer (413) it was sent.
   void Close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    DiscardUntilClosed();
   }
+
+  void DiscardUntilClosed() {
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->discarded_ += n;
+                              if (ec || self->discarded_ > kMaxDiscardedBytes) return;
+                              self->DiscardUntilClosed();
+                            });
+  }
+
+  static constexpr std::size_t kMaxDiscardedBytes = 16 << 20;
+  std::array<char, 16384> discard_;
+  std::size_t discarded_ = 0;
 
   HttpServer* server_;
   beast::tcp_stream stream_;
