@@ -1,7 +1,7 @@
 // The other services' events on intake's customer-facing record, against the real MariaDB:
-// routing's (§5), case handling's (§6) and follow-up's (§7), delivered over the EventSink to an
-// intake replica in-process; and the department names the timeline takes from the staff
-// directory.
+// routing's (§5), case handling's (§6), follow-up's (§7) and the notification service's, delivered
+// over the EventSink to an intake replica in-process; and the department names the timeline takes
+// from the staff directory.
 
 #include <gmock/gmock.h>
 #include <google/protobuf/util/message_differencer.h>
@@ -19,6 +19,7 @@
 #include "common/events/event_type.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
+#include "complaints/notification/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
 #include "complaints/staff/v1/staff.grpc.pb.h"
 #include "tests/integration/intake_test_replica.h"
@@ -32,6 +33,7 @@ namespace cv1 = complaints::common::v1;
 namespace rv1 = complaints::routing::v1;
 namespace chv1 = complaints::casehandling::v1;
 namespace fv1 = complaints::followup::v1;
+namespace nv1 = complaints::notification::v1;
 namespace sv1 = complaints::staff::v1;
 using google::protobuf::util::MessageDifferencer;
 using intake::FromProto;
@@ -732,6 +734,111 @@ TEST(TheLoop, MalformedOrUnknownEventsOfTheLoopAreAcknowledgedWithoutEffect) {
                                  {"event_type=\"CallbackOverdue\"", "reason=\"malformed\""}),
             0);
   EXPECT_EQ(testing::MetricValue(metrics, "tousu_intake_complaints_closed_total", {}), 0);
+}
+
+// --- The notification service's events: what the customer was sent, and what failed ------------
+
+TEST(NotificationEvents, WhatWasSentAndWhatFailedAreShownWithoutChangingTheStatus) {
+  ScratchDatabase scratch;
+  Replica intake(scratch);
+  const std::string number = AcknowledgedComplaint(intake, "req-notification-events");
+  const absl::Time t = EventTime();
+  Deliver(intake, CaseEvent("CaseOpened", number, Opened(number, 1, t)));
+  Deliver(intake, CaseEvent("SolutionProposed", number,
+                            Proposal(number, 1, 1, "更换窗框并重新打胶", t + absl::Minutes(1))));
+  const iv1::Complaint before = MustGet(intake, number);
+  ASSERT_EQ(before.status(), iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED);
+  const int base = before.timeline_size();
+  const int inbox = Count(scratch, "SELECT COUNT(*) FROM inbox");
+
+  nv1::CustomerNotified notified;
+  notified.set_number(number);
+  notified.set_kind("solution_proposed");
+  notified.set_channel(nv1::CHANNEL_SMS);
+  notified.set_topic("方案待确认");
+  *notified.mutable_at() = ToProto(t + absl::Minutes(2));
+  notified.set_delivery_id("d-000001");
+  const cv1::Event notified_event =
+      ProducerEvent("notification", "CustomerNotified", number, notified);
+  DeliverTwice(intake, number, notified_event);
+
+  nv1::CustomerNotificationFailed failed;
+  failed.set_number(number);
+  failed.set_kind("solution_proposed");
+  failed.set_channel(nv1::CHANNEL_SMS);
+  failed.set_topic("方案待确认");
+  *failed.mutable_at() = ToProto(t + absl::Minutes(3));
+  failed.set_delivery_id("d-000002");
+  failed.set_attempts(5);
+  const cv1::Event failed_event =
+      ProducerEvent("notification", "CustomerNotificationFailed", number, failed);
+  DeliverTwice(intake, number, failed_event);
+
+  const iv1::Complaint after = MustGet(intake, number);
+  EXPECT_EQ(after.status(), iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED);
+  ASSERT_EQ(after.timeline_size(), base + 2);
+  const iv1::TimelineEntry& sent = after.timeline(base);
+  EXPECT_EQ(sent.type(), iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED);
+  EXPECT_EQ(sent.summary(), "已短信通知客户：方案待确认");
+  EXPECT_EQ(FromProto(sent.at()), t + absl::Minutes(2));
+  EXPECT_EQ(sent.actor_id(), "");
+  EXPECT_EQ(sent.department_id(), "");
+  const iv1::TimelineEntry& gave_up = after.timeline(base + 1);
+  EXPECT_EQ(gave_up.type(), iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFICATION_FAILED);
+  EXPECT_EQ(gave_up.summary(), "短信通知发送失败（已尝试 5 次）：方案待确认");
+  EXPECT_EQ(FromProto(gave_up.at()), t + absl::Minutes(3));
+  EXPECT_EQ(gave_up.actor_id(), "");
+  EXPECT_EQ(gave_up.department_id(), "");
+
+  // Nothing else on the record moved: only the timeline grew (and the time it was updated).
+  iv1::Complaint before_rest = before;
+  iv1::Complaint after_rest = after;
+  for (iv1::Complaint* c : {&before_rest, &after_rest}) {
+    c->clear_timeline();
+    c->clear_updated_at();
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals(before_rest, after_rest))
+      << before_rest.DebugString() << "\n"
+      << after_rest.DebugString();
+
+  // Both delivered again later (a relay replaying its outbox): repeats, nothing added.
+  EXPECT_TRUE(Deliver(intake, notified_event));
+  EXPECT_TRUE(Deliver(intake, failed_event));
+  EXPECT_TRUE(MessageDifferencer::Equals(after, MustGet(intake, number)));
+  EXPECT_EQ(Count(scratch, "SELECT COUNT(*) FROM inbox"), inbox + 2);
+}
+
+TEST(NotificationEvents, AnEventForAnUnknownOrMalformedComplaintIsAcknowledgedWithoutEffect) {
+  ScratchDatabase scratch;
+  Replica intake(scratch);
+  const std::string number = AcknowledgedComplaint(intake, "req-notification-unknown");
+  const iv1::Complaint before = MustGet(intake, number);
+  const int entries = Count(scratch, "SELECT COUNT(*) FROM complaint_timeline");
+
+  nv1::CustomerNotified unknown;
+  unknown.set_number("TS-209912-000001");
+  unknown.set_channel(nv1::CHANNEL_EMAIL);
+  unknown.set_topic("投诉已受理");
+  EXPECT_FALSE(Deliver(
+      intake, ProducerEvent("notification", "CustomerNotified", unknown.number(), unknown)));
+  nv1::CustomerNotificationFailed malformed;
+  malformed.set_number("TS-1");
+  malformed.set_channel(nv1::CHANNEL_SMS);
+  malformed.set_attempts(5);
+  EXPECT_FALSE(Deliver(intake, ProducerEvent("notification", "CustomerNotificationFailed",
+                                             malformed.number(), malformed)));
+
+  EXPECT_EQ(Count(scratch, "SELECT COUNT(*) FROM complaint_timeline"), entries);
+  EXPECT_TRUE(MessageDifferencer::Equals(before, MustGet(intake, number)));
+  const std::string metrics = intake.Metrics();
+  const std::string name = "tousu_intake_events_skipped_total";
+  EXPECT_EQ(testing::MetricValue(
+                metrics, name, {"event_type=\"CustomerNotified\"", "reason=\"unknown_complaint\""}),
+            1);
+  EXPECT_EQ(
+      testing::MetricValue(metrics, name,
+                           {"event_type=\"CustomerNotificationFailed\"", "reason=\"malformed\""}),
+      1);
 }
 
 // --- Department names from the staff directory --------------------------------------------------

@@ -1,6 +1,7 @@
 // What routing's (§5), case handling's (§6) and follow-up's (§7) events do to the customer-facing
 // record: status, deadlines, the fields the customer reads, and a timeline entry in words meant
-// for the customer, naming departments as the staff directory does. Pure rules
+// for the customer, naming departments as the staff directory does; and the notification
+// service's, which only add to the timeline. Pure rules
 // (services/intake/domain/progress.h); the integration test delivers the same events over the
 // EventSink.
 
@@ -20,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
+#include "complaints/notification/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
 #include "services/intake/domain/customer_text.h"
 #include "services/intake/domain/progress.h"
@@ -30,6 +32,7 @@ namespace {
 
 namespace chv1 = ::complaints::casehandling::v1;
 namespace fv1 = ::complaints::followup::v1;
+namespace nv1 = ::complaints::notification::v1;
 namespace rv1 = ::complaints::routing::v1;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
@@ -111,7 +114,8 @@ const std::vector<std::string>& TypesFrom(Progress::Source source) {
     auto* out = new std::map<Progress::Source, std::vector<std::string>>{
         {Progress::Source::kRouting, {}},
         {Progress::Source::kCaseHandling, {}},
-        {Progress::Source::kFollowUp, {}}};
+        {Progress::Source::kFollowUp, {}},
+        {Progress::Source::kNotification, {}}};
     for (const FollowedEventType& followed : FollowedEventTypes()) {
       (*out)[followed.source].push_back(followed.type);
     }
@@ -127,6 +131,9 @@ const std::vector<std::string>& CaseHandlingEventTypes() {
 }
 const std::vector<std::string>& FollowUpEventTypes() {
   return TypesFrom(Progress::Source::kFollowUp);
+}
+const std::vector<std::string>& NotificationEventTypes() {
+  return TypesFrom(Progress::Source::kNotification);
 }
 
 chv1::CaseOpened Opened(int32_t cycle) {
@@ -788,6 +795,101 @@ TEST(FollowUp, ASatisfiedCustomerClosesTheComplaintForGood) {
             iv1::COMPLAINT_STATUS_CLOSED);
 }
 
+// --- Notification ----------------------------------------------------------------------------
+
+nv1::CustomerNotified Notified(nv1::Channel channel, const std::string& topic) {
+  nv1::CustomerNotified m;
+  m.set_number(kNumber);
+  m.set_kind("solution_proposed");
+  m.set_channel(channel);
+  m.set_topic(topic);
+  *m.mutable_at() = ToProto(kNow - absl::Minutes(5));
+  m.set_delivery_id("d-000042");
+  return m;
+}
+
+nv1::CustomerNotificationFailed NotificationFailed(nv1::Channel channel, const std::string& topic,
+                                                   int32_t attempts) {
+  nv1::CustomerNotificationFailed m;
+  m.set_number(kNumber);
+  m.set_kind("solution_proposed");
+  m.set_channel(channel);
+  m.set_topic(topic);
+  *m.mutable_at() = ToProto(kNow - absl::Minutes(5));
+  m.set_delivery_id("d-000042");
+  m.set_attempts(attempts);
+  return m;
+}
+
+TEST(Notification, WhatWasSentIsShownByChannelAndTopic) {
+  const std::vector<std::pair<nv1::Channel, std::string>> expected = {
+      {nv1::CHANNEL_SMS, "已短信通知客户：方案待确认"},
+      {nv1::CHANNEL_EMAIL, "已邮件通知客户：方案待确认"},
+      {nv1::CHANNEL_IN_APP, "已应用内通知客户：方案待确认"},
+      {nv1::CHANNEL_WEBHOOK, "已企业微信通知客户：方案待确认"},
+      // A channel this build does not know yet is not named.
+      {static_cast<nv1::Channel>(9), "已通知客户：方案待确认"}};
+  for (const auto& [channel, summary] : expected) {
+    Progress p = Read("CustomerNotified", Notified(channel, "方案待确认"));
+    EXPECT_EQ(p.number, kNumber);
+    Outcome o = Settle(p, Record(iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED, 1));
+    EXPECT_EQ(o.entry.type, iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED);
+    EXPECT_EQ(o.entry.summary, summary);
+    EXPECT_EQ(o.entry.at, kNow - absl::Minutes(5));
+    // Sent by the system, about no department in particular.
+    EXPECT_EQ(o.entry.actor_id, "");
+    EXPECT_EQ(o.entry.department_id, "");
+  }
+}
+
+TEST(Notification, WhatCouldNotBeDeliveredIsShownWithItsAttempts) {
+  Outcome o = Settle(
+      Read("CustomerNotificationFailed", NotificationFailed(nv1::CHANNEL_SMS, "方案待确认", 5)),
+      Record(iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED, 1));
+  EXPECT_EQ(o.entry.type, iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFICATION_FAILED);
+  EXPECT_EQ(o.entry.summary, "短信通知发送失败（已尝试 5 次）：方案待确认");
+  EXPECT_EQ(o.entry.at, kNow - absl::Minutes(5));
+  EXPECT_EQ(o.entry.actor_id, "");
+  o = Settle(
+      Read("CustomerNotificationFailed", NotificationFailed(nv1::CHANNEL_EMAIL, "投诉已办结", 0)),
+      Record(iv1::COMPLAINT_STATUS_CLOSED, 1));
+  EXPECT_EQ(o.entry.summary, "邮件通知发送失败：投诉已办结");
+}
+
+TEST(Notification, BeingToldNeverChangesTheStatusOrTheRecord) {
+  for (iv1::ComplaintStatus status :
+       {iv1::COMPLAINT_STATUS_RECEIVED, iv1::COMPLAINT_STATUS_ROUTED,
+        iv1::COMPLAINT_STATUS_SOLUTION_PROPOSED, iv1::COMPLAINT_STATUS_RESOLVED,
+        iv1::COMPLAINT_STATUS_CLOSED}) {
+    for (const Progress& p : {Read("CustomerNotified", Notified(nv1::CHANNEL_SMS, "方案待确认")),
+                              Read("CustomerNotificationFailed",
+                                   NotificationFailed(nv1::CHANNEL_SMS, "方案待确认", 3))}) {
+      EXPECT_EQ(p.status, iv1::COMPLAINT_STATUS_UNSPECIFIED);
+      EXPECT_EQ(p.cycle, 0);
+      EXPECT_FALSE(p.department_id.has_value());
+      EXPECT_FALSE(p.closed_at.has_value());
+      Outcome o = Settle(p, Record(status, 2));
+      EXPECT_EQ(o.status, status) << iv1::ComplaintStatus_Name(status);
+      EXPECT_EQ(o.cycle, 2);
+      EXPECT_FALSE(o.late);
+    }
+  }
+}
+
+TEST(Notification, TheTopicIsMadeSafeToShowAndMayBeMissing) {
+  Progress p = Read("CustomerNotified", Notified(nv1::CHANNEL_IN_APP, "方案\n待确认\x01"));
+  EXPECT_TRUE(p.text_repaired);
+  EXPECT_EQ(Settle(p, Record(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, 1)).entry.summary,
+            "已应用内通知客户：方案 待确认");
+  p = Read("CustomerNotified", Notified(nv1::CHANNEL_SMS, " "));
+  EXPECT_EQ(Settle(p, Record(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, 1)).entry.summary,
+            "已短信通知客户");
+  // Without its own time, the envelope's.
+  nv1::CustomerNotified untimed = Notified(nv1::CHANNEL_SMS, "方案待确认");
+  untimed.clear_at();
+  EXPECT_EQ(Read("CustomerNotified", untimed).entry.at, kNow);
+}
+
 // --- Every event -----------------------------------------------------------------------------
 
 // The smallest valid payload of `descriptor`'s type: its number, cycle 1 where it has one.
@@ -827,6 +929,8 @@ const std::map<std::string, const google::protobuf::Message*>& Prototypes() {
       {"CallbackRecorded", &fv1::CallbackRecorded::default_instance()},
       {"CustomerUnsatisfied", &fv1::CustomerUnsatisfied::default_instance()},
       {"ComplaintClosed", &fv1::ComplaintClosed::default_instance()},
+      {"CustomerNotified", &nv1::CustomerNotified::default_instance()},
+      {"CustomerNotificationFailed", &nv1::CustomerNotificationFailed::default_instance()},
   };
   return *prototypes;
 }
@@ -853,7 +957,29 @@ TEST(EveryEvent, EachOfTheLoopHasItsOwnTimelineTypeAndAChineseSummary) {
   }
   EXPECT_EQ(followed, 19u);
   EXPECT_EQ(types.size(), followed);
-  EXPECT_EQ(FollowedEventTypes().size(), RoutingEventTypes().size() + followed);
+  EXPECT_EQ(FollowedEventTypes().size(),
+            RoutingEventTypes().size() + followed + NotificationEventTypes().size());
+}
+
+TEST(EveryEvent, EachNotificationHasItsOwnTimelineTypeAndAChineseSummary) {
+  std::set<iv1::TimelineEventType> types;
+  for (const std::string& type : NotificationEventTypes()) {
+    ASSERT_TRUE(Prototypes().count(type)) << type;
+    auto p = ProgressFromEvent(Minimal(type, *Prototypes().at(type)), kNow);
+    ASSERT_TRUE(p.ok()) << type << ": " << p.status();
+    Outcome o = Settle(*p, Record(iv1::COMPLAINT_STATUS_ACKNOWLEDGED, 1));
+    EXPECT_TRUE(iv1::TimelineEventType_IsValid(o.entry.type)) << type;
+    EXPECT_NE(o.entry.type, iv1::TIMELINE_EVENT_TYPE_UNSPECIFIED) << type;
+    types.insert(o.entry.type);
+    EXPECT_FALSE(o.entry.summary.empty()) << type;
+    EXPECT_EQ(o.entry.at, kNow) << type;
+    EXPECT_EQ(o.status, iv1::COMPLAINT_STATUS_ACKNOWLEDGED) << type;
+  }
+  EXPECT_EQ(NotificationEventTypes(),
+            std::vector<std::string>({"CustomerNotified", "CustomerNotificationFailed"}));
+  EXPECT_EQ(types, std::set<iv1::TimelineEventType>(
+                       {iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED,
+                        iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFICATION_FAILED}));
 }
 
 TEST(EveryEvent, AMalformedEventIsReportedNotApplied) {

@@ -55,6 +55,8 @@ void ForEachFollowedEvent(Visit&& visit) {
   visit(Followed<fv1::CallbackRecorded>(kFollowUp));
   visit(Followed<fv1::CustomerUnsatisfied>(kFollowUp));
   visit(Followed<fv1::ComplaintClosed>(kFollowUp));
+  visit(Followed<nv1::CustomerNotified>(kNotification));
+  visit(Followed<nv1::CustomerNotificationFailed>(kNotification));
 }
 
 // What `payload` of a followed event changes: the row's producer and its usual move (routing's

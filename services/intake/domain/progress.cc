@@ -121,6 +121,7 @@ Outcome Settle(const Progress& p, const RecordState& record, const DepartmentNam
       if (!out.late) out.cycle = std::max(record.cycle, p.cycle);
       break;
     case Progress::Source::kFollowUp:
+    case Progress::Source::kNotification:
       break;
   }
   if (out.late || p.status == iv1::COMPLAINT_STATUS_UNSPECIFIED ||

@@ -3,7 +3,8 @@
 // of the other services changes on the record:
 //   routing       (proto/complaints/routing/v1/events.proto)       §5: routed .. acknowledged;
 //   case handling (proto/complaints/casehandling/v1/events.proto)  §6: case opened .. resolved;
-//   follow-up     (proto/complaints/followup/v1/events.proto)      §7: tracker, callback, closed.
+//   follow-up     (proto/complaints/followup/v1/events.proto)      §7: tracker, callback, closed;
+//   notification  (proto/complaints/notification/v1/events.proto)  what was sent, what failed.
 // Pure: a step (progress_steps.h, listed in followed_events.h) reads an event, Settle decides what
 // it does to a record as it stands, and the repository writes the result in the event's inbox
 // transaction.
@@ -59,7 +60,7 @@ struct SummaryFacts {
 // What one event changes on the record. Every optional field left empty (kKeep) keeps the
 // record's value.
 struct Progress {
-  enum class Source { kRouting, kCaseHandling, kFollowUp };
+  enum class Source { kRouting, kCaseHandling, kFollowUp, kNotification };
   // How the proposed status is reached (see Settle).
   enum class Move {
     kFollow,   // routing: followed while the case is not opened yet

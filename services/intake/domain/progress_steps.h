@@ -1,7 +1,7 @@
 #pragma once
 // One step per event intake follows: what its payload changes on the customer's record and what
 // the timeline says (progress.h). followed_events.h lists which step reads which event type; the
-// steps are grouped by producer in progress_steps_{routing,case_handling,follow_up}.cc.
+// steps are grouped by producer in progress_steps_<producer>.cc.
 //
 // A step fills in `p` (its producer and default move already set) and returns INVALID_ARGUMENT for
 // a payload that can never apply (a malformed number, id or cycle).
@@ -15,6 +15,7 @@
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/common/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
+#include "complaints/notification/v1/events.pb.h"
 #include "complaints/routing/v1/events.pb.h"
 #include "services/intake/domain/progress.h"
 
@@ -23,6 +24,7 @@ namespace tousu::intake {
 namespace rv1 = ::complaints::routing::v1;
 namespace chv1 = ::complaints::casehandling::v1;
 namespace fv1 = ::complaints::followup::v1;
+namespace nv1 = ::complaints::notification::v1;
 
 // The envelope a payload came in and the consumer's clock: what a step needs besides the payload.
 struct StepContext {
@@ -84,5 +86,9 @@ absl::Status Step(const fv1::CallbackOverdue& m, const StepContext& at, Progress
 absl::Status Step(const fv1::CallbackRecorded& m, const StepContext& at, Progress& p);
 absl::Status Step(const fv1::CustomerUnsatisfied& m, const StepContext& at, Progress& p);
 absl::Status Step(const fv1::ComplaintClosed& m, const StepContext& at, Progress& p);
+
+// Notification: what the customer was sent, and what could not be delivered. Timeline only.
+absl::Status Step(const nv1::CustomerNotified& m, const StepContext& at, Progress& p);
+absl::Status Step(const nv1::CustomerNotificationFailed& m, const StepContext& at, Progress& p);
 
 }  // namespace tousu::intake
