@@ -220,6 +220,14 @@ stack_service_env() {
     IFS=',' read -ra kvs <<<"$common"
     for kv in "${kvs[@]}"; do SERVICE_ENV+=("${p}$kv"); done
   fi
+  # The notification service's channels: the local SMS provider, chat robot and mail server that
+  # notification_sinks_start runs (without them its SMS, webhook and email deliveries wait).
+  if [ "$name" = notification ] && [ -n "${NOTIFY_SMS_ENDPOINT:-}" ]; then
+    SERVICE_ENV+=("${p}SMS_ENDPOINT=$NOTIFY_SMS_ENDPOINT" "${p}SMS_ACCESS_KEY_ID=$NOTIFY_SMS_ACCESS_KEY_ID"
+                  "${p}SMS_SECRET_FILE=$NOTIFY_SMS_SECRET_FILE" "${p}SMTP_URL=$NOTIFY_SMTP_URL"
+                  "${p}STAFF_WEBHOOK_URL_FILE=$NOTIFY_WEBHOOK_URL_FILE"
+                  "${p}MANAGEMENT_EMAILS=management@tousu.example")
+  fi
   # Opt-in authentication: keys and tokens from stack_auth_prepare DIR.
   if [ -n "${TOUSU_STACK_AUTH_DIR:-}" ]; then
     SERVICE_ENV+=("${p}AUTH_KEYS=$TOUSU_STACK_AUTH_DIR/public"
@@ -497,4 +505,87 @@ stack_start_replicas() {
         || die "loading deploy/seed/$name.sql failed"
     fi
   done
+}
+
+# ------------------------------------------------------------------------------------------------
+# Notification stand-ins: the SMS provider, the staff chat robot and a mail server, all local
+# (tests/support/provider_standin.py and tests/support/mail_sink.sh), for the tests and tools/run.
+# ------------------------------------------------------------------------------------------------
+
+# notification_sinks_start DIR [TEMPLATES]: starts the SMS provider and chat robot stand-in and the
+# mail sink on free ports, state and logs in DIR (DIR/sms.jsonl, DIR/webhook.jsonl, the Maildir
+# DIR/maildir); the provider renders texts from TEMPLATES (deploy/notification/templates.txt).
+# Returns once both accept connections. Exports NOTIFY_SMS_ENDPOINT and NOTIFY_SMS_CONTROL (both
+# http://127.0.0.1:PORT/; the control endpoints are __control, __messages, __webhooks, __stats),
+# NOTIFY_WEBHOOK_URL (.../webhook/staff) and NOTIFY_WEBHOOK_URL_FILE (a file holding it),
+# NOTIFY_SMTP_URL (smtp://127.0.0.1:PORT), NOTIFY_MAILDIR, NOTIFY_SMS_ACCESS_KEY_ID,
+# NOTIFY_SMS_SECRET_FILE and NOTIFY_SINKS_DIR; adds both pids to NOTIFY_SINK_PIDS. Stop with
+# notification_sinks_stop.
+notification_sinks_start() {
+  local dir templates="${2:-$TOUSU_ROOT/deploy/notification/templates.txt}" port pid
+  dir=$(realpath -m "$1")
+  mkdir -p "$dir"
+  [ -f "$templates" ] || die "notification templates missing: $templates"
+  declare -ga NOTIFY_SINK_PIDS=()
+  export NOTIFY_SINKS_DIR="$dir" NOTIFY_MAILDIR="$dir/maildir"
+  export NOTIFY_SMS_ACCESS_KEY_ID="LTAI-tousu-local" NOTIFY_SMS_SECRET_FILE="$dir/sms-secret"
+  # Kept across restarts on the same DIR, so a service configured earlier still signs correctly.
+  [ -s "$NOTIFY_SMS_SECRET_FILE" ] \
+    || (umask 077 && head -c 24 /dev/urandom | base64 >"$NOTIFY_SMS_SECRET_FILE")
+
+  port=$(free_port)
+  rm -f "$dir/provider.port"
+  # /usr/bin/python3: the stand-in needs only the standard library, but must not depend on PATH.
+  /usr/bin/python3 "$TOUSU_ROOT/tests/support/provider_standin.py" --port "$port" \
+    --port-file "$dir/provider.port" --state-dir "$dir" --templates "$templates" \
+    --access-key-id "$NOTIFY_SMS_ACCESS_KEY_ID" --access-key-secret-file "$NOTIFY_SMS_SECRET_FILE" \
+    </dev/null >>"$dir/provider.log" 2>&1 &
+  pid=$!
+  NOTIFY_SINK_PIDS+=("$pid")
+  for _ in $(seq 1 100); do
+    [ -s "$dir/provider.port" ] && break
+    kill -0 "$pid" 2>/dev/null \
+      || { tail -5 "$dir/provider.log" >&2; die "the provider stand-in exited"; }
+    sleep 0.1
+  done
+  [ -s "$dir/provider.port" ] || die "the provider stand-in did not listen (see $dir/provider.log)"
+  export NOTIFY_SMS_ENDPOINT="http://127.0.0.1:$port/" NOTIFY_SMS_CONTROL="http://127.0.0.1:$port/"
+  export NOTIFY_WEBHOOK_URL="http://127.0.0.1:$port/webhook/staff"
+  # Also as a file: a real robot's URL carries its key, so the service reads it from one.
+  export NOTIFY_WEBHOOK_URL_FILE="$dir/webhook-url"
+  echo "$NOTIFY_WEBHOOK_URL" >"$NOTIFY_WEBHOOK_URL_FILE"
+
+  # A port of its own from free_port, kept for mail_sink_start_again.
+  NOTIFY_MAIL_SINK_PORT=$(free_port)
+  export NOTIFY_SMTP_URL="smtp://127.0.0.1:$NOTIFY_MAIL_SINK_PORT"
+  mail_sink_start_again
+}
+
+# mail_sink_stop: takes the mail sink down (its port then refuses connections), as a mail server
+# outage; returns once it is gone.
+mail_sink_stop() {
+  local pidfile="$NOTIFY_SINKS_DIR/mail-sink.pid" old="" p kept=()
+  [ -f "$pidfile" ] && old=$(cat "$pidfile")
+  "$TOUSU_ROOT/tests/support/mail_sink.sh" stop "$pidfile"
+  for p in "${NOTIFY_SINK_PIDS[@]}"; do [ "$p" = "$old" ] || kept+=("$p"); done
+  NOTIFY_SINK_PIDS=("${kept[@]}")
+}
+
+# mail_sink_start_again: starts the mail sink on its earlier port and Maildir (NOTIFY_SMTP_URL is
+# unchanged); returns once it accepts connections.
+mail_sink_start_again() {
+  "$TOUSU_ROOT/tests/support/mail_sink.sh" start "$NOTIFY_MAIL_SINK_PORT" "$NOTIFY_MAILDIR" \
+    "$NOTIFY_SINKS_DIR/mail-sink.pid" "$NOTIFY_SINKS_DIR/mail-sink.log" \
+    || die "the mail sink did not start (see $NOTIFY_SINKS_DIR/mail-sink.log)"
+  NOTIFY_SINK_PIDS+=("$(cat "$NOTIFY_SINKS_DIR/mail-sink.pid")")
+}
+
+# notification_sinks_stop: stops everything notification_sinks_start started.
+notification_sinks_stop() {
+  local pid
+  [ -n "${NOTIFY_SINKS_DIR:-}" ] || return 0
+  mail_sink_stop
+  for pid in "${NOTIFY_SINK_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${NOTIFY_SINK_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  NOTIFY_SINK_PIDS=()
 }

@@ -73,6 +73,21 @@ void Stack::EnableAuth() {
   }
 }
 
+void Stack::EnableNotifications(const std::map<std::string, std::string>& settings) {
+  auto s = std::make_unique<ServiceProcess>();
+  s->name = "notification";
+  s->prefix = "NOTIFICATION";
+  s->binary = TOUSU_NOTIFICATION_SERVER;
+  s->health_name = "complaints.notification.v1.NotificationService";
+  s->settings = settings;
+  s->settings["TEMPLATES_FILE"] =
+      std::string(TOUSU_SOURCE_DIR) + "/deploy/notification/templates.txt";
+  for (const char* key : {"PLAN_INTERVAL", "SEND_INTERVAL", "RECEIPT_INTERVAL"}) {
+    if (!s->settings.contains(key)) s->settings[key] = "200ms";
+  }
+  services_.push_back(std::move(s));
+}
+
 void Stack::EnableEdge(const std::string& allowed_origins) {
   if (auth_dir_.empty()) EnableAuth();
   const std::string source = TOUSU_SOURCE_DIR;

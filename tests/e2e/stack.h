@@ -44,6 +44,10 @@ class Stack {
   // gateway, serving HTTP on gateway_http_port() for `allowed_origins` (comma separated).
   void EnableEdge(const std::string& allowed_origins = "");
   int gateway_http_port() const { return gateway_http_port_; }
+  // Adds the notification service (call before Start) with `settings` (TOUSU_NOTIFICATION_<key>:
+  // the channels' endpoints, e.g. SMS_ENDPOINT of a provider stand-in the test runs) and the
+  // shipped templates; its timers check every 200 ms.
+  void EnableNotifications(const std::map<std::string, std::string>& settings);
   const std::string& sms_outbox() const { return sms_outbox_; }
   // A token of the stack's key (EnableAuth first) for a caller of `role`; `claims` may adjust
   // anything (lifetime, audience, issuer...) before signing.

@@ -26,6 +26,7 @@
 #include "services/case-handling/case_handling_service.h"
 #include "services/follow-up/follow_up_service.h"
 #include "services/intake/intake_service.h"
+#include "services/notification/notification_service.h"
 #include "services/routing/domain/classifier.h"
 #include "services/routing/domain/labelled_examples.h"
 #include "services/routing/routing_service.h"
@@ -52,8 +53,9 @@ struct SubscriptionFile {
 };
 
 const std::vector<std::string>& ServiceNames() {
-  static const std::vector<std::string> names = {"intake",    "routing",   "case-handling",
-                                                 "follow-up", "analytics", "staff-assessment"};
+  static const std::vector<std::string> names = {"intake",      "routing",   "case-handling",
+                                                 "follow-up",   "analytics", "staff-assessment",
+                                                 "notification"};
   return names;
 }
 
@@ -81,9 +83,13 @@ SubscriptionFile ParseSubscriptionFile(const std::string& text) {
 
 // The events each producer defines: the messages of its events.proto.
 std::set<std::string> EventsDefinedBy(const std::string& producer) {
-  static const std::map<std::string, std::string> area = {
-      {"intake", "intake"},      {"routing", "routing"},     {"case-handling", "casehandling"},
-      {"follow-up", "followup"}, {"analytics", "analytics"}, {"staff-assessment", "staff"}};
+  static const std::map<std::string, std::string> area = {{"intake", "intake"},
+                                                          {"routing", "routing"},
+                                                          {"case-handling", "casehandling"},
+                                                          {"follow-up", "followup"},
+                                                          {"analytics", "analytics"},
+                                                          {"staff-assessment", "staff"},
+                                                          {"notification", "notification"}};
   std::set<std::string> names;
   auto it = area.find(producer);
   if (it == area.end()) return names;
@@ -171,6 +177,15 @@ class Subscriptions : public ::testing::Test {
       staff::StaffService directory(*rt);
       staff::AssessmentService assessment(*rt, {});
       read("staff-assessment", *rt);
+    }
+    {
+      auto rt = Runtime("notification", "NOTIFICATION");
+      notification::Settings settings;
+      settings.intake_addr = settings.staff_assessment_addr = "127.0.0.1:1";  // never called
+      auto templates = notification::TemplateSet::Load(Source("deploy/notification/templates.txt"));
+      EXPECT_TRUE(templates.ok()) << templates.status();
+      notification::NotificationService service(*rt, settings, *std::move(templates), {});
+      read("notification", *rt);
     }
     return handled;
   }

@@ -1,0 +1,457 @@
+// Notifications end to end: every service and the notification service as real processes, a
+// local SMS provider stand-in speaking the provider's signed HTTP API
+// (tests/support/provider_standin.py) and a real SMTP server (Debian's aiosmtpd writing a
+// Maildir). The test asserts the exact messages that arrived there, in order, once each.
+
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/client/channel.h"
+#include "common/time/beijing_zone.h"
+#include "common/time/proto_time.h"
+#include "complaints/casehandling/v1/case.grpc.pb.h"
+#include "complaints/intake/v1/intake.grpc.pb.h"
+#include "complaints/notification/v1/notification.grpc.pb.h"
+#include "complaints/routing/v1/routing.grpc.pb.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "tests/e2e/stack.h"
+#include "tests/support/http_client.h"
+
+namespace tousu {
+namespace {
+
+namespace cv1 = complaints::common::v1;
+namespace iv1 = complaints::intake::v1;
+namespace rv1 = complaints::routing::v1;
+namespace chv1 = complaints::casehandling::v1;
+namespace nv1 = complaints::notification::v1;
+
+bool Eventually(const std::function<bool()>& check, absl::Duration timeout = absl::Seconds(30)) {
+  const absl::Time until = absl::Now() + timeout;
+  while (absl::Now() < until) {
+    if (check()) return true;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return check();
+}
+
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+// A child process with arguments: ChildProcess runs a file, so each gets a small script.
+std::unique_ptr<testing::ChildProcess> RunScript(const std::string& dir, const std::string& name,
+                                                 const std::string& command) {
+  const std::string path = dir + "/" + name + ".sh";
+  std::ofstream(path) << "#!/bin/sh\nexec " << command << "\n";
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  return std::make_unique<testing::ChildProcess>(path, std::map<std::string, std::string>{},
+                                                 dir + "/" + name + ".log");
+}
+
+// The SMS messages the provider accepted, as "phone|text" in arrival order.
+std::vector<std::string> SmsReceived(int port, const std::string& phone) {
+  google::protobuf::ListValue list;
+  const std::string body = testing::HttpGet(port, "/__messages");
+  if (!google::protobuf::util::JsonStringToMessage(body, &list).ok()) return {};
+  std::vector<std::string> out;
+  for (const auto& v : list.values()) {
+    const auto& f = v.struct_value().fields();
+    if (f.at("phone").string_value() == phone) out.push_back(f.at("text").string_value());
+  }
+  return out;
+}
+
+std::vector<std::string> Webhooks(int port) {
+  google::protobuf::ListValue list;
+  if (!google::protobuf::util::JsonStringToMessage(testing::HttpGet(port, "/__webhooks"), &list)
+           .ok()) {
+    return {};
+  }
+  std::vector<std::string> out;
+  for (const auto& v : list.values()) {
+    out.push_back(v.struct_value().fields().at("content").string_value());
+  }
+  return out;
+}
+
+// A stored mail with its RFC 2047 words and base64 body decoded, for searching: the raw headers,
+// the decoded words and the decoded body, one after another.
+std::string Decoded(const std::string& raw) {
+  const size_t split =
+      raw.find("\r\n\r\n") != std::string::npos ? raw.find("\r\n\r\n") : raw.find("\n\n");
+  std::string headers = raw.substr(0, split), out = headers;
+  for (size_t at = 0; (at = headers.find("=?", at)) != std::string::npos;) {
+    const size_t b = headers.find("?b?", at) != std::string::npos &&
+                             headers.find("?b?", at) < headers.find("?=", at + 2)
+                         ? headers.find("?b?", at)
+                         : headers.find("?B?", at);
+    const size_t end = headers.find("?=", b + 3);
+    if (b == std::string::npos || end == std::string::npos) break;
+    std::string word;
+    absl::Base64Unescape(headers.substr(b + 3, end - b - 3), &word);
+    absl::StrAppend(&out, "\n", word);
+    at = end + 2;
+  }
+  if (split != std::string::npos &&
+      absl::StrContains(headers, "Content-Transfer-Encoding: base64")) {
+    std::string body, text;
+    for (char c : raw.substr(split)) {
+      if (c != '\r' && c != '\n') body.push_back(c);
+    }
+    absl::Base64Unescape(body, &text);
+    absl::StrAppend(&out, "\n", text);
+  } else if (split != std::string::npos) {
+    absl::StrAppend(&out, raw.substr(split));
+  }
+  return out;
+}
+
+// Every message in the Maildir, decoded (see Decoded).
+std::vector<std::string> Mails(const std::string& maildir) {
+  std::vector<std::string> out;
+  if (!std::filesystem::exists(maildir + "/new")) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(maildir + "/new")) {
+    std::ifstream in(entry.path());
+    std::ostringstream s;
+    s << in.rdbuf();
+    out.push_back(Decoded(s.str()));
+  }
+  return out;
+}
+
+int MailsContaining(const std::string& maildir, const std::vector<std::string>& needles) {
+  int n = 0;
+  for (const auto& m : Mails(maildir)) {
+    bool all = true;
+    for (const auto& needle : needles) all = all && absl::StrContains(m, needle);
+    n += all ? 1 : 0;
+  }
+  return n;
+}
+
+class NotificationE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(::testing::TempDir() + "/notification_e2e_" + std::to_string(getpid()));
+    for (const char* sub : {"tmp", "new", "cur"}) {  // a Maildir, as aiosmtpd's handler expects
+      std::filesystem::create_directories(*dir_ + "/maildir/" + sub);
+    }
+    std::ofstream(*dir_ + "/sms-secret") << "e2e-sms-secret-0123456789";
+    std::ofstream(*dir_ + "/webhook-url")
+        << "http://127.0.0.1:" << provider_port_ << "/webhook/staff";
+    const std::string source = TOUSU_SOURCE_DIR;
+    provider_ =
+        RunScript(
+            *dir_, "provider",
+            absl::StrCat("/usr/bin/python3 ", source, "/tests/support/provider_standin.py",
+                         " --port ", provider_port_, " --state-dir ", *dir_,
+                         " --access-key-id LTAI-e2e --access-key-secret-file ", *dir_,
+                         "/sms-secret --templates ", source, "/deploy/notification/templates.txt"))
+            .release();
+    StartMailSink();
+    ASSERT_TRUE(Eventually([] { return Accepts(provider_port_) && Accepts(smtp_port_); }))
+        << "the SMS provider stand-in or the mail sink did not start; see " << *dir_;
+
+    stack_ = new e2e::Stack();
+    stack_->EnableNotifications({
+        {"SMS_ENDPOINT", absl::StrCat("http://127.0.0.1:", provider_port_, "/")},
+        {"SMS_ACCESS_KEY_ID", "LTAI-e2e"},
+        {"SMS_SECRET_FILE", *dir_ + "/sms-secret"},
+        {"SMS_SIGN_NAME", "翠湖地产"},
+        {"SMTP_URL", absl::StrCat("smtp://127.0.0.1:", smtp_port_)},
+        {"STAFF_WEBHOOK_URL_FILE", *dir_ + "/webhook-url"},
+        {"FIRST_BACKOFF", "300ms"},
+        {"MAX_BACKOFF", "1s"},
+        {"MAX_ATTEMPTS", "50"},
+    });
+    stack_->Start();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+    delete provider_;
+    delete mail_sink_;
+  }
+
+  static void StartMailSink() {
+    mail_sink_ =
+        RunScript(*dir_, "mail-sink",
+                  absl::StrCat("/usr/bin/python3 -m aiosmtpd -n -u -l 127.0.0.1:", smtp_port_,
+                               " -c aiosmtpd.handlers.Mailbox ", *dir_, "/maildir"))
+            .release();
+  }
+  static void StopMailSink() {
+    mail_sink_->Signal(SIGTERM);
+    mail_sink_->Wait(absl::Seconds(10));
+    delete mail_sink_;
+    mail_sink_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(stack_, nullptr);
+    // Ten in the morning, Beijing time, today: outside the quiet hours whatever time CI runs.
+    const absl::Time now = absl::Now();
+    const absl::CivilDay today = absl::ToCivilDay(now, time::BeijingZone());
+    const absl::Time ten = absl::FromCivil(
+        absl::CivilHour(today.year(), today.month(), today.day(), 10), time::BeijingZone());
+    stack_->SetClockOffset(ten - now);
+    ControlProvider(R"({"clear": true})");
+    auto channel = [](const std::string& name) {
+      return grpc::CreateChannel(stack_->service(name).address(),
+                                 grpc::InsecureChannelCredentials());
+    };
+    intake_ = iv1::IntakeService::NewStub(channel("intake"));
+    routing_ = rv1::RoutingService::NewStub(channel("routing"));
+    cases_ = chv1::CaseService::NewStub(channel("case-handling"));
+    notifications_ = nv1::NotificationService::NewStub(channel("notification"));
+  }
+
+  static void ControlProvider(const std::string& json) {
+    testing::HttpCall call;
+    call.target = "/__control";
+    call.headers = {{"Content-Type", "application/json"}};
+    call.body = json;
+    ASSERT_EQ(testing::SendHttp(provider_port_, call).status, 200) << json;
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Ctx() {
+    return client::NewCallContext(absl::Seconds(10));
+  }
+
+  std::string Submit(const std::string& request_id, const std::string& phone,
+                     const std::string& email) {
+    iv1::SubmitComplaintRequest req;
+    req.set_request_id(request_id);
+    auto* c = req.mutable_complaint();
+    c->set_customer_name("陈美玲");
+    c->set_customer_phone(phone);
+    c->set_customer_email(email);
+    c->set_project("翠湖花园");
+    c->set_building("3栋");
+    c->set_unit("1202");
+    c->set_description("卫生间天花板漏水，墙面大面积渗水发霉，已经影响正常使用，请尽快派人维修");
+    time::ToProto(absl::Now() - absl::Hours(30), c->mutable_occurred_at());
+    c->set_severity(cv1::SEVERITY_HIGH);
+    c->set_expected_resolution("尽快上门检修并赔偿损失");
+    c->set_channel(cv1::CHANNEL_HOTLINE);
+    c->set_recorded_by_staff_id("S0005");
+    c->set_journey_stage(cv1::JOURNEY_STAGE_PROPERTY_SERVICE);
+    iv1::SubmitComplaintResponse submitted;
+    auto s = intake_->SubmitComplaint(Ctx().get(), req, &submitted);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    const std::string number = submitted.complaint().number();
+    EXPECT_TRUE(
+        Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_ROUTED; }));
+    return number;
+  }
+
+  void Acknowledge(const std::string& number) {
+    rv1::AcknowledgeAssignmentRequest ack;
+    ack.set_number(number);
+    ack.set_department_id("engineering");
+    ack.set_owner_staff_id("S0018");
+    rv1::AcknowledgeAssignmentResponse acked;
+    auto s = routing_->AcknowledgeAssignment(Ctx().get(), ack, &acked);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  iv1::Complaint Complaint(const std::string& number) {
+    iv1::GetComplaintRequest req;
+    req.set_number(number);
+    iv1::GetComplaintResponse resp;
+    intake_->GetComplaint(Ctx().get(), req, &resp);
+    return resp.complaint();
+  }
+
+  std::vector<std::string> TimelineSummaries(const std::string& number) {
+    std::vector<std::string> out;
+    const iv1::Complaint complaint = Complaint(number);
+    for (const auto& e : complaint.timeline()) out.push_back(e.summary());
+    return out;
+  }
+
+  static inline e2e::Stack* stack_ = nullptr;
+  static inline std::string* dir_ = nullptr;
+  static inline testing::ChildProcess* provider_ = nullptr;
+  static inline testing::ChildProcess* mail_sink_ = nullptr;
+  static inline const int provider_port_ = testing::FreePort();
+  static inline const int smtp_port_ = testing::FreePort();
+  std::unique_ptr<iv1::IntakeService::Stub> intake_;
+  std::unique_ptr<rv1::RoutingService::Stub> routing_;
+  std::unique_ptr<chv1::CaseService::Stub> cases_;
+  std::unique_ptr<nv1::NotificationService::Stub> notifications_;
+};
+
+TEST_F(NotificationE2e, TheCustomerHearsEachStepOnceBySmsAndEmailAndTheTimelineSaysSo) {
+  const std::string phone = "13922230001";
+  const std::string number = Submit("notify-1", phone, "chen.meiling@example.com");
+  const size_t webhooks_before = Webhooks(provider_port_).size();
+  // Nobody acknowledges within the hour: the supervisor of engineering, 李建国, is told by name.
+  const absl::Time now = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, time::BeijingZone());
+  const absl::Time ten = absl::FromCivil(
+      absl::CivilHour(today.year(), today.month(), today.day(), 10), time::BeijingZone());
+  stack_->SetClockOffset(ten - now + absl::Minutes(65));
+  ASSERT_TRUE(Eventually([&] {
+    return MailsContaining(*dir_ + "/maildir", {"li.jianguo@staff.example.com", number}) == 1;
+  })) << "no email to the supervisor 李建国 about "
+      << number;
+  ASSERT_TRUE(Eventually([&] {
+    for (const auto& w : Webhooks(provider_port_)) {
+      if (absl::StrContains(w, "@李建国") && absl::StrContains(w, number)) return true;
+    }
+    return false;
+  })) << absl::StrJoin(Webhooks(provider_port_), "\n");
+  EXPECT_GT(Webhooks(provider_port_).size(), webhooks_before);
+
+  // The supervisor hands it to engineering as a complex case; engineering acknowledges.
+  ASSERT_TRUE(Eventually(
+      [&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_WITH_SUPERVISOR; }));
+  rv1::AssignBySupervisorRequest assign;
+  assign.set_number(number);
+  assign.set_supervisor_staff_id("S0002");
+  assign.set_lead_department_id("engineering");
+  assign.set_complex(true);
+  rv1::AssignBySupervisorResponse assigned;
+  auto s = routing_->AssignBySupervisor(Ctx().get(), assign, &assigned);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  Acknowledge(number);
+  ASSERT_TRUE(Eventually([&] {
+    chv1::GetCaseRequest req;
+    req.set_number(number);
+    chv1::GetCaseResponse resp;
+    return cases_->GetCase(Ctx().get(), req, &resp).ok();
+  }));
+
+  chv1::ExtendSolutionDeadlineRequest extend;
+  extend.set_number(number);
+  extend.set_staff_id("S0018");
+  extend.set_reason("需委托第三方检测机构出具渗漏检测报告");
+  const absl::Time new_due = absl::Now() + absl::Hours(24 * 10);
+  time::ToProto(new_due, extend.mutable_new_due());
+  extend.set_notice_channel(chv1::CONTACT_CHANNEL_PHONE);
+  extend.set_customer_notice("已电话告知客户需第三方检测");
+  chv1::ExtendSolutionDeadlineResponse extended;
+  s = cases_->ExtendSolutionDeadline(Ctx().get(), extend, &extended);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const absl::CivilMinute due =
+      absl::ToCivilMinute(time::FromProto(extended.deadline().due()), time::BeijingZone());
+
+  const std::string sign = "【翠湖地产】";
+  const std::vector<std::string> expected = {
+      sign + "您的投诉已登记，编号" + number +
+          "。可在App中查看进度：https://app.tousu.example/complaints/" + number,
+      absl::StrCat(sign, "您的投诉", number, "已由工程质量部受理，将于"),
+      absl::StrCat(sign, "您的投诉", number, "情况较复杂，方案期限延至", due.year(), "年",
+                   due.month(), "月", due.day(), "日 ",
+                   absl::StrFormat("%02d:%02d", due.hour(), due.minute()),
+                   "。原因：需委托第三方检测机构出具渗漏检测报告"),
+  };
+  std::vector<std::string> got;
+  ASSERT_TRUE(Eventually([&] {
+    got = SmsReceived(provider_port_, phone);
+    return got.size() >= expected.size();
+  })) << "SMS received: "
+      << absl::StrJoin(got, "\n");
+  absl::SleepFor(absl::Seconds(1));  // anything doubled would have arrived by now
+  got = SmsReceived(provider_port_, phone);
+  ASSERT_EQ(got.size(), expected.size()) << absl::StrJoin(got, "\n");
+  EXPECT_EQ(got[0], expected[0]);
+  EXPECT_TRUE(absl::StartsWith(got[1], expected[1])) << got[1];
+  EXPECT_EQ(got[2], expected[2]);
+
+  // The same by email (the customer gave an address), with an encoded subject.
+  EXPECT_TRUE(Eventually([&] {
+    return MailsContaining(*dir_ + "/maildir",
+                           {"chen.meiling@example.com", "Message-Id: <notification-"}) >= 3;
+  }));
+  EXPECT_EQ(MailsContaining(*dir_ + "/maildir", {"chen.meiling@example.com"}), 3);
+
+  // The timeline says what was sent.
+  ASSERT_TRUE(Eventually([&] {
+    int notified = 0;
+    for (const auto& line : TimelineSummaries(number)) {
+      notified += absl::StartsWith(line, "已短信通知客户") ? 1 : 0;
+    }
+    return notified == 3;
+  })) << absl::StrJoin(TimelineSummaries(number), "\n");
+  const auto lines = TimelineSummaries(number);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "已短信通知客户：方案期限延长"), lines.end())
+      << absl::StrJoin(lines, "\n");
+}
+
+TEST_F(NotificationE2e, AProviderOutageLosesNothingAndDoublesNothing) {
+  ControlProvider(R"({"fail_until_cleared": true, "fail_status": 500})");
+  const std::string phone = "13922230003";
+  const std::string number = Submit("notify-outage", phone, "");
+  absl::SleepFor(absl::Seconds(3));  // several tries meet the outage
+  EXPECT_TRUE(SmsReceived(provider_port_, phone).empty());
+  ControlProvider(R"({"clear": true})");
+  ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() == 1; }));
+  absl::SleepFor(absl::Seconds(2));
+  const auto got = SmsReceived(provider_port_, phone);
+  ASSERT_EQ(got.size(), 1u) << absl::StrJoin(got, "\n");
+  EXPECT_TRUE(absl::StrContains(got[0], number));
+}
+
+TEST_F(NotificationE2e, WithTheMailServerDownEmailWaitsAndSmsGoes) {
+  StopMailSink();
+  ASSERT_FALSE(Accepts(smtp_port_));
+  const std::string phone = "13922230004";
+  const std::string number = Submit("notify-smtp-down", phone, "mail.down@example.com");
+  ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() == 1; }))
+      << "SMS held back by the mail server's outage";
+  EXPECT_EQ(MailsContaining(*dir_ + "/maildir", {"mail.down@example.com"}), 0);
+  StartMailSink();
+  ASSERT_TRUE(Eventually([] { return Accepts(smtp_port_); }));
+  EXPECT_TRUE(Eventually([&] {
+    return MailsContaining(*dir_ + "/maildir", {"mail.down@example.com", number}) == 1;
+  })) << "the waiting email was not sent once the server was back";
+}
+
+TEST_F(NotificationE2e, QuietHoursHoldRoutineNoticesUntilMorningButNotTheReceipt) {
+  // 23:00 Beijing time.
+  const absl::Time now = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, time::BeijingZone());
+  const absl::Time eleven_pm = absl::FromCivil(
+      absl::CivilHour(today.year(), today.month(), today.day(), 23), time::BeijingZone());
+  stack_->SetClockOffset(eleven_pm - now);
+  const std::string phone = "13922230005";
+  const std::string number = Submit("notify-night", phone, "");
+  ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() == 1; }))
+      << "the receipt is urgent: it goes out at night";
+  Acknowledge(number);
+  absl::SleepFor(absl::Seconds(3));
+  EXPECT_EQ(SmsReceived(provider_port_, phone).size(), 1u) << "sent during the quiet hours";
+  // 08:05 the next morning.
+  stack_->SetClockOffset(eleven_pm - now + absl::Hours(9) + absl::Minutes(5));
+  ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() == 2; }));
+  EXPECT_TRUE(absl::StrContains(SmsReceived(provider_port_, phone)[1], "已由工程质量部受理"));
+}
+
+}  // namespace
+}  // namespace tousu
