@@ -2,7 +2,11 @@
 """Renders every overlay of k8s/, validates every object against the Kubernetes API schemas
 (offline, npm package kubernetes-models), and checks the operating rules of every Deployment of
 deploy/stack.conf and (where authentication is on) deploy/edge.conf, and what the outside reaches:
-the Ingress only the gateway, the edge role only the gateway's pods.
+the Ingress only the gateway, the edge role only the gateway's pods. The services' wiring follows
+deploy/subscriptions.txt and their <OTHER>_ADDR settings: each producer's PEERS names its
+subscribers, each gRPC port admits exactly the services that deliver events to it or call it, and
+a service whose egress is restricted reaches exactly those it delivers to or calls (and, for
+notification, its channels outside the cluster).
 
   check_k8s.py SOURCE_DIR NODE_MODULES_DIR
 Exits non-zero with one line per broken rule.
@@ -15,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 
 import yaml
 
@@ -61,6 +66,40 @@ def edge_services():
 
 PUBLIC_RPCS = "deploy/gateway/public-rpcs.txt"
 PUBLIC_SERVICES = set()  # of PUBLIC_RPCS, read once by main()
+NOTIFICATION_TEMPLATES = "deploy/notification/templates.txt"
+SUBSCRIPTIONS = "deploy/subscriptions.txt"
+SUBSCRIPTION_LINES = []  # of SUBSCRIPTIONS, read once by main()
+# The ports a service may (and must) reach outside the cluster, besides DNS, its database and the
+# gRPC ports of the services it delivers events to or calls: notification's channels, the SMS
+# provider and the staff chat robot over HTTPS and the mail server over SMTP submission or SMTPS.
+EXTERNAL_PORTS = {"notification": {443, 587, 465}}
+# Services whose egress must be restricted: identity signs customers' tokens, notification talks to
+# the outside world (and holds the channels' secrets).
+EGRESS_RESTRICTED = {"identity", "notification"}
+
+
+def subscriptions():
+    """(producer, event type, subscriber) of deploy/subscriptions.txt, whose event lines follow a
+    comment heading naming their producer ("# intake")."""
+    names = {s[0] for s in stack_services()} | {e[0] for e in edge_services()}
+    out, producer = [], None
+    for n, line in enumerate(open(os.path.join(SRC, SUBSCRIPTIONS), encoding="utf-8"), 1):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("#"):
+            if text[1:].strip() in names:
+                producer = text[1:].strip()
+            continue
+        event, *subscribers = text.split()
+        if producer is None:
+            fail(f"{SUBSCRIPTIONS}:{n}: {event} follows no heading naming its producer")
+            continue
+        for sub in subscribers:
+            if sub not in names:
+                fail(f"{SUBSCRIPTIONS}:{n}: subscriber {sub} of {event} is not a service of deploy/stack.conf")
+            out.append((producer, event, sub))
+    return out
 
 
 def public_rpc_services():
@@ -103,7 +142,8 @@ def check_copies():
              ("k8s/base/routing/labelled-complaints.tsv", "deploy/routing/labelled-complaints.tsv"),
              ("k8s/base/routing/seed.sql", "deploy/seed/routing.sql"),
              ("k8s/base/staff-assessment/seed.sql", "deploy/seed/staff-assessment.sql"),
-             ("k8s/base/gateway/public-rpcs.txt", PUBLIC_RPCS)]
+             ("k8s/base/gateway/public-rpcs.txt", PUBLIC_RPCS),
+             ("k8s/base/notification/templates.txt", NOTIFICATION_TEMPLATES)]
     for copy, orig in pairs:
         if not os.path.exists(os.path.join(SRC, orig)):
             fail(f"{orig} missing ({copy} is its copy)")
@@ -287,6 +327,8 @@ def check_overlay(name, objs):
             fail(f"{where}: Deployments {', '.join(apps)} share the service token Secret {secret}: each service needs its own")
     check_exposure(where, objs, name == "prod")
     check_edge(where, objs, processes, settings_of)
+    check_wiring(where, objs, processes, settings_of)
+    check_notification(where, objs, processes, settings_of, name == "prod")
     return deployments
 
 
@@ -325,6 +367,53 @@ def port_of(d, name):
             if p.get("name") == name:
                 return p["containerPort"]
     return None
+
+
+def grpc_admitted(app, deployments, netpols):
+    """The Deployments (of this namespace) whose pods the NetworkPolicies covering app's pods admit
+    to app's grpc port."""
+    d = deployments[app]
+    grpc = ("grpc", port_of(d, "grpc"))
+    out = set()
+    for n in netpols:
+        if not selector_matches(n["spec"]["podSelector"], pod_labels(d)):
+            continue
+        for rule in n["spec"].get("ingress", []):
+            if rule.get("ports") and not any(pp.get("port") in grpc for pp in rule["ports"]):
+                continue
+            for peer in rule.get("from", []):
+                if "namespaceSelector" in peer or "ipBlock" in peer:
+                    continue
+                out |= {o for o, od in deployments.items()
+                        if o != app and selector_matches(peer.get("podSelector", {}), pod_labels(od))}
+    return out
+
+
+def grpc_reached(app, deployments, rules):
+    """The Deployments whose grpc port the egress rules let app reach (a rule without ports or
+    destinations, or with an ipBlock, reaches every one)."""
+    reached = set()
+    for other, d in deployments.items():
+        grpc = ("grpc", port_of(d, "grpc"))
+        for r in rules:
+            if r.get("ports") and not any(pp.get("port") in grpc for pp in r["ports"]):
+                continue
+            if not r.get("to") or any("ipBlock" in peer or selector_matches(peer.get("podSelector", {}), pod_labels(d))
+                                      for peer in r["to"]):
+                reached.add(other)
+    reached.discard(app)
+    return reached
+
+
+def configmap_file(pod, configmaps, path):
+    """The content of path where it is a file of a ConfigMap volume mounted without subPath, or None."""
+    found = None
+    for m in pod["containers"][0].get("volumeMounts", []):
+        v = next((v for v in pod.get("volumes", []) if v["name"] == m["name"]), {})
+        root = m["mountPath"].rstrip("/") + "/"
+        if "configMap" in v and path.startswith(root) and not m.get("subPath"):
+            found = configmaps.get(v["configMap"]["name"], {}).get("data", {}).get(path[len(root):])
+    return found
 
 
 def check_exposure(where, objs, prod):
@@ -407,7 +496,7 @@ def check_edge(where, objs, processes, settings_of):
                 fail(f"{w}: Secret volume {m['name']} for {p}{key} must be mounted readOnly")
         if s.get("SMS_OUTBOX_FILE"):
             fail(f"{w}: {p}SMS_OUTBOX_FILE is the development sender (codes in a file): never in a cluster")
-        check_egress(where, app, netpols, pod_labels(d), {53, 3306})
+        # Its egress (DNS and its database only, as it calls no service) is check_wiring's.
     if not gateway or f"tousu-{gateway[0]}" not in deployments:
         return
     gw_app = f"tousu-{gateway[0]}"
@@ -441,16 +530,7 @@ def check_edge(where, objs, processes, settings_of):
             fail(f"{where}: {app} admits the edge, but none of its RPCs is in {PUBLIC_RPCS}")
     # The gateway's egress: DNS, the database, and the public services' gRPC ports only.
     rules = check_egress(where, gw_app, netpols, gw_labels, {53, 3306, "grpc"})
-    reached = set()
-    for app, d in deployments.items():
-        grpc = ("grpc", port_of(d, "grpc"))
-        for r in rules:
-            if r.get("ports") and not any(pp.get("port") in grpc for pp in r["ports"]):
-                continue
-            if not r.get("to") or any("ipBlock" in peer or selector_matches(peer.get("podSelector", {}), pod_labels(d))
-                                      for peer in r["to"]):
-                reached.add(app)
-    reached.discard(gw_app)
+    reached = grpc_reached(gw_app, deployments, rules)
     if reached != public:
         fail(f"{where}: the gateway's egress reaches the gRPC ports of {sorted(reached)}; "
              f"{PUBLIC_RPCS} needs exactly {sorted(public)}")
@@ -475,17 +555,156 @@ def check_edge(where, objs, processes, settings_of):
             fail(f"{where}: TOUSU_{gateway[1]}_{env_of.get(svc)}_ADDR must be {want_addr}, is {s.get(f'{env_of.get(svc)}_ADDR')!r}")
     pod = deployments[gw_app]["spec"]["template"]["spec"]
     path = s.get("PUBLIC_RPCS_FILE", "")
-    configmaps = by_kind(objs, "ConfigMap")
-    found = None
-    for m in pod["containers"][0].get("volumeMounts", []):
-        v = next((v for v in pod.get("volumes", []) if v["name"] == m["name"]), {})
-        root = m["mountPath"].rstrip("/") + "/"
-        if "configMap" in v and path.startswith(root) and not m.get("subPath"):
-            found = configmaps.get(v["configMap"]["name"], {}).get("data", {}).get(path[len(root):])
+    found = configmap_file(pod, by_kind(objs, "ConfigMap"), path)
     if found is None:
         fail(f"{where}: TOUSU_{gateway[1]}_PUBLIC_RPCS_FILE={path!r} is not a file of a mounted ConfigMap")
     elif os.path.exists(os.path.join(SRC, PUBLIC_RPCS)) and found != open(os.path.join(SRC, PUBLIC_RPCS), encoding="utf-8").read():
         fail(f"{where}: the gateway's public-rpcs.txt differs from {PUBLIC_RPCS}")
+
+
+def check_wiring(where, objs, processes, settings_of):
+    """The services' connections, from deploy/subscriptions.txt and their <OTHER>_ADDR settings:
+    each producer reads a mounted copy of the subscriptions and its PEERS names every subscriber
+    of its events; each <OTHER>_ADDR names the other's Service and grpc port; each service's gRPC
+    port admits exactly the services that deliver events to it or call it (the edge apart:
+    check_edge); and each service whose egress is restricted (those of EGRESS_RESTRICTED must be)
+    reaches the gRPC ports of exactly the services it delivers to or calls, DNS, its database and
+    its EXTERNAL_PORTS. The gateway's egress is the edge's rule (check_edge)."""
+    deployments = by_kind(objs, "Deployment")
+    netpols = list(by_kind(objs, "NetworkPolicy").values())
+    configmaps = by_kind(objs, "ConfigMap")
+    apps = {p[0]: f"tousu-{p[0]}" for p in processes if f"tousu-{p[0]}" in deployments}
+    env_of = {p[0]: p[1] for p in processes}
+    svc_of_env = {p[1]: p[0] for p in processes}
+    edge_http = {p[0] for p in processes if p[4]}  # the gateway
+
+    def grpc_address(svc):
+        return f"tousu-{svc}:{port_of(deployments[apps[svc]], 'grpc')}"
+
+    # Events: who delivers what to whom.
+    events_of = {}  # (producer, subscriber) -> event types
+    for producer, event, sub in SUBSCRIPTION_LINES:
+        if producer not in apps:
+            continue  # not run here (an edge process in dev)
+        if sub not in apps:
+            fail(f"{where}: {producer} delivers {event} to {sub}, which {where} does not run")
+            continue
+        events_of.setdefault((producer, sub), []).append(event)
+    delivers_to = {svc: set() for svc in apps}
+    delivered_by = {svc: set() for svc in apps}
+    shared = open(os.path.join(SRC, SUBSCRIPTIONS), encoding="utf-8").read()
+    for (producer, sub), events in sorted(events_of.items()):
+        delivers_to[producer].add(sub)
+        delivered_by[sub].add(producer)
+        peers = dict(e.split("=", 1) for e in settings_of.get(producer, {}).get("PEERS", "").split(",") if "=" in e)
+        if peers.get(sub) != grpc_address(sub):
+            fail(f"{where}: TOUSU_{env_of[producer]}_PEERS must name {sub}={grpc_address(sub)}, names "
+                 f"{peers.get(sub)!r}: {producer}'s {', '.join(events)} for {sub} would wait undelivered")
+    for producer in sorted({p for p, _ in events_of}):
+        path = settings_of.get(producer, {}).get("SUBSCRIPTIONS_FILE", "")
+        pod = deployments[apps[producer]]["spec"]["template"]["spec"]
+        if (configmap_file(pod, configmaps, path) if path else None) != shared:
+            fail(f"{where}: TOUSU_{env_of[producer]}_SUBSCRIPTIONS_FILE={path!r} must be a mounted copy of "
+                 f"{SUBSCRIPTIONS}: {producer} produces events")
+    # Direct calls: TOUSU_<SVC>_<OTHER>_ADDR.
+    calls = {svc: set() for svc in apps}
+    for svc in apps:
+        for key, value in sorted(settings_of.get(svc, {}).items()):
+            other = svc_of_env.get(key[:-len("_ADDR")]) if key.endswith("_ADDR") else None
+            if other is None or other == svc:
+                continue
+            if other not in apps:
+                if svc not in edge_http:
+                    fail(f"{where}: {svc} calls {other} (TOUSU_{env_of[svc]}_{key}), which {where} does not run")
+                continue
+            if value != grpc_address(other):
+                fail(f"{where}: TOUSU_{env_of[svc]}_{key} must be {grpc_address(other)}, is {value!r}")
+            if svc not in edge_http:
+                calls[svc].add(other)
+    called_by = {svc: {c for c in apps if svc in calls[c]} for svc in apps}
+    # Ingress to each gRPC port: exactly the producers delivering to it and its callers.
+    edge_apps = {apps[e] for e in edge_http if e in apps}
+    for svc, app in sorted(apps.items()):
+        if svc in edge_http:
+            continue
+        admitted = grpc_admitted(app, deployments, netpols) - edge_apps
+        for other in sorted(delivered_by[svc] | called_by[svc]):
+            if apps[other] not in admitted:
+                why = (f"delivers {', '.join(events_of[(other, svc)])} to it" if (other, svc) in events_of
+                       else f"calls it (TOUSU_{env_of[other]}_{env_of[svc]}_ADDR)")
+                fail(f"{where}: {app}'s NetworkPolicy does not admit {other} to its grpc port, which {why}")
+        for other in sorted(a[len("tousu-"):] for a in admitted - {apps[o] for o in delivered_by[svc] | called_by[svc]}):
+            fail(f"{where}: {app} admits {other} to its grpc port, but {other} neither delivers events to it "
+                 f"({SUBSCRIPTIONS}) nor calls it (no <OTHER>_ADDR setting naming {svc})")
+    # Egress, where a service's is restricted.
+    for svc, app in sorted(apps.items()):
+        if svc in edge_http:
+            continue
+        labels = pod_labels(deployments[app])
+        restricted = any(selector_matches(n["spec"]["podSelector"], labels)
+                         and "Egress" in n["spec"].get("policyTypes", []) for n in netpols)
+        if not restricted and svc not in EGRESS_RESTRICTED:
+            continue
+        needs = delivers_to[svc] | calls[svc]
+        external = EXTERNAL_PORTS.get(svc, set())
+        rules = check_egress(where, app, netpols, labels, {53, 3306} | ({"grpc"} if needs else set()) | external)
+        for port in sorted(external):
+            if rules and not any(port in [pp.get("port") for pp in r.get("ports", [])] for r in rules):
+                fail(f"{where}: {app} cannot reach port {port} outside the cluster (its channels need {sorted(external)})")
+        reached = grpc_reached(app, deployments, rules)
+        want = {apps[o] for o in needs}
+        if rules and reached != want:
+            fail(f"{where}: {app}'s egress reaches the gRPC ports of {sorted(reached)}; it delivers events to or "
+                 f"calls exactly {sorted(want)}")
+
+
+def check_notification(where, objs, processes, settings_of, prod):
+    """notification: its templates are a mounted ConfigMap copy of deploy/notification/templates.txt,
+    its channels' secrets files of read-only Secret volumes (never settings), and its SMS provider
+    and mail server are on ports its egress allows; in production, SMS and email are configured."""
+    deployments = by_kind(objs, "Deployment")
+    proc = next((p for p in processes if p[0] == "notification"), None)
+    if not proc or f"tousu-{proc[0]}" not in deployments:
+        return
+    app = f"tousu-{proc[0]}"
+    w, p = f"{where}: Deployment {app}", f"TOUSU_{proc[1]}_"
+    pod, s = deployments[app]["spec"]["template"]["spec"], settings_of.get(proc[0], {})
+    c = pod["containers"][0]
+    mounts, volumes = c.get("volumeMounts", []), {v["name"]: v for v in pod.get("volumes", [])}
+    found = configmap_file(pod, by_kind(objs, "ConfigMap"), s.get("TEMPLATES_FILE", ""))
+    if found is None:
+        fail(f"{w}: {p}TEMPLATES_FILE={s.get('TEMPLATES_FILE')!r} is not a file of a mounted ConfigMap")
+    elif (os.path.exists(os.path.join(SRC, NOTIFICATION_TEMPLATES))
+          and found != open(os.path.join(SRC, NOTIFICATION_TEMPLATES), encoding="utf-8").read()):
+        fail(f"{w}: its templates.txt differs from {NOTIFICATION_TEMPLATES}")
+    for key in ("SMS_SECRET_FILE", "SMTP_PASSWORD_FILE", "STAFF_WEBHOOK_URL_FILE"):
+        m = secret_mount_of(s.get(key, ""), mounts, volumes, False) if s.get(key) else None
+        if m is None:
+            fail(f"{w}: {p}{key} must be a file of a Secret volume mounted without subPath, is {s.get(key)!r}")
+        elif m.get("readOnly") is not True:
+            fail(f"{w}: Secret volume {m['name']} for {p}{key} must be mounted readOnly")
+    plain = set(s) | {e["name"][len(p):] for e in c.get("env", []) if "value" in e and e["name"].startswith(p)}
+    for key in sorted(plain):
+        if key == "STAFF_WEBHOOK_URL" or (("SECRET" in key or "PASSWORD" in key) and not key.endswith("_FILE")):
+            fail(f"{w}: {p}{key} is a secret in plain settings: the channels' secrets come from Secret files (*_FILE)")
+    if prod:
+        for key in ("SMS_ENDPOINT", "SMS_ACCESS_KEY_ID", "SMTP_URL", "MAIL_FROM", "APP_BASE_URL"):
+            if not s.get(key):
+                fail(f"{w}: {p}{key} must be set in production (customers are told by SMS and email)")
+        if s.get("SMS_ENDPOINT") and not s["SMS_ENDPOINT"].startswith("https://"):
+            fail(f"{w}: {p}SMS_ENDPOINT must be https: the requests carry customers' phone numbers")
+    allowed = EXTERNAL_PORTS.get(proc[0], set())
+    for key, default_ports in (("SMS_ENDPOINT", {"https": 443, "http": 80}), ("SMTP_URL", {"smtps": 465, "smtp": 25})):
+        if not s.get(key):
+            continue
+        u = urllib.parse.urlsplit(s[key])
+        try:
+            port = u.port or default_ports.get(u.scheme)
+        except ValueError:
+            port = None
+        if port not in allowed:
+            fail(f"{w}: {p}{key}={s[key]!r} reaches port {port}, which its NetworkPolicy does not let out "
+                 f"({sorted(allowed)})")
 
 
 def runs_edge(overlay):
@@ -604,8 +823,9 @@ def check_dev_db_durable(statefulset):
 
 
 def main():
-    global PUBLIC_SERVICES
+    global PUBLIC_SERVICES, SUBSCRIPTION_LINES
     PUBLIC_SERVICES = public_rpc_services()
+    SUBSCRIPTION_LINES = subscriptions()
     check_copies()
     overlays = sorted(os.path.basename(p) for p in glob.glob(os.path.join(SRC, "k8s/overlays/*")))
     if set(overlays) != {"dev", "prod"}:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Starts the six services, the edge (identity and the gateway, with authentication on as the edge
+"""Starts the services of deploy/stack.conf (notification with local stand-ins for its SMS provider,
+chat robot and mail server), the edge (identity and the gateway, with authentication on as the edge
 always runs) and a real Prometheus (Debian's) on free loopback ports against the test MariaDB,
 drives one complaint through every service with tousuctl and a customer's sign-in through the
 gateway, then evaluates through
@@ -49,6 +50,7 @@ MAY_BE_EMPTY = {
 }
 problems = []
 procs = []
+stops = []  # what else to stop at the end (the mail sink)
 
 
 def free_port():
@@ -90,6 +92,38 @@ def services():
                             "http": None if http == "-" else free_port(),
                             "grpc": free_port(), "metrics": free_port()})
     return out
+
+
+def start_notification_channels(tmp, templates):
+    """The notification service's outside world, on loopback (tests/support, as tools/run has it):
+    the SMS provider and chat robot stand-in and a mail sink. Returns the service's settings for
+    them (TOUSU_NOTIFICATION_* without the prefix)."""
+    d = os.path.join(tmp, "notification-channels")
+    os.makedirs(d)
+    key_id, secret = "LTAI-tousu-ops", os.path.join(d, "sms-secret")
+    with open(secret, "w") as f:
+        f.write(uuid.uuid4().hex)
+    port_file = os.path.join(d, "provider.port")
+    procs.append(subprocess.Popen(
+        ["/usr/bin/python3", f"{SRC}/tests/support/provider_standin.py", "--port", "0", "--port-file", port_file,
+         "--state-dir", d, "--templates", templates, "--access-key-id", key_id, "--access-key-secret-file", secret],
+        stdin=subprocess.DEVNULL, stdout=open(f"{d}/provider.log", "w"), stderr=subprocess.STDOUT))
+    if not wait_for("the SMS provider stand-in", lambda: os.path.exists(port_file), 15):
+        raise RuntimeError(open(f"{d}/provider.log").read()[-2000:])
+    port = int(open(port_file).read())
+    webhook = os.path.join(d, "webhook-url")
+    with open(webhook, "w") as f:
+        f.write(f"http://127.0.0.1:{port}/webhook/staff")
+    mail_port, pidfile = free_port(), os.path.join(d, "mail-sink.pid")
+    subprocess.run([f"{SRC}/tests/support/mail_sink.sh", "start", str(mail_port), f"{d}/maildir", pidfile,
+                    f"{d}/mail-sink.log"], check=True)
+    stops.append(lambda: subprocess.run([f"{SRC}/tests/support/mail_sink.sh", "stop", pidfile]))
+    return {"SMS_ENDPOINT": f"http://127.0.0.1:{port}/", "SMS_ACCESS_KEY_ID": key_id, "SMS_SECRET_FILE": secret,
+            "SMTP_URL": f"smtp://127.0.0.1:{mail_port}", "STAFF_WEBHOOK_URL_FILE": webhook,
+            "MANAGEMENT_EMAILS": "management@tousu.example",
+            # Whatever the hour of the run: messages that wait for the morning would leave the
+            # delivery panels without sends.
+            "QUIET_HOURS": "off"}
 
 
 def call_gateway(gateway, method, body, token=None):
@@ -215,6 +249,12 @@ def main():
             f.write(uuid.uuid4().hex + uuid.uuid4().hex)
         outbox = os.path.join(tmp, "sms-outbox.jsonl")  # never under TOUSU_TEST_LOG_DIR: it holds codes
         open(outbox, "w").close()
+        channels = {}
+        for s in svcs:
+            if s["name"] == "notification":
+                extra = dict(kv.split("=", 1) for kv in filter(None, s["extra"].split(",")))
+                channels = start_notification_channels(
+                    tmp, os.path.join(SRC, extra.get("TEMPLATES_FILE", "deploy/notification/templates.txt")))
         for s in svcs:
             s["db"] = f"tousu_ops{tag}_{s['name'].replace('-', '_')}"
             dbs.append(s["db"])
@@ -233,6 +273,8 @@ def main():
             for kv in filter(None, s["extra"].split(",")):
                 k, v = kv.split("=", 1)
                 env[p + k] = os.path.join(SRC, v)
+            if s["name"] == "notification":
+                env.update({p + k: v for k, v in channels.items()})
             if s["edge"]:
                 service_token = subprocess.run(
                     [token_tool, "mint", f"--key={auth}/private/dev.key", f"--sub={s['name']}", "--role=service",
@@ -321,6 +363,9 @@ def main():
             prom_port, 'sum(tousu_identity_sign_ins_total{outcome="signed_in"}) > 0')["data"]["result"], 30)
         wait_for("analytics' EventSink calls in Prometheus", lambda: query(
             prom_port, 'sum(grpc_server_handled_total{service="analytics",grpc_service="complaints.common.v1.EventSink"}) > 0')["data"]["result"], 30)
+        if channels:
+            wait_for("the customer's SMS in Prometheus", lambda: query(
+                prom_port, 'sum(tousu_notification_deliveries_total{channel="sms",outcome="sent"}) > 0')["data"]["result"], 30)
         time.sleep(3)
 
         # Every dashboard panel query.
@@ -376,6 +421,8 @@ def main():
                         out.write(r.read())
                 except OSError:
                     pass
+        for stop in stops:
+            stop()
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:

@@ -18,3 +18,6 @@ GRANT ALL PRIVILEGES ON `tousu_follow_up`.* TO 'tousu_follow_up'@'%';
 CREATE DATABASE IF NOT EXISTS `tousu_analytics` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS 'tousu_analytics'@'%' IDENTIFIED BY 'dev-analytics';
 GRANT ALL PRIVILEGES ON `tousu_analytics`.* TO 'tousu_analytics'@'%';
+CREATE DATABASE IF NOT EXISTS `tousu_notification` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'tousu_notification'@'%' IDENTIFIED BY 'dev-notification';
+GRANT ALL PRIVILEGES ON `tousu_notification`.* TO 'tousu_notification'@'%';
