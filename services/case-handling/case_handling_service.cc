@@ -427,6 +427,7 @@ grpc::ServerUnaryReactor* CaseHandlingService::RecordImplementationProgress(
       ev.set_staff_id(req->staff_id());
       ev.set_note(req->note());
       ev.set_plan_changed(req->plan_changed());
+      ev.set_customer_explanation(req->customer_explanation());
       SetTime(*at, ev.mutable_at());
       rt_.outbox().Append(tx, row.number, ev);
       *resp->mutable_note() = std::move(n);

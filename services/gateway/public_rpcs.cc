@@ -17,9 +17,14 @@ std::optional<std::string> UpstreamEnvFor(absl::string_view service) {
   const std::vector<absl::string_view> parts = absl::StrSplit(service, '.');
   if (parts.size() != 4 || parts[0] != "complaints") return std::nullopt;
   static const auto* const kByArea = new std::map<absl::string_view, std::string>{
-      {"intake", "INTAKE"},      {"routing", "ROUTING"},     {"casehandling", "CASE_HANDLING"},
-      {"followup", "FOLLOW_UP"}, {"analytics", "ANALYTICS"}, {"staff", "STAFF_ASSESSMENT"},
+      {"intake", "INTAKE"},
+      {"routing", "ROUTING"},
+      {"casehandling", "CASE_HANDLING"},
+      {"followup", "FOLLOW_UP"},
+      {"analytics", "ANALYTICS"},
+      {"staff", "STAFF_ASSESSMENT"},
       {"identity", "IDENTITY"},
+      {"notification", "NOTIFICATION"},
   };
   auto it = kByArea->find(parts[1]);
   if (it == kByArea->end()) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -25,89 +26,12 @@
 #include "services/notification/channels/sms_provider.h"
 #include "services/notification/channels/webhook_sender.h"
 #include "services/notification/domain/event_notices.h"
+#include "services/notification/service_support.h"
 
 namespace tousu::notification {
 
 namespace iv1 = complaints::intake::v1;
 using server::RunUnary;
-
-namespace {
-
-constexpr int kPlanBatch = 50;
-constexpr int kSendBatch = 20;
-// The address a staff webhook delivery carries: the URL itself is a secret kept in settings.
-constexpr char kStaffWebhookAddress[] = "staff-webhook";
-
-// 11 digits starting with 1 when `phone` is a mainland mobile in any accepted spelling ("+86
-// 138-0013-8000"); empty otherwise (a landline receives no SMS).
-std::string MobileDigits(std::string_view phone) {
-  std::string digits;
-  for (char c : phone) {
-    if (absl::ascii_isdigit(c)) digits.push_back(c);
-  }
-  if (digits.size() == 13 && digits.starts_with("86")) digits.erase(0, 2);
-  if (digits.size() != 11 || digits[0] != '1') return "";
-  return digits;
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
-  std::string out;
-  for (unsigned char c : md) absl::StrAppendFormat(&out, "%02x", c);
-  return out;
-}
-
-std::string MaskedAddress(const DeliveryRow& d) {
-  if (d.channel == kSms) return log::MaskPhone(d.address);
-  if (d.channel == kEmail) return log::MaskEmail(d.address);
-  if (d.channel == kWebhook) return d.address;
-  return absl::StrCat("app:", d.number);
-}
-
-nv1::Channel ChannelEnum(const std::string& channel) {
-  if (channel == kSms) return nv1::CHANNEL_SMS;
-  if (channel == kEmail) return nv1::CHANNEL_EMAIL;
-  if (channel == kInApp) return nv1::CHANNEL_IN_APP;
-  if (channel == kWebhook) return nv1::CHANNEL_WEBHOOK;
-  return nv1::CHANNEL_UNSPECIFIED;
-}
-
-nv1::DeliveryState StateEnum(const std::string& state) {
-  if (state == kPending) return nv1::DELIVERY_STATE_PENDING;
-  if (state == kSent) return nv1::DELIVERY_STATE_SENT;
-  if (state == kDelivered) return nv1::DELIVERY_STATE_DELIVERED;
-  if (state == kDead) return nv1::DELIVERY_STATE_DEAD;
-  if (state == kSuppressed) return nv1::DELIVERY_STATE_SUPPRESSED;
-  return nv1::DELIVERY_STATE_UNSPECIFIED;
-}
-
-void ToProto(const DeliveryRow& d, nv1::Delivery* out) {
-  out->set_id(absl::StrCat(d.id));
-  out->set_number(d.number);
-  out->set_kind(d.kind);
-  out->set_channel(ChannelEnum(d.channel));
-  out->set_state(StateEnum(d.state));
-  out->set_masked_address(MaskedAddress(d));
-  out->set_attempts(d.attempts);
-  out->set_last_error(d.last_error);
-  time::ToProto(d.created_at, out->mutable_created_at());
-  if (d.state == kPending) time::ToProto(d.next_attempt_at, out->mutable_next_attempt_at());
-}
-
-// The customer behind a customer token: their account id and the key of their verified phone.
-struct CustomerKeys {
-  std::string customer_id, phone_key;
-};
-absl::StatusOr<CustomerKeys> CallerKeys() {
-  const auth::Caller& caller = auth::CurrentCaller();
-  CustomerKeys keys{caller.subject, ""};
-  if (!caller.verified_phone.empty())
-    keys.phone_key = Sha256Hex(MobileDigits(caller.verified_phone));
-  return keys;
-}
-
-}  // namespace
 
 Channels Channels::FromSettings(const Settings& settings) {
   Channels c;
@@ -116,6 +40,9 @@ Channels Channels::FromSettings(const Settings& settings) {
     c.senders[kSms] = sms;
     c.sms_receipt = [sms](const std::string& phone, const std::string& biz_id, absl::Time at) {
       return sms->QueryReceipt(phone, biz_id, at);
+    };
+    c.sms_find_sent = [sms](const std::string& phone, const std::string& out_id, absl::Time at) {
+      return sms->FindSent(phone, out_id, at);
     };
   }
   if (!settings.email.smtp_url.empty()) {
@@ -145,8 +72,17 @@ NotificationService::NotificationService(server::ServiceRuntime& rt, Settings se
                "that is down or not configured).",
                {"channel"}),
       oldest_pending_(rt.registry(), "tousu_notification_oldest_pending_seconds",
-                      "Age of the oldest delivery still waiting, by channel (0 when none).",
-                      {"channel"}) {
+                      "Age of the oldest delivery still waiting that is due (or was tried), by "
+                      "channel (0 when none); one held for the quiet hours is not counted.",
+                      {"channel"}),
+      in_doubt_found_(rt.registry(), "tousu_notification_in_doubt_found_total",
+                      "Deliveries whose last attempt was in doubt (a sender died after handing "
+                      "it over) and that the provider had accepted: recorded, not sent again.",
+                      {"channel"}),
+      unplanned_(rt.registry(), "tousu_notification_unplanned_notices",
+                 "Notices whose recipients are not resolved yet (intake or the staff directory "
+                 "could not be asked); each is retried with a growing delay.",
+                 {}) {
   latency_ = &prometheus::BuildHistogram()
                   .Name("tousu_notification_provider_latency_seconds")
                   .Help("Time the SMS provider, mail server or webhook took to answer a send.")
@@ -155,6 +91,8 @@ NotificationService::NotificationService(server::ServiceRuntime& rt, Settings se
   intake_options.idempotent_methods = {"complaints.intake.v1.IntakeService/GetComplaint"};
   intake_ = iv1::IntakeService::NewStub(client::MakeChannel(settings_.intake_addr, intake_options));
 
+  unplanned_.With({});
+  in_doubt_found_.With({kSms});
   for (const char* channel : {kSms, kEmail, kWebhook, kInApp}) {
     pending_.With({channel});
     oldest_pending_.With({channel});
@@ -173,7 +111,20 @@ NotificationService::NotificationService(server::ServiceRuntime& rt, Settings se
   auto& sink = rt.event_sink();
   auto on_any = [this](db::Transaction& tx, const complaints::common::v1::Event& event) {
     const absl::Time now = Now();
-    for (const auto& request : NoticesFor(event)) {
+    for (auto request : NoticesFor(event)) {
+      if (request.recipient == kManagementRecipient) {
+        // One notice per address of the list (each its own delivery, its own retries), and the
+        // chat robot on the plain "management" notice.
+        for (const auto& address : settings_.management_emails) {
+          NoticeRow per_address;
+          per_address.event_id = event.event_id();
+          per_address.kind = request.kind;
+          per_address.recipient = absl::StrCat(kManagementRecipient, ":", address);
+          per_address.variables = request.variables;
+          per_address.created_at = now;
+          InsertNotice(tx, per_address);
+        }
+      }
       NoticeRow notice;
       notice.event_id = event.event_id();
       notice.number = request.variables.contains("number") ? request.variables.at("number") : "";
@@ -226,347 +177,6 @@ absl::Time NotificationService::Now() const {
   return absl::FromUnixMicros(absl::ToUnixMicros(rt_.clock().Now()));
 }
 
-// ---- planning -------------------------------------------------------------------------------
-
-absl::StatusOr<std::string> NotificationService::DepartmentName(const std::string& department_id) {
-  if (department_id.empty()) return std::string();
-  auto dept = directory_.GetDepartment(department_id);
-  if (dept.ok()) return dept->name();
-  if (absl::IsNotFound(dept.status())) return department_id;
-  return dept.status();
-}
-
-absl::StatusOr<NotificationService::Recipient> NotificationService::ResolveCustomer(
-    const NoticeRow& notice) {
-  Recipient r;
-  iv1::GetComplaintRequest req;
-  req.set_number(notice.number);
-  iv1::GetComplaintResponse resp;
-  auto call = client::NewCallContext(settings_.call_timeout);
-  const grpc::Status s = intake_->GetComplaint(call.get(), req, &resp);
-  if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
-      s.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-    return r;  // nobody to tell
-  }
-  if (!s.ok()) return absl::UnavailableError(absl::StrCat("intake: code ", s.error_code()));
-  const auto& input = resp.complaint().input();
-  r.found = true;
-  r.name = input.customer_name();
-  r.mobile = MobileDigits(input.customer_phone());
-  r.email = input.customer_email();
-  r.customer_id = input.customer_id();
-  if (!r.mobile.empty()) r.phone_key = Sha256Hex(r.mobile);
-  const std::string link = absl::StrCat(settings_.app_base_url, "/complaints/", notice.number);
-  r.variables = {{"customer_name", r.name},
-                 {"app_link", link},
-                 {"decision_link", link + "/decision"},
-                 {"questionnaire_link", link + "/questionnaire"}};
-  if (auto it = notice.variables.find("department_id"); it != notice.variables.end()) {
-    auto name = DepartmentName(it->second);
-    if (!name.ok()) return name.status();
-    r.variables["department_name"] = *name;
-  }
-  return r;
-}
-
-absl::StatusOr<NotificationService::Recipient> NotificationService::ResolveStaff(
-    const NoticeRow& notice) {
-  Recipient r;
-  if (notice.recipient == kManagementRecipient) {
-    r.found = !settings_.management_emails.empty() || channels_.senders.contains(kWebhook);
-    r.name = "管理层";
-    r.extra_emails = settings_.management_emails;
-    r.variables["staff_name"] = r.name;
-    return r;
-  }
-  const size_t colon = notice.recipient.find(':');
-  const std::string how = notice.recipient.substr(0, colon);
-  const std::string ref = notice.recipient.substr(colon + 1);
-  std::string staff_id;
-  if (how == "staff") {
-    staff_id = ref;
-  } else if (how == "supervisor" || how == "lead_of") {
-    std::string department_id = ref;
-    if (how == "lead_of") {
-      auto member = directory_.GetStaff(ref);
-      if (absl::IsNotFound(member.status())) return r;
-      if (!member.ok()) return member.status();
-      department_id = member->department_id();
-    }
-    auto dept = directory_.GetDepartment(department_id);
-    if (absl::IsNotFound(dept.status())) return r;
-    if (!dept.ok()) return dept.status();
-    staff_id = dept->supervisor_staff_id();
-  }
-  if (staff_id.empty()) return r;  // a department without a supervisor: logged by the caller
-  auto staff = directory_.GetStaff(staff_id);
-  if (absl::IsNotFound(staff.status())) return r;
-  if (!staff.ok()) return staff.status();
-  r.found = true;
-  r.name = staff->name();
-  r.email = staff->email();
-  r.variables["staff_name"] = r.name;
-  if (auto it = notice.variables.find("department_id"); it != notice.variables.end()) {
-    auto name = DepartmentName(it->second);
-    if (!name.ok()) return name.status();
-    r.variables["department_name"] = *name;
-  }
-  if (auto it = notice.variables.find("agent_id"); it != notice.variables.end()) {
-    auto agent = directory_.GetStaff(it->second);
-    r.variables["agent_name"] = agent.ok() ? agent->name() : it->second;
-  }
-  return r;
-}
-
-absl::StatusOr<NotificationService::Recipient> NotificationService::Resolve(
-    const NoticeRow& notice) {
-  if (notice.recipient == kCustomerRecipient) return ResolveCustomer(notice);
-  return ResolveStaff(notice);
-}
-
-void NotificationService::PlanOne(db::Transaction& tx, const NoticeRow& notice,
-                                  const Recipient& recipient) {
-  const absl::Time now = Now();
-  MarkPlanned(tx, notice.id, now, recipient.customer_id, recipient.phone_key);
-  const KindTemplates* meta = templates_.Find(notice.kind);
-  if (!recipient.found || meta == nullptr) {
-    log::Warn("notice has nobody to reach", {{"kind", notice.kind}, {"number", notice.number}});
-    return;
-  }
-  Variables vars = notice.variables;
-  for (const auto& [k, v] : recipient.variables) vars[k] = v;
-  const bool customer = meta->kind->audience == Audience::kCustomer;
-
-  CustomerPreferences prefs;
-  int sent_today = 0;
-  if (customer && !recipient.phone_key.empty()) {
-    if (auto stored = LoadPreferences(tx, recipient.phone_key)) prefs = *stored;
-    sent_today = CountNonEssentialSince(tx, recipient.phone_key, BeijingDayStart(now));
-  }
-  for (const auto& channel : templates_.ChannelsOf(notice.kind)) {
-    auto rendered = templates_.Render(notice.kind, channel, vars);
-    DeliveryRow d;
-    d.notice_id = notice.id;
-    d.channel = channel;
-    d.recipient_name = recipient.name;
-    d.subject = rendered->subject;
-    d.body = rendered->text;
-    d.provider_template = rendered->provider_template;
-    d.provider_params = rendered->provider_params;
-    d.essential = meta->essential;
-    d.created_at = now;
-    d.state = kPending;
-    d.next_attempt_at = customer ? EarliestSend(settings_.policy, now, meta->urgent) : now;
-    if (channel == kSms) d.address = recipient.mobile;
-    if (channel == kEmail) d.address = recipient.email;
-    if (channel == kWebhook) {
-      if (!channels_.senders.contains(kWebhook)) continue;  // no chat robot configured
-      d.address = kStaffWebhookAddress;
-    }
-    if (channel == kInApp) {
-      d.state = kSent;
-      d.sent_at = now;
-    } else if (customer) {
-      const std::string why = CustomerSuppression(settings_.policy, prefs, channel, meta->essential,
-                                                  !d.address.empty(), sent_today);
-      if (why == "channel_off" || why == "no_address") continue;  // nothing to record
-      if (!why.empty()) {
-        d.state = kSuppressed;
-        d.suppressed_reason = why;
-        deliveries_.With({channel, notice.kind, "suppressed"}).Increment();
-      } else if (!meta->essential) {
-        ++sent_today;
-      }
-    } else if (channel == kEmail && d.address.empty() && recipient.extra_emails.empty()) {
-      continue;  // a staff member without an email address: the webhook still names them
-    }
-    if (channel == kEmail && !recipient.extra_emails.empty()) {
-      // The management list: one delivery row per list, addressed to every member.
-      d.address = absl::StrJoin(recipient.extra_emails, ",");
-    }
-    InsertDelivery(tx, d);
-  }
-}
-
-absl::StatusOr<int> NotificationService::PlanPending() {
-  std::vector<NoticeRow> notices;
-  auto s = db::RunInTransaction(rt_.pool(),
-                                [&](db::Transaction& tx) {
-                                  notices = UnplannedNotices(tx, kPlanBatch);
-                                  return absl::OkStatus();
-                                },
-                                {.read_committed = true});
-  if (!s.ok()) return s;
-  int planned = 0;
-  for (const auto& notice : notices) {
-    // Names and addresses are asked for outside any transaction: no connection waits on a peer.
-    auto recipient = Resolve(notice);
-    if (!recipient.ok()) {
-      log::Warn("notice waits: its recipient cannot be resolved now",
-                {{"kind", notice.kind}, {"error", recipient.status().ToString()}});
-      continue;  // the next pass tries again
-    }
-    s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-      auto locked = LockNotice(tx, notice.id);
-      if (!locked || locked->planned) return absl::OkStatus();  // another replica did it
-      PlanOne(tx, *locked, *recipient);
-      ++planned;
-      return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
-  }
-  if (planned > 0) {
-    for (const char* channel : {kSms, kEmail, kWebhook}) {
-      rt_.executor().TrySubmit([this, channel] { (void)SendDue(channel); });
-    }
-  }
-  RefreshBacklogGauges();
-  return planned;
-}
-
-void NotificationService::RefreshBacklogGauges() {
-  std::vector<PendingStats> stats;
-  const absl::Time now = Now();
-  auto s = db::RunInTransaction(rt_.pool(),
-                                [&](db::Transaction& tx) {
-                                  stats = PendingByChannel(tx, now);
-                                  return absl::OkStatus();
-                                },
-                                {.read_committed = true});
-  if (!s.ok()) return;
-  for (const char* channel : {kSms, kEmail, kWebhook, kInApp}) {
-    double pending = 0, oldest = 0;
-    for (const auto& st : stats) {
-      if (st.channel != channel) continue;
-      pending = static_cast<double>(st.pending);
-      if (st.oldest) oldest = std::max(0.0, absl::ToDoubleSeconds(now - *st.oldest));
-    }
-    pending_.With({channel}).Set(pending);
-    oldest_pending_.With({channel}).Set(oldest);
-  }
-}
-
-// ---- sending --------------------------------------------------------------------------------
-
-absl::StatusOr<int> NotificationService::SendDue(const std::string& channel) {
-  auto sender_it = channels_.senders.find(channel);
-  if (sender_it == channels_.senders.end()) return 0;  // off: its deliveries wait
-  std::vector<DeliveryRow> claimed;
-  auto s = db::RunInTransaction(rt_.pool(),
-                                [&](db::Transaction& tx) {
-                                  claimed = ClaimDue(tx, channel, Now(), settings_.send_lease,
-                                                     kSendBatch);
-                                  return absl::OkStatus();
-                                },
-                                {.read_committed = true});
-  if (!s.ok()) return s;
-  for (const auto& d : claimed) {
-    OutgoingMessage m;
-    m.delivery_id = absl::StrCat(d.id);
-    m.address = d.channel == kWebhook ? settings_.staff_webhook_url : d.address;
-    m.recipient_name = d.recipient_name;
-    m.subject = d.subject;
-    m.text = d.body;
-    m.provider_template = d.provider_template;
-    m.template_params = d.provider_params;
-    if (d.recipient == kCustomerRecipient) {
-      m.unsubscribe_url = absl::StrCat(settings_.app_base_url, "/settings/notifications");
-    }
-    SendResult result = sender_it->second->Send(m);
-    latency_->Add({{"channel", channel}}, prometheus::Histogram::BucketBoundaries{})
-        .Observe(absl::ToDoubleSeconds(result.latency));
-    Settle(d, result);
-  }
-  if (!claimed.empty()) RefreshBacklogGauges();
-  return static_cast<int>(claimed.size());
-}
-
-void NotificationService::Settle(const DeliveryRow& d, const SendResult& result) {
-  const absl::Time now = Now();
-  const bool customer = d.recipient == kCustomerRecipient;
-  const std::string topic = templates_.Find(d.kind) ? templates_.Find(d.kind)->topic : d.kind;
-  std::string outcome;
-  auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) -> absl::Status {
-    auto row = LockDelivery(tx, d.id);
-    if (!row || row->state != kPending) return absl::OkStatus();  // settled elsewhere
-    if (result.outcome == SendResult::Outcome::kAccepted) {
-      MarkSent(tx, d.id, now, result.provider_id);
-      outcome = "sent";
-      if (customer) {
-        complaints::notification::v1::CustomerNotified event;
-        event.set_number(d.number);
-        event.set_kind(d.kind);
-        event.set_channel(ChannelEnum(d.channel));
-        event.set_topic(topic);
-        time::ToProto(now, event.mutable_at());
-        event.set_delivery_id(absl::StrCat(d.id));
-        rt_.outbox().Append(tx, d.number, event);
-      }
-      return absl::OkStatus();
-    }
-    const bool give_up = result.outcome == SendResult::Outcome::kPermanentFailure ||
-                         row->attempts >= settings_.policy.max_attempts;
-    if (!give_up) {
-      MarkRetry(tx, d.id, now + Backoff(settings_.policy, row->attempts), result.error);
-      outcome = "retry";
-      return absl::OkStatus();
-    }
-    MarkDead(tx, d.id, result.error);
-    outcome = result.outcome == SendResult::Outcome::kPermanentFailure ? "failed" : "dead";
-    if (customer) {
-      complaints::notification::v1::CustomerNotificationFailed event;
-      event.set_number(d.number);
-      event.set_kind(d.kind);
-      event.set_channel(ChannelEnum(d.channel));
-      event.set_topic(topic);
-      time::ToProto(now, event.mutable_at());
-      event.set_delivery_id(absl::StrCat(d.id));
-      event.set_attempts(row->attempts);
-      rt_.outbox().Append(tx, d.number, event);
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) {
-    // The lease runs out and the delivery is tried again with the same idempotency key.
-    log::Warn("delivery outcome not recorded", {{"delivery", d.id}, {"error", s.ToString()}});
-    return;
-  }
-  if (outcome.empty()) return;
-  deliveries_.With({d.channel, d.kind, outcome}).Increment();
-  log::Info("delivery", {{"delivery", d.id},
-                         {"channel", d.channel},
-                         {"template", d.kind},
-                         {"to", MaskedAddress(d)},
-                         {"outcome", outcome},
-                         {"attempt", d.attempts},
-                         {"error", result.error}});
-}
-
-absl::StatusOr<int> NotificationService::CheckReceipts() {
-  if (!channels_.sms_receipt) return 0;
-  std::vector<DeliveryRow> rows;
-  auto s = db::RunInTransaction(rt_.pool(),
-                                [&](db::Transaction& tx) {
-                                  rows = AwaitingReceipt(tx, Now() - absl::Hours(48), 100);
-                                  return absl::OkStatus();
-                                },
-                                {.read_committed = true});
-  if (!s.ok()) return s;
-  int recorded = 0;
-  for (const auto& d : rows) {
-    auto receipt = channels_.sms_receipt(d.address, d.provider_id, *d.sent_at);
-    if (!receipt.ok() || *receipt == ReceiptState::kWaiting) continue;
-    const std::string value = *receipt == ReceiptState::kDelivered ? "delivered" : "undelivered";
-    s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-      RecordReceipt(tx, d.id, value, Now());
-      return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
-    ++recorded;
-  }
-  return recorded;
-}
-
 // ---- RPCs -----------------------------------------------------------------------------------
 
 grpc::ServerUnaryReactor* NotificationService::ListMyNotices(grpc::CallbackServerContext* ctx,
@@ -582,11 +192,10 @@ grpc::ServerUnaryReactor* NotificationService::ListMyNotices(grpc::CallbackServe
       return absl::InvalidArgumentError("page_token: not a token this service issued");
     }
     const int size = req->page_size() == 0 ? 20 : req->page_size();
-    auto keys = CallerKeys();
-    if (!keys.ok()) return keys.status();
+    const CustomerKeys keys = CallerKeys();
     std::vector<InAppNotice> notices;
     auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-      notices = CustomerNotices(tx, keys->customer_id, keys->phone_key, before, size + 1);
+      notices = CustomerNotices(tx, keys.customer_id, keys.phone_key, before, size + 1);
       return absl::OkStatus();
     });
     if (!s.ok()) return s;
@@ -621,12 +230,11 @@ grpc::ServerUnaryReactor* NotificationService::GetMyPreferences(
     grpc::CallbackServerContext* ctx, const nv1::GetMyPreferencesRequest*,
     nv1::GetMyPreferencesResponse* resp) {
   return RunUnary(ctx, rt_.executor(), [this, resp]() -> absl::Status {
-    auto keys = CallerKeys();
-    if (!keys.ok()) return keys.status();
+    const CustomerKeys keys = CallerKeys();
     CustomerPreferences prefs;
-    if (!keys->phone_key.empty()) {
+    if (!keys.phone_key.empty()) {
       auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-        if (auto stored = LoadPreferences(tx, keys->phone_key)) prefs = *stored;
+        if (auto stored = LoadPreferences(tx, keys.phone_key)) prefs = *stored;
         return absl::OkStatus();
       });
       if (!s.ok()) return s;
@@ -652,14 +260,13 @@ grpc::ServerUnaryReactor* NotificationService::SetMyPreferences(
             "preferences.channels[", i, "]: only CHANNEL_SMS and CHANNEL_EMAIL can be chosen"));
       }
     }
-    auto keys = CallerKeys();
-    if (!keys.ok()) return keys.status();
-    if (keys->phone_key.empty()) {
+    const CustomerKeys keys = CallerKeys();
+    if (keys.phone_key.empty()) {
       return absl::FailedPreconditionError(
           "preferences belong to a verified phone: sign in with your phone number");
     }
     auto s = db::RunInTransaction(rt_.pool(), [&](db::Transaction& tx) {
-      SavePreferences(tx, keys->phone_key, prefs, Now());
+      SavePreferences(tx, keys.phone_key, prefs, Now());
       return absl::OkStatus();
     });
     if (!s.ok()) return s;

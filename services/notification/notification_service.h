@@ -9,6 +9,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,12 @@ struct Channels {
   std::function<absl::StatusOr<ReceiptState>(const std::string& phone, const std::string& biz_id,
                                              absl::Time sent_at)>
       sms_receipt;
+  // Whether the provider already accepted an SMS with this OutId (our delivery id) for `phone`
+  // around `at`: its BizId, or nullopt. Asked before an SMS whose last attempt is in doubt is
+  // sent again.
+  std::function<absl::StatusOr<std::optional<std::string>>(
+      const std::string& phone, const std::string& out_id, absl::Time at)>
+      sms_find_sent;
   // The channels Settings configure (SMS provider, SMTP, webhook).
   static Channels FromSettings(const Settings& settings);
 };
@@ -80,7 +88,7 @@ class NotificationService final : public nv1::NotificationService::CallbackServi
     std::string name;
     std::string mobile;  // 11 digits, customers only
     std::string email;
-    std::vector<std::string> extra_emails;  // the management list
+    bool management_member = false;  // one address of the management list
     std::string customer_id, phone_key;
     Variables variables;  // names and links to add
   };
@@ -90,6 +98,9 @@ class NotificationService final : public nv1::NotificationService::CallbackServi
   absl::StatusOr<std::string> DepartmentName(const std::string& department_id);
   void PlanOne(db::Transaction& tx, const NoticeRow& notice, const Recipient& recipient);
   void Settle(const DeliveryRow& delivery, const SendResult& result);
+  // For a delivery whose previous attempt is in doubt: the provider's record of it, if it
+  // went out after all (or a retry-later result when the provider cannot be asked).
+  std::optional<SendResult> AlreadyAccepted(const DeliveryRow& delivery);
   void RefreshBacklogGauges();
   absl::Time Now() const;
 
@@ -103,6 +114,9 @@ class NotificationService final : public nv1::NotificationService::CallbackServi
   metrics::CachedCounter deliveries_;
   metrics::CachedGauge pending_;
   metrics::CachedGauge oldest_pending_;
+  metrics::CachedCounter in_doubt_found_;
+  metrics::CachedGauge unplanned_;
+  std::mutex plan_mu_;
   prometheus::Family<prometheus::Histogram>* latency_ = nullptr;
 };
 

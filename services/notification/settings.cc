@@ -111,6 +111,11 @@ absl::StatusOr<Settings> Settings::FromConfig(const config::Config& cfg) {
     if (!d.ok()) return d.status();
     *field = *d;
   }
+  // A send in doubt is looked up at the provider under the day its lease ran out and, within
+  // ten minutes of midnight, the day before: a longer lease could miss the day it went out.
+  if (s.send_lease > absl::Minutes(10)) {
+    return absl::InvalidArgumentError("SEND_LEASE: at most 10m");
+  }
   return s;
 }
 

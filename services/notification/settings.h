@@ -33,14 +33,14 @@ struct Settings {
   absl::Duration send_interval = absl::Milliseconds(500);
   // How long a claimed delivery is left to its sender before another may try it (a sender that
   // died mid-send); the provider's idempotency key makes that second try harmless.
-  absl::Duration send_lease = absl::Seconds(60);
+  absl::Duration send_lease = absl::Minutes(2);
   absl::Duration receipt_interval = absl::Seconds(30);
   absl::Duration retention = absl::Hours(24 * 365);
 
   // TEMPLATES_FILE (required), INTAKE_ADDR and STAFF_ASSESSMENT_ADDR (required), CALL_TIMEOUT
-  // (3s), APP_BASE_URL, QUIET_HOURS ("22-8", "off"), DAILY_CAP (5, 0..100), MAX_ATTEMPTS (8,
-  // 1..100), FIRST_BACKOFF (5s), MAX_BACKOFF (30m), PLAN_INTERVAL and SEND_INTERVAL (500ms),
-  // SEND_LEASE (60s), RECEIPT_INTERVAL (30s), RETENTION (8760h), the channel settings above.
+  // (3s), APP_BASE_URL, QUIET_HOURS ("22-8", "off"), DAILY_CAP (5, 0..100), MAX_ATTEMPTS (20,
+  // 1..100), FIRST_BACKOFF (10s), MAX_BACKOFF (30m), PLAN_INTERVAL and SEND_INTERVAL (500ms),
+  // SEND_LEASE (2m), RECEIPT_INTERVAL (30s), RETENTION (8760h), the channel settings above.
   static absl::StatusOr<Settings> FromConfig(const config::Config& cfg);
 };
 

@@ -23,6 +23,7 @@
 #include "complaints/followup/v1/followup.grpc.pb.h"
 #include "complaints/identity/v1/identity.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
+#include "complaints/notification/v1/notification.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "tests/e2e/stack.h"
@@ -34,6 +35,7 @@ namespace {
 namespace chv1 = complaints::casehandling::v1;
 namespace cv1 = complaints::common::v1;
 namespace fv1 = complaints::followup::v1;
+namespace nv1 = complaints::notification::v1;
 namespace idv1 = complaints::identity::v1;
 namespace iv1 = complaints::intake::v1;
 namespace rv1 = complaints::routing::v1;
@@ -126,6 +128,7 @@ class EdgeE2e : public ::testing::Test {
     routing_ = rv1::RoutingService::NewStub(channel("routing"));
     cases_ = chv1::CaseService::NewStub(channel("case-handling"));
     followup_ = fv1::FollowUpService::NewStub(channel("follow-up"));
+    notifications_ = nv1::NotificationService::NewStub(channel("notification"));
   }
 
   int port() const { return stack_->gateway_http_port(); }
@@ -270,11 +273,56 @@ class EdgeE2e : public ::testing::Test {
     return resp.case_file();
   }
 
+  // The tracker of `number`'s case tells the customer how it is going (a routine update).
+  void TrackerReportsProgress(const std::string& number) {
+    fv1::GetFollowUpResponse follow_up;
+    ASSERT_TRUE(Eventually([&] {
+      fv1::GetFollowUpRequest req;
+      req.set_number(number);
+      return followup_->GetFollowUp(Staff().get(), req, &follow_up).ok() &&
+             !follow_up.follow_up().tracker_staff_id().empty();
+    })) << "no tracker for "
+        << number;
+    const std::string tracker = follow_up.follow_up().tracker_staff_id();
+    fv1::RecordProgressUpdateRequest update;
+    update.set_number(number);
+    update.set_tracker_staff_id(tracker);
+    update.set_summary("已联系防水施工队，下周一进场");
+    fv1::RecordProgressUpdateResponse recorded;
+    grpc::ClientContext ctx;
+    // Trackers belong to the complaint office (customer-service in the seed directory).
+    ctx.AddMetadata("authorization",
+                    "Bearer " + stack_->Token(tracker, auth::role::kTracker, "customer-service"));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto s = followup_->RecordProgressUpdate(&ctx, update, &recorded);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // Operations' view of `number`'s deliveries of `kind` by `channel` in `state` (the service
+  // token asks).
+  std::vector<nv1::Delivery> Deliveries(const std::string& number, const std::string& kind,
+                                        nv1::Channel channel, nv1::DeliveryState state) {
+    nv1::ListDeliveriesRequest req;
+    req.set_state(state);
+    req.set_limit(500);
+    nv1::ListDeliveriesResponse resp;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + stack_->Token("ops", auth::role::kManager));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    std::vector<nv1::Delivery> out;
+    if (!notifications_->ListDeliveries(&ctx, req, &resp).ok()) return out;
+    for (const auto& d : resp.deliveries()) {
+      if (d.number() == number && d.kind() == kind && d.channel() == channel) out.push_back(d);
+    }
+    return out;
+  }
+
   static Stack* stack_;
   std::unique_ptr<iv1::IntakeService::Stub> intake_;
   std::unique_ptr<rv1::RoutingService::Stub> routing_;
   std::unique_ptr<chv1::CaseService::Stub> cases_;
   std::unique_ptr<fv1::FollowUpService::Stub> followup_;
+  std::unique_ptr<nv1::NotificationService::Stub> notifications_;
 };
 Stack* EdgeE2e::stack_ = nullptr;
 
@@ -299,7 +347,60 @@ TEST_F(EdgeE2e, ACustomersWholePathInConnectJson) {
   ASSERT_EQ(got.status, 200) << got.body;
   EXPECT_NE(got.body.find("TIMELINE_EVENT_TYPE_RECEIVED"), std::string::npos) << got.body;
 
+  // The app's notices: the receipt, in the customer's own list (the system told them itself).
+  const std::string kNotices = "/complaints.notification.v1.NotificationService/";
+  ASSERT_TRUE(Eventually([&] {
+    HttpResult notices = Connect(absl::StrCat(kNotices, "ListMyNotices"), "{}", token);
+    if (notices.status == 200 &&
+        notices.body.find("您的投诉已登记，编号 " + number) != std::string::npos) {
+      return true;
+    }
+    absl::SleepFor(absl::Seconds(1));  // well inside the per-customer rate limit
+    return false;
+  })) << Connect(absl::StrCat(kNotices, "ListMyNotices"), "{}", token).body;
+  // Another customer sees none of them.
+  const std::string stranger = SignIn("13811110009");
+  HttpResult theirs = Connect(absl::StrCat(kNotices, "ListMyNotices"), "{}", stranger);
+  ASSERT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_EQ(theirs.body.find(number), std::string::npos) << theirs.body;
+  // How they want to be told: only what the policy requires, by SMS.
+  HttpResult chosen =
+      Connect(absl::StrCat(kNotices, "SetMyPreferences"),
+              R"({"preferences":{"channels":["CHANNEL_SMS"],"essentialOnly":true}})", token);
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  HttpResult kept = Connect(absl::StrCat(kNotices, "GetMyPreferences"), "{}", token);
+  EXPECT_NE(kept.body.find(R"("essentialOnly":true)"), std::string::npos) << kept.body;
+  EXPECT_EQ(kept.body.find("CHANNEL_EMAIL"), std::string::npos) << kept.body;
+  HttpResult bad = Connect(absl::StrCat(kNotices, "SetMyPreferences"),
+                           R"({"preferences":{"channels":["CHANNEL_WEBHOOK"]}})", token);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("preferences.channels[0]"), std::string::npos) << bad.body;
+
   ASSERT_NO_FATAL_FAILURE(StaffProposeSolution(number));
+  // Essential notices only: the tracker's routine progress update is not sent by SMS (the app
+  // keeps it), while the solution, which the policy requires, is (this stack has no SMS provider,
+  // so it waits in line).
+  ASSERT_NO_FATAL_FAILURE(TrackerReportsProgress(number));
+  std::vector<nv1::Delivery> progress_sms;
+  EXPECT_TRUE(Eventually([&] {
+    progress_sms = Deliveries(number, "progress", nv1::CHANNEL_SMS, nv1::DELIVERY_STATE_SUPPRESSED);
+    return !progress_sms.empty();
+  })) << "the progress SMS was not suppressed";
+  if (!progress_sms.empty()) {
+    EXPECT_EQ(progress_sms.front().suppressed_reason(), "opted_out");
+  }
+  EXPECT_EQ(
+      Deliveries(number, "solution_proposed", nv1::CHANNEL_SMS, nv1::DELIVERY_STATE_PENDING).size(),
+      1u);
+  EXPECT_TRUE(Eventually([&] {
+    HttpResult notices = Connect(absl::StrCat(kNotices, "ListMyNotices"), "{}", token);
+    if (notices.body.find("跟进人员已更新处理进展") != std::string::npos) {
+      return true;
+    }
+    absl::SleepFor(absl::Seconds(1));
+    return false;
+  })) << "the app keeps the progress notice: "
+      << Connect(absl::StrCat(kNotices, "ListMyNotices"), "{}", token).body;
   HttpResult decided =
       Connect("/complaints.casehandling.v1.CaseService/RecordCustomerDecision",
               R"({"number":")" + number + R"(","decision":"CUSTOMER_DECISION_ACCEPTED"})", token);
@@ -466,8 +567,8 @@ TEST_F(EdgeE2e, RefusalsAFrontendTeamMeets) {
        {"complaints.intake.v1.IntakeService", "complaints.routing.v1.RoutingService",
         "complaints.casehandling.v1.CaseService", "complaints.followup.v1.FollowUpService",
         "complaints.analytics.v1.AnalyticsService", "complaints.staff.v1.StaffService",
-        "complaints.common.v1.EventSink", "complaints.common.v1.AuditTrail",
-        "grpc.health.v1.Health"}) {
+        "complaints.notification.v1.NotificationService", "complaints.common.v1.EventSink",
+        "complaints.common.v1.AuditTrail", "grpc.health.v1.Health"}) {
     const auto* descriptor = pool->FindServiceByName(service);
     if (descriptor == nullptr) continue;  // not linked into this test: covered by name below
     for (int i = 0; i < descriptor->method_count(); ++i) {
@@ -482,7 +583,9 @@ TEST_F(EdgeE2e, RefusalsAFrontendTeamMeets) {
   EXPECT_GT(refused, 20);
   for (const char* path : {"/complaints.common.v1.EventSink/DeliverEvent",
                            "/complaints.common.v1.AuditTrail/ListAuditEntries",
-                           "/complaints.staff.v1.AssessmentService/RunAssessment", "/nope",
+                           "/complaints.staff.v1.AssessmentService/RunAssessment",
+                           "/complaints.notification.v1.NotificationService/ListDeliveries",
+                           "/complaints.notification.v1.NotificationService/RetryDelivery", "/nope",
                            "/complaints.intake.v1.IntakeService/NoSuchMethod"}) {
     EXPECT_EQ(Connect(path, "{}", token).status, 404) << path;
   }

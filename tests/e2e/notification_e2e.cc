@@ -10,9 +10,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/escaping.h"
@@ -24,12 +26,15 @@
 #include "common/client/channel.h"
 #include "common/time/beijing_zone.h"
 #include "common/time/proto_time.h"
+#include "complaints/analytics/v1/events.pb.h"
 #include "complaints/casehandling/v1/case.grpc.pb.h"
+#include "complaints/common/v1/events.grpc.pb.h"
 #include "complaints/intake/v1/intake.grpc.pb.h"
 #include "complaints/notification/v1/notification.grpc.pb.h"
 #include "complaints/routing/v1/routing.grpc.pb.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tests/e2e/notification_sinks.h"
 #include "tests/e2e/stack.h"
 #include "tests/support/http_client.h"
 
@@ -42,116 +47,13 @@ namespace rv1 = complaints::routing::v1;
 namespace chv1 = complaints::casehandling::v1;
 namespace nv1 = complaints::notification::v1;
 
-bool Eventually(const std::function<bool()>& check, absl::Duration timeout = absl::Seconds(30)) {
-  const absl::Time until = absl::Now() + timeout;
-  while (absl::Now() < until) {
-    if (check()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return check();
-}
-
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
-// A child process with arguments: ChildProcess runs a file, so each gets a small script.
-std::unique_ptr<testing::ChildProcess> RunScript(const std::string& dir, const std::string& name,
-                                                 const std::string& command) {
-  const std::string path = dir + "/" + name + ".sh";
-  std::ofstream(path) << "#!/bin/sh\nexec " << command << "\n";
-  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
-  return std::make_unique<testing::ChildProcess>(path, std::map<std::string, std::string>{},
-                                                 dir + "/" + name + ".log");
-}
-
-// The SMS messages the provider accepted, as "phone|text" in arrival order.
-std::vector<std::string> SmsReceived(int port, const std::string& phone) {
-  google::protobuf::ListValue list;
-  const std::string body = testing::HttpGet(port, "/__messages");
-  if (!google::protobuf::util::JsonStringToMessage(body, &list).ok()) return {};
-  std::vector<std::string> out;
-  for (const auto& v : list.values()) {
-    const auto& f = v.struct_value().fields();
-    if (f.at("phone").string_value() == phone) out.push_back(f.at("text").string_value());
-  }
-  return out;
-}
-
-std::vector<std::string> Webhooks(int port) {
-  google::protobuf::ListValue list;
-  if (!google::protobuf::util::JsonStringToMessage(testing::HttpGet(port, "/__webhooks"), &list)
-           .ok()) {
-    return {};
-  }
-  std::vector<std::string> out;
-  for (const auto& v : list.values()) {
-    out.push_back(v.struct_value().fields().at("content").string_value());
-  }
-  return out;
-}
-
-// A stored mail with its RFC 2047 words and base64 body decoded, for searching: the raw headers,
-// the decoded words and the decoded body, one after another.
-std::string Decoded(const std::string& raw) {
-  const size_t split =
-      raw.find("\r\n\r\n") != std::string::npos ? raw.find("\r\n\r\n") : raw.find("\n\n");
-  std::string headers = raw.substr(0, split), out = headers;
-  for (size_t at = 0; (at = headers.find("=?", at)) != std::string::npos;) {
-    const size_t b = headers.find("?b?", at) != std::string::npos &&
-                             headers.find("?b?", at) < headers.find("?=", at + 2)
-                         ? headers.find("?b?", at)
-                         : headers.find("?B?", at);
-    const size_t end = headers.find("?=", b + 3);
-    if (b == std::string::npos || end == std::string::npos) break;
-    std::string word;
-    absl::Base64Unescape(headers.substr(b + 3, end - b - 3), &word);
-    absl::StrAppend(&out, "\n", word);
-    at = end + 2;
-  }
-  if (split != std::string::npos &&
-      absl::StrContains(headers, "Content-Transfer-Encoding: base64")) {
-    std::string body, text;
-    for (char c : raw.substr(split)) {
-      if (c != '\r' && c != '\n') body.push_back(c);
-    }
-    absl::Base64Unescape(body, &text);
-    absl::StrAppend(&out, "\n", text);
-  } else if (split != std::string::npos) {
-    absl::StrAppend(&out, raw.substr(split));
-  }
-  return out;
-}
-
-// Every message in the Maildir, decoded (see Decoded).
-std::vector<std::string> Mails(const std::string& maildir) {
-  std::vector<std::string> out;
-  if (!std::filesystem::exists(maildir + "/new")) return out;
-  for (const auto& entry : std::filesystem::directory_iterator(maildir + "/new")) {
-    std::ifstream in(entry.path());
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back(Decoded(s.str()));
-  }
-  return out;
-}
-
-int MailsContaining(const std::string& maildir, const std::vector<std::string>& needles) {
-  int n = 0;
-  for (const auto& m : Mails(maildir)) {
-    bool all = true;
-    for (const auto& needle : needles) all = all && absl::StrContains(m, needle);
-    n += all ? 1 : 0;
-  }
-  return n;
-}
+using e2e::Accepts;
+using e2e::Eventually;
+using e2e::Mails;
+using e2e::MailsContaining;
+using e2e::RunScript;
+using e2e::SmsReceived;
+using e2e::Webhooks;
 
 class NotificationE2e : public ::testing::Test {
  protected:
@@ -187,6 +89,7 @@ class NotificationE2e : public ::testing::Test {
         {"FIRST_BACKOFF", "300ms"},
         {"MAX_BACKOFF", "1s"},
         {"MAX_ATTEMPTS", "50"},
+        {"MANAGEMENT_EMAILS", "gm@tousu.example, quality.director@tousu.example"},
     });
     stack_->Start();
   }
@@ -384,12 +287,90 @@ TEST_F(NotificationE2e, TheCustomerHearsEachStepOnceBySmsAndEmailAndTheTimelineS
   EXPECT_TRUE(absl::StartsWith(got[1], expected[1])) << got[1];
   EXPECT_EQ(got[2], expected[2]);
 
-  // The same by email (the customer gave an address), with an encoded subject.
+  // The rest of the life: a solution, accepted; a change of plan; resolved; the callback; closed.
+  auto expect_next_sms = [&](size_t count, const std::string& text) {
+    ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() >= count; }))
+        << "waiting for: " << text;
+    got = SmsReceived(provider_port_, phone);
+    ASSERT_EQ(got.size(), count) << absl::StrJoin(got, "\n");
+    EXPECT_EQ(got.back(), sign + text);
+  };
+  chv1::AttachInspectionReportRequest inspect;
+  inspect.set_number(number);
+  inspect.set_inspector_staff_id("S0019");
+  inspect.set_cause("屋面防水层老化开裂，雨水沿管井渗入");
+  inspect.set_severity(cv1::SEVERITY_HIGH);
+  inspect.set_findings("卫生间顶板及东侧墙面含水率超标，局部霉变");
+  inspect.set_recommended_repair("重做屋面防水，墙面铲除重新批荡");
+  chv1::AttachInspectionReportResponse inspected;
+  ASSERT_TRUE(cases_->AttachInspectionReport(Ctx().get(), inspect, &inspected).ok());
+  chv1::ProposeSolutionRequest propose;
+  propose.set_number(number);
+  propose.set_staff_id("S0018");
+  propose.set_solution("重做屋面防水并修复墙面，赔偿受损家具");
+  propose.add_planned_actions("重做屋面防水");
+  time::ToProto(absl::Now() + absl::Hours(24 * 60), propose.mutable_planned_completion());
+  chv1::ProposeSolutionResponse proposed;
+  s = cases_->ProposeSolution(Ctx().get(), propose, &proposed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  expect_next_sms(4, "您的投诉" + number +
+                         "已有解决方案，请在App中查看并确认是否接受：https://app.tousu.example/"
+                         "complaints/" +
+                         number + "/decision");
+  chv1::RecordCustomerDecisionRequest decide;
+  decide.set_number(number);
+  decide.set_revision(1);
+  decide.set_decision(chv1::CUSTOMER_DECISION_ACCEPTED);
+  decide.set_recorded_by_staff_id("S0018");
+  chv1::RecordCustomerDecisionResponse decided;
+  ASSERT_TRUE(cases_->RecordCustomerDecision(Ctx().get(), decide, &decided).ok());
+  chv1::RecordImplementationProgressRequest progress;
+  progress.set_number(number);
+  progress.set_staff_id("S0018");
+  progress.set_note("内部：防水卷材供应商延期");
+  progress.set_plan_changed(true);
+  progress.set_customer_explanation("防水材料到货推迟，完工时间顺延一周");
+  progress.set_explanation_channel(chv1::CONTACT_CHANNEL_PHONE);
+  chv1::RecordImplementationProgressResponse progressed;
+  s = cases_->RecordImplementationProgress(Ctx().get(), progress, &progressed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  expect_next_sms(
+      5, "您的投诉" + number +
+             "的实施计划有变更，详情请在App中查看：https://app.tousu.example/complaints/" + number);
+  chv1::ResolveCaseRequest resolve;
+  resolve.set_number(number);
+  resolve.set_staff_id("S0018");
+  resolve.set_result("屋面防水已重做，墙面修复完毕，经闭水试验无渗漏");
+  chv1::ResolveCaseResponse resolved;
+  ASSERT_TRUE(cases_->ResolveCase(Ctx().get(), resolve, &resolved).ok());
+  ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() >= 7; }));
+  got = SmsReceived(provider_port_, phone);
+  ASSERT_EQ(got.size(), 7u) << absl::StrJoin(got, "\n");
+  // Resolution and the callback's questionnaire come from two services at nearly the same time.
+  std::vector<std::string> last_two = {got[5], got[6]};
+  std::sort(last_two.begin(), last_two.end());
+  std::vector<std::string> expected_two = {
+      sign + "您的投诉" + number +
+          "已处理完毕，处理结果请在App中查看：https://app.tousu.example/complaints/" + number,
+      sign + "您的投诉" + number +
+          "已处理完毕，请对处理结果作出评价：https://app.tousu.example/complaints/" + number +
+          "/questionnaire"};
+  std::sort(expected_two.begin(), expected_two.end());
+  EXPECT_EQ(last_two, expected_two);
+
+  // The email carries the full texts the SMS points to: the solution and the internal note never.
+  EXPECT_TRUE(Eventually([&] {
+    return MailsContaining(*dir_ + "/maildir", {"chen.meiling@example.com",
+                                                "重做屋面防水并修复墙面，赔偿受损家具"}) == 1 &&
+           MailsContaining(*dir_ + "/maildir",
+                           {"chen.meiling@example.com", "防水材料到货推迟，完工时间顺延一周"}) == 1;
+  }));
+  EXPECT_EQ(MailsContaining(*dir_ + "/maildir", {"内部：防水卷材供应商延期"}), 0);
   EXPECT_TRUE(Eventually([&] {
     return MailsContaining(*dir_ + "/maildir",
-                           {"chen.meiling@example.com", "Message-Id: <notification-"}) >= 3;
-  }));
-  EXPECT_EQ(MailsContaining(*dir_ + "/maildir", {"chen.meiling@example.com"}), 3);
+                           {"chen.meiling@example.com", "Message-Id: <notification-"}) == 7;
+  })) << MailsContaining(*dir_ + "/maildir", {"chen.meiling@example.com"});
+  std::cout << "The customer's SMS, as received:\n" << absl::StrJoin(got, "\n") << "\n";
 
   // The timeline says what was sent.
   ASSERT_TRUE(Eventually([&] {
@@ -397,7 +378,7 @@ TEST_F(NotificationE2e, TheCustomerHearsEachStepOnceBySmsAndEmailAndTheTimelineS
     for (const auto& line : TimelineSummaries(number)) {
       notified += absl::StartsWith(line, "已短信通知客户") ? 1 : 0;
     }
-    return notified == 3;
+    return notified == 7;
   })) << absl::StrJoin(TimelineSummaries(number), "\n");
   const auto lines = TimelineSummaries(number);
   EXPECT_NE(std::find(lines.begin(), lines.end(), "已短信通知客户：方案期限延长"), lines.end())
@@ -416,6 +397,107 @@ TEST_F(NotificationE2e, AProviderOutageLosesNothingAndDoublesNothing) {
   const auto got = SmsReceived(provider_port_, phone);
   ASSERT_EQ(got.size(), 1u) << absl::StrJoin(got, "\n");
   EXPECT_TRUE(absl::StrContains(got[0], number));
+}
+
+TEST_F(NotificationE2e, AProvidersRefusalIsADeadLetterThatOperationsCanRetry) {
+  ControlProvider(
+      R"({"fail_next": 1, "fail_status": 200, "fail_code": "isv.MOBILE_NUMBER_ILLEGAL"})");
+  const std::string phone = "13922230006";
+  const std::string number = Submit("notify-dead", phone, "");
+  nv1::Delivery dead;
+  ASSERT_TRUE(Eventually([&] {
+    nv1::ListDeliveriesRequest req;
+    req.set_state(nv1::DELIVERY_STATE_DEAD);
+    nv1::ListDeliveriesResponse resp;
+    if (!notifications_->ListDeliveries(Ctx().get(), req, &resp).ok()) return false;
+    for (const auto& d : resp.deliveries()) {
+      if (d.number() == number && d.channel() == nv1::CHANNEL_SMS) dead = d;
+    }
+    return !dead.id().empty();
+  })) << "the refused SMS is not listed as a dead letter";
+  EXPECT_EQ(dead.masked_address(), "139****0006");
+  EXPECT_EQ(dead.last_error(), "isv.MOBILE_NUMBER_ILLEGAL");
+  EXPECT_EQ(dead.kind(), "received");
+  EXPECT_TRUE(SmsReceived(provider_port_, phone).empty());
+  // The customer's timeline says what failed.
+  ASSERT_TRUE(Eventually([&] {
+    const auto lines = TimelineSummaries(number);
+    return std::find(lines.begin(), lines.end(), "短信通知发送失败（已尝试 1 次）：投诉已登记") !=
+           lines.end();
+  })) << absl::StrJoin(TimelineSummaries(number), "\n");
+
+  // Operations put it back in line: it goes out once, and the timeline says so.
+  nv1::RetryDeliveryRequest retry;
+  retry.set_id(dead.id());
+  nv1::RetryDeliveryResponse retried;
+  auto s = notifications_->RetryDelivery(Ctx().get(), retry, &retried);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retried.delivery().state(), nv1::DELIVERY_STATE_PENDING);
+  ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() == 1; }));
+  EXPECT_TRUE(Eventually([&] {
+    const auto lines = TimelineSummaries(number);
+    return std::find(lines.begin(), lines.end(), "已短信通知客户：投诉已登记") != lines.end();
+  }));
+  // A delivery that went out cannot be retried; the provider's receipt marks it delivered.
+  EXPECT_EQ(notifications_->RetryDelivery(Ctx().get(), retry, &retried).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(Eventually([&] {
+    nv1::ListDeliveriesRequest req;
+    req.set_state(nv1::DELIVERY_STATE_DELIVERED);
+    nv1::ListDeliveriesResponse resp;
+    if (!notifications_->ListDeliveries(Ctx().get(), req, &resp).ok()) return false;
+    for (const auto& d : resp.deliveries()) {
+      if (d.id() == dead.id()) return true;
+    }
+    return false;
+  })) << "no delivery receipt recorded";
+  retry.set_id("x");
+  EXPECT_EQ(notifications_->RetryDelivery(Ctx().get(), retry, &retried).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(NotificationE2e, ASpikeAlertReachesEveryoneOnTheManagementListOnce) {
+  // Analytics' event, delivered as its relay would (twice: a relay's retry).
+  complaints::analytics::v1::SpikeDetected spike;
+  auto* alert = spike.mutable_alert();
+  alert->set_year(2026);
+  alert->set_month(12);
+  alert->set_dimension("project_category");
+  alert->set_project("翠湖花园");
+  alert->set_category("产品质量");
+  alert->set_count(42);
+  alert->set_trailing_mean(9.5);
+  alert->set_threshold(21.3);
+  cv1::DeliverEventRequest deliver;
+  auto* event = deliver.mutable_event();
+  event->set_event_id("5b0e6a52-8f0c-4d3e-9a6b-1c2d3e4f5a60");
+  event->set_event_type("SpikeDetected");
+  event->set_aggregate_id("spike-2026-12");
+  event->set_producer("analytics");
+  event->mutable_payload()->PackFrom(spike);
+  auto sink = cv1::EventSink::NewStub(grpc::CreateChannel(stack_->service("notification").address(),
+                                                          grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 2; ++i) {
+    cv1::DeliverEventResponse delivered;
+    auto s = sink->DeliverEvent(Ctx().get(), deliver, &delivered);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(delivered.duplicate(), i == 1);
+  }
+  const std::string title = "2026年12月 项目「翠湖花园」的「产品质量」投诉明显上升";
+  const std::string figures =
+      "项目「翠湖花园」的「产品质量」本月已有 42 件投诉，此前月均 9.5 件（警戒线 21.3 件）。";
+  for (const char* address : {"gm@tousu.example", "quality.director@tousu.example"}) {
+    EXPECT_TRUE(Eventually([&] {
+      return MailsContaining(*dir_ + "/maildir", {address, figures}) == 1;
+    })) << address;
+  }
+  ASSERT_TRUE(Eventually([&] {
+    int seen = 0;
+    for (const auto& w : Webhooks(provider_port_)) seen += absl::StrContains(w, title) ? 1 : 0;
+    return seen == 1;
+  })) << absl::StrJoin(Webhooks(provider_port_), "\n");
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(MailsContaining(*dir_ + "/maildir", {figures}), 2);
 }
 
 TEST_F(NotificationE2e, WithTheMailServerDownEmailWaitsAndSmsGoes) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <filesystem>
 #include <fstream>
 
@@ -85,11 +86,20 @@ void Stack::EnableNotifications(const std::map<std::string, std::string>& settin
   for (const char* key : {"PLAN_INTERVAL", "SEND_INTERVAL", "RECEIPT_INTERVAL"}) {
     if (!s->settings.contains(key)) s->settings[key] = "200ms";
   }
+  if (!auth_dir_.empty()) {  // authentication turned on first: its own service token too
+    std::ofstream(auth_dir_ + "/notification.token")
+        << Token("notification", auth::role::kService, "",
+                 [](auth::TokenClaims& c) { c.lifetime = absl::Hours(24); });
+  }
   services_.push_back(std::move(s));
 }
 
 void Stack::EnableEdge(const std::string& allowed_origins) {
   if (auth_dir_.empty()) EnableAuth();
+  // The gateway forwards customers' notice calls to it; without channels its messages wait.
+  bool has_notification = false;
+  for (const auto& s : services_) has_notification |= s->name == "notification";
+  if (!has_notification) EnableNotifications({});
   const std::string source = TOUSU_SOURCE_DIR;
   auto add = [&](std::string name, std::string prefix, std::string binary, std::string health) {
     auto s = std::make_unique<ServiceProcess>();
@@ -135,47 +145,70 @@ std::string Stack::Token(const std::string& subject, const std::string& role,
 }
 
 void Stack::Start() {
-  const std::string dir = ::testing::TempDir();
-  const std::string source = TOUSU_SOURCE_DIR;
-  clock_file_ = dir + "/e2e_clock_" + services_.front()->db->name();
+  clock_file_ = ::testing::TempDir() + "/e2e_clock_" + services_.front()->db->name();
   ASSERT_TRUE(time::OffsetFileClock::WriteOffset(clock_file_, absl::ZeroDuration()));
-  std::vector<std::string> peers, addresses;
-  for (auto& s : services_) {
-    peers.push_back(s->name + "=" + s->address());
-    addresses.push_back(s->prefix + "_ADDR=" + s->address());
-  }
-  for (auto& s : services_) {
-    auto env = testing::ServiceEnv(s->prefix, s->db->options(), s->grpc_port, s->metrics_port);
-    const std::string p = "TOUSU_" + s->prefix + "_";
-    env[p + "SUBSCRIPTIONS_FILE"] = source + "/deploy/subscriptions.txt";
-    env[p + "PEERS"] = absl::StrJoin(peers, ",");
-    for (const auto& a : addresses) {
-      const size_t eq = a.find('=');
-      env[p + a.substr(0, eq)] = a.substr(eq + 1);
-    }
-    env[p + "CLOCK_OFFSET_FILE"] = clock_file_;
-    for (const auto& [key, value] : s->settings) env[p + key] = value;
-    if (!auth_dir_.empty()) {
-      env[p + "AUTH_KEYS"] = auth_dir_ + "/public";
-      env[p + "AUTH_TOKEN_FILE"] = auth_dir_ + "/" + s->name + ".token";
-    }
-    env[p + "CALENDAR_FILE"] = source + "/deploy/calendar/cn-business-calendar.txt";
-    env[p + "CLASSIFIER_EXAMPLES"] = source + "/deploy/routing/labelled-complaints.tsv";
-    // Timers check often, so moving the clock shows its effect within a second.
-    for (const char* key : {"ESCALATION_INTERVAL", "DEADLINE_CHECK_INTERVAL", "CHECK_INTERVAL"}) {
-      env[p + key] = "200ms";
-    }
-    s->process = std::make_unique<testing::ChildProcess>(
-        s->binary, env, dir + "/e2e_" + s->name + "_" + s->db->name() + ".log");
-  }
+  for (auto& s : services_) Launch(*s);
   for (auto& s : services_) {
     ASSERT_TRUE(testing::WaitForHealth(s->grpc_port, s->health_name, 1, absl::Seconds(30)))
-        << s->name << " did not become SERVING; see " << dir << "/e2e_" << s->name << "_*.log";
+        << s->name << " did not become SERVING; see " << LogPath(*s);
   }
   // The reference data tools/run loads.
+  const std::string source = TOUSU_SOURCE_DIR;
   testing::LoadSqlFile(*service("staff-assessment").db,
                        source + "/deploy/seed/staff-assessment.sql");
   testing::LoadSqlFile(*service("routing").db, source + "/deploy/seed/routing.sql");
+}
+
+void Stack::Kill(const std::string& name, int signal) {
+  ServiceProcess& s = service(name);
+  ASSERT_NE(s.process, nullptr) << name << " was never started";
+  s.process->Signal(signal);
+  ASSERT_NE(s.process->Wait(absl::Seconds(30)), INT_MIN)
+      << name << " still runs 30 s after signal " << signal;
+}
+
+void Stack::Restart(const std::string& name) {
+  ServiceProcess& s = service(name);
+  ASSERT_NE(s.process, nullptr) << name << " was never started";
+  ASSERT_FALSE(s.process->running()) << name << " is still running: Kill it first";
+  s.process.reset();
+  Launch(s);
+  ASSERT_TRUE(testing::WaitForHealth(s.grpc_port, s.health_name, 1, absl::Seconds(30)))
+      << name << " did not become SERVING again; see " << LogPath(s);
+}
+
+std::string Stack::LogPath(const ServiceProcess& s) const {
+  return ::testing::TempDir() + "/e2e_" + s.name + "_" + s.db->name() + ".log";
+}
+
+void Stack::Launch(ServiceProcess& s) {
+  const std::string source = TOUSU_SOURCE_DIR;
+  std::vector<std::string> peers, addresses;
+  for (const auto& other : services_) {
+    peers.push_back(other->name + "=" + other->address());
+    addresses.push_back(other->prefix + "_ADDR=" + other->address());
+  }
+  auto env = testing::ServiceEnv(s.prefix, s.db->options(), s.grpc_port, s.metrics_port);
+  const std::string p = "TOUSU_" + s.prefix + "_";
+  env[p + "SUBSCRIPTIONS_FILE"] = source + "/deploy/subscriptions.txt";
+  env[p + "PEERS"] = absl::StrJoin(peers, ",");
+  for (const auto& a : addresses) {
+    const size_t eq = a.find('=');
+    env[p + a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  env[p + "CLOCK_OFFSET_FILE"] = clock_file_;
+  for (const auto& [key, value] : s.settings) env[p + key] = value;
+  if (!auth_dir_.empty()) {
+    env[p + "AUTH_KEYS"] = auth_dir_ + "/public";
+    env[p + "AUTH_TOKEN_FILE"] = auth_dir_ + "/" + s.name + ".token";
+  }
+  env[p + "CALENDAR_FILE"] = source + "/deploy/calendar/cn-business-calendar.txt";
+  env[p + "CLASSIFIER_EXAMPLES"] = source + "/deploy/routing/labelled-complaints.tsv";
+  // Timers check often, so moving the clock shows its effect within a second.
+  for (const char* key : {"ESCALATION_INTERVAL", "DEADLINE_CHECK_INTERVAL", "CHECK_INTERVAL"}) {
+    env[p + key] = "200ms";
+  }
+  s.process = std::make_unique<testing::ChildProcess>(s.binary, env, LogPath(s));
 }
 
 }  // namespace tousu::e2e

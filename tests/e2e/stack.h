@@ -56,6 +56,12 @@ class Stack {
                     const std::function<void(auth::TokenClaims&)>& claims = nullptr) const;
   // Starts every service, waits for SERVING, loads the seed data. Fails the test on trouble.
   void Start();
+  // Sends `signal` to the service's process and waits (30 s at most) for it to end: SIGKILL for a
+  // crash, SIGTERM for an orderly stop.
+  void Kill(const std::string& name, int signal);
+  // Starts the service's binary again, as Start did (same environment, same ports, same log file,
+  // appended to), once its process has ended (Kill first), and waits for SERVING.
+  void Restart(const std::string& name);
   ServiceProcess& service(const std::string& name);
   // Moves every service's clock to wall clock + offset.
   void SetClockOffset(absl::Duration offset);
@@ -63,6 +69,10 @@ class Stack {
   const std::string& clock_file() const { return clock_file_; }
 
  private:
+  // Starts the process of `s` with the environment tools/run gives it (Start and Restart).
+  void Launch(ServiceProcess& s);
+  std::string LogPath(const ServiceProcess& s) const;
+
   std::vector<std::unique_ptr<ServiceProcess>> services_;
   std::string clock_file_;
   std::string auth_dir_;  // public/ (AUTH_KEYS) and NAME.token; empty: authentication off

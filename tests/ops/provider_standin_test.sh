@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The notification service's local stand-ins play their parts as its contract describes: the SMS
-# provider (signature v1, SendSms, deduplication by OutId, failures on request, QuerySendDetails),
-# the staff chat robot and the mail server, started and stopped through tools/lib.sh.
+# provider (signature v1, SendSms sending a repeated OutId again as the real one does or, with
+# --dedupe-out-id, answering it with the first BizId, failures on request, QuerySendDetails by
+# BizId and by day), the staff chat robot and the mail server, started and stopped through
+# tools/lib.sh.
 #   provider_standin_test.sh SOURCE_DIR
 # Requests are signed here by a signer of its own, not the stand-in's code.
 set -uo pipefail
 src="$1"
 source "$src/tools/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/tousu-notify-standins.XXXXXX")
-trap 'notification_sinks_stop; rm -rf "$work"' EXIT
+dedupe_pid=
+trap '[ -n "$dedupe_pid" ] && kill "$dedupe_pid"; notification_sinks_stop; rm -rf "$work"' EXIT
 problems=0
 problem() { echo "FAIL: $*"; problems=$((problems + 1)); }
 # expect WHAT GOT WANTED
@@ -74,11 +77,15 @@ expect "an unknown AccessKeyId" "$status $(answer .Code)" "400 InvalidAccessKeyI
 status=$(sms SendSms PhoneNumbers=13800000001 TemplateCode=SMS_TEST_CLOSED OutId=D-bad)
 expect "no SignName" "$status $(answer .Code)" "400 MissingParameter"
 
-# 3. A repeated OutId gets the same BizId and is recorded once.
+# 3. A repeated OutId is a new message, as at the real provider: another BizId, recorded twice.
 status=$(sms SendSms PhoneNumbers=13800000001 SignName=某某地产 TemplateCode=SMS_TEST_RECEIVED \
          OutId=D-1 "TemplateParam={\"number\":\"TS-1\",\"app_link\":\"$link\"}")
-expect "a repeated OutId" "$status $(answer .Code) $(answer .BizId)" "200 OK $biz_id"
-expect "recorded once" "$(messages length) $(wc -l <"$NOTIFY_SINKS_DIR/sms.jsonl")" "1 1"
+expect "a repeated OutId" "$status $(answer .Code)" "200 OK"
+second_biz_id=$(answer .BizId)
+[ -n "$second_biz_id" ] && [ "$second_biz_id" != null ] && [ "$second_biz_id" != "$biz_id" ] \
+  || problem "a repeated OutId answered with BizId '$second_biz_id' (the first: $biz_id)"
+expect "recorded twice" "$(messages length) $(wc -l <"$NOTIFY_SINKS_DIR/sms.jsonl")" "2 2"
+expect "counted as a duplicate" "$(stats .duplicates)" "1"
 
 # 4. Template and number errors are the provider's isv.* answers.
 status=$(sms SendSms PhoneNumbers=13800000001 SignName=某某地产 TemplateCode=SMS_TEST_RECEIVED \
@@ -95,7 +102,8 @@ status=$(sms SendSms PhoneNumbers=13800000002 SignName=某某地产 TemplateCode
 expect "failing on purpose" "$status $(answer .Code)" "500 ServiceUnavailable"
 status=$(sms SendSms PhoneNumbers=13800000002 SignName=某某地产 TemplateCode=SMS_TEST_CLOSED OutId=D-2)
 expect "recovered" "$status $(answer .Code)" "200 OK"
-expect "a template without variables" "$(messages '.[1].text')" "【某某地产】您的投诉已结案，感谢您的反馈。"
+expect "a template without variables" "$(messages 'map(select(.out_id == "D-2"))[0].text')" \
+  "【某某地产】您的投诉已结案，感谢您的反馈。"
 control '{"fail_until_cleared": true, "fail_status": 503}'
 status=$(sms SendSms PhoneNumbers=13800000002 SignName=某某地产 TemplateCode=SMS_TEST_CLOSED OutId=D-4)
 expect "failing until cleared" "$status" "503"
@@ -104,22 +112,72 @@ status=$(sms SendSms PhoneNumbers=13800000002 SignName=某某地产 TemplateCode
 expect "cleared" "$status $(answer .Code)" "200 OK"
 
 # 6. Receipts: delivered (3) by default, then as asked; the BizId's "^" survives encoding.
-status=$(sms QuerySendDetails PhoneNumber=13800000001 "BizId=$biz_id" SendDate="$(date -u +%Y%m%d)" \
+# SendDate is the Beijing day (UTC+8).
+today=$(date -u -d '+8 hours' +%Y%m%d)
+status=$(sms QuerySendDetails PhoneNumber=13800000001 "BizId=$biz_id" SendDate="$today" \
          PageSize=10 CurrentPage=1)
 detail='.SmsSendDetailDTOs.SmsSendDetailDTO[0] | "\(.SendStatus) \(.ErrCode) \(.OutId)"'
 expect "a delivered receipt" "$status $(answer .Code) $(answer .TotalCount) $(answer "$detail")" \
   "200 OK 1 3 DELIVERED D-1"
 control '{"receipt": "failed"}'
-sms QuerySendDetails PhoneNumber=13800000001 "BizId=$biz_id" SendDate="$(date -u +%Y%m%d)" \
+sms QuerySendDetails PhoneNumber=13800000001 "BizId=$biz_id" SendDate="$today" \
   PageSize=10 CurrentPage=1 >/dev/null
 expect "a failed receipt" "$(answer '.SmsSendDetailDTOs.SmsSendDetailDTO[0].SendStatus')" "2"
-sms QuerySendDetails PhoneNumber=13900000000 "BizId=$biz_id" SendDate="$(date -u +%Y%m%d)" \
+sms QuerySendDetails PhoneNumber=13900000000 "BizId=$biz_id" SendDate="$today" \
   PageSize=10 CurrentPage=1 >/dev/null
 expect "another phone's BizId" "$(answer .TotalCount)" "0"
+sms QuerySendDetails PhoneNumber=13800000001 "BizId=$biz_id" SendDate=20200101 \
+  PageSize=10 CurrentPage=1 >/dev/null
+expect "another day's BizId" "$(answer .TotalCount)" "0"
 counts='"\(.send_requests) \(.duplicates) \(.failed_on_purpose) \(.signature_failures)"'
 expect "the counts" "$(stats "$counts")" "12 1 2 1"
 
-# 7. The staff chat robot records what it is sent.
+# 7. Without a BizId: the number's messages of the day, a page at a time, each with its OutId and,
+# as at the real provider, no BizId.
+status=$(sms QuerySendDetails PhoneNumber=13800000001 SendDate="$today" PageSize=50 CurrentPage=1)
+all='[.SmsSendDetailDTOs.SmsSendDetailDTO[] | .OutId] | join(",")'
+expect "the day's messages" "$status $(answer .Code) $(answer .TotalCount) $(answer "$all")" \
+  "200 OK 2 D-1,D-1"
+expect "records without a BizId" "$(answer '[.SmsSendDetailDTOs.SmsSendDetailDTO[] | has("BizId")] | any')" \
+  "false"
+sms QuerySendDetails PhoneNumber=13800000001 SendDate="$today" PageSize=1 CurrentPage=2 >/dev/null
+expect "page 2 of 1 each" "$(answer .TotalCount) $(answer '.SmsSendDetailDTOs.SmsSendDetailDTO | length')" "2 1"
+sms QuerySendDetails PhoneNumber=13800000001 SendDate="$today" PageSize=50 CurrentPage=2 >/dev/null
+expect "past the last page" "$(answer .TotalCount) $(answer '.SmsSendDetailDTOs.SmsSendDetailDTO | length')" "2 0"
+sms QuerySendDetails PhoneNumber=13800000002 SendDate="$today" PageSize=50 CurrentPage=1 >/dev/null
+expect "another number's" "$(answer .TotalCount) $(answer "$all")" "2 D-2,D-4"
+sms QuerySendDetails PhoneNumber=13800000001 SendDate=20200101 PageSize=50 CurrentPage=1 >/dev/null
+expect "another day's" "$(answer .TotalCount)" "0"
+status=$(sms QuerySendDetails PhoneNumber=13800000001 SendDate="$today" PageSize=51 CurrentPage=1)
+expect "at most 50 to a page" "$status $(answer .Code)" "400 InvalidParameter"
+
+# 8. --dedupe-out-id: a repeated OutId gets the first BizId and is recorded once.
+mkdir -p "$work/dedupe"
+/usr/bin/python3 "$src/tests/support/provider_standin.py" --dedupe-out-id --port 0 \
+  --port-file "$work/dedupe/port" --state-dir "$work/dedupe" \
+  --templates "$src/tests/support/notification_templates_fixture.txt" \
+  --access-key-id "$NOTIFY_SMS_ACCESS_KEY_ID" --access-key-secret-file "$NOTIFY_SMS_SECRET_FILE" \
+  </dev/null >"$work/dedupe/provider.log" 2>&1 &
+dedupe_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/dedupe/port" ] && break; sleep 0.1; done
+dedupe_url="http://127.0.0.1:$(cat "$work/dedupe/port" 2>/dev/null)/"
+dedupe_biz_ids=()
+for attempt in first repeated; do
+  status=$(NOTIFY_SMS_ENDPOINT=$dedupe_url sms SendSms PhoneNumbers=13800000003 SignName=某某地产 \
+           TemplateCode=SMS_TEST_CLOSED OutId=D-5)
+  expect "the $attempt OutId with --dedupe-out-id" "$status $(answer .Code)" "200 OK"
+  dedupe_biz_ids+=("$(answer .BizId)")
+done
+[ "${dedupe_biz_ids[0]}" != null ] || problem "no BizId with --dedupe-out-id"
+expect "the same BizId" "${dedupe_biz_ids[1]}" "${dedupe_biz_ids[0]}"
+recorded="$(curl -sf --max-time 10 "${dedupe_url}__messages" | jq -r length)"
+expect "recorded once" "$recorded $(wc -l <"$work/dedupe/sms.jsonl")" "1 1"
+expect "counted as a duplicate" \
+  "$(curl -sf --max-time 10 "${dedupe_url}__stats" | jq -r .duplicates)" "1"
+kill "$dedupe_pid" && wait "$dedupe_pid" 2>/dev/null
+dedupe_pid=
+
+# 9. The staff chat robot records what it is sent.
 got=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
       -d '{"msgtype":"text","text":{"content":"【投诉激增】测试"}}' "$NOTIFY_WEBHOOK_URL")
 expect "a webhook message" "$(jq -r .errcode <<<"$got")" "0"
@@ -128,7 +186,7 @@ expect "the webhook recorded" \
 expect "the URL file" "$(cat "$NOTIFY_WEBHOOK_URL_FILE")" "$NOTIFY_WEBHOOK_URL"
 expect "in webhook.jsonl" "$(jq -r .content "$NOTIFY_SINKS_DIR/webhook.jsonl")" "【投诉激增】测试"
 
-# 8. Mail sent over SMTP lands in the Maildir; with the sink down the port refuses, and it comes back.
+# 10. Mail sent over SMTP lands in the Maildir; with the sink down the port refuses, and it comes back.
 send_mail() {  # send_mail SUBJECT: curl's exit code (7: could not connect)
   printf 'From: tousu@example.cn\r\nTo: someone@example.cn\r\nSubject: %s\r\n\r\nHello.\r\n' "$1" >"$work/mail"
   curl -s --max-time 10 --url "$NOTIFY_SMTP_URL" --mail-from tousu@example.cn \
@@ -143,7 +201,7 @@ mail_sink_start_again
 expect "mail accepted again on the same port" "$(send_mail second)" "0"
 expect "both mails, nothing else" "$(ls "$NOTIFY_MAILDIR/new" | wc -l)" "2"
 
-# 9. notification_sinks_stop stops both.
+# 11. notification_sinks_stop stops both.
 notification_sinks_stop
 curl -s --max-time 5 "${NOTIFY_SMS_CONTROL}__stats" >/dev/null
 expect "the provider stopped" "$?" "7"

@@ -4,7 +4,9 @@
 One HTTP server playing
   * the SMS provider (Alibaba Cloud Dysmsapi shaped: form-encoded POST /, signature v1,
     SendSms and QuerySendDetails), rendering the text the phone would show from the templates
-    file, and
+    file. Like the real one, every SendSms it accepts is a new message, whatever its OutId
+    (--dedupe-out-id: a repeated OutId is answered with its first BizId and nothing is sent);
+    QuerySendDetails without a BizId lists the number's messages of a day, page by page, and
   * the staff chat robot (WeCom group robot shaped: POST /webhook/<name>),
 plus control endpoints for tests under /__ on the same port. Accepted messages are appended as
 JSON lines to STATE_DIR/sms.jsonl and STATE_DIR/webhook.jsonl.
@@ -37,8 +39,11 @@ COMMON_PARAMS = ("AccessKeyId", "Action", "Format", "RegionId", "SignatureMethod
 ACTION_PARAMS = {
     # OutId is optional at the real provider; without it there is nothing to deduplicate by.
     "SendSms": ("PhoneNumbers", "SignName", "TemplateCode"),
-    "QuerySendDetails": ("PhoneNumber", "BizId", "SendDate", "PageSize", "CurrentPage"),
+    # BizId is optional: without it, every message to the number on that day, page by page.
+    "QuerySendDetails": ("PhoneNumber", "SendDate", "PageSize", "CurrentPage"),
 }
+MAX_PAGE_SIZE = 50
+SEND_DATE = re.compile(r"^\d{8}$")
 WECOM_TEXT_LIMIT = 2048  # bytes of UTF-8: the robot refuses longer text messages
 
 
@@ -95,8 +100,10 @@ class State:
         self.args = args
         self.messages = []          # accepted SMS records, in order
         self.webhooks = []          # accepted robot messages, in order
-        self.by_out_id = {}         # OutId -> record: a repeat gets the same BizId
+        self.by_out_id = {}         # OutId -> its first record: repeats are counted by it
         self.nonces = set()         # the provider refuses a SignatureNonce seen before
+        # duplicates: SendSms accepted with an OutId accepted before (sent again, or with
+        # --dedupe-out-id answered with the first BizId).
         self.stats = {"send_requests": 0, "duplicates": 0, "failed_on_purpose": 0,
                       "signature_failures": 0}
         self.fail_next = 0
@@ -107,11 +114,11 @@ class State:
         self.receipt = "delivered"
         self.sms_log = os.path.join(args.state_dir, "sms.jsonl")
         self.webhook_log = os.path.join(args.state_dir, "webhook.jsonl")
-        # A restarted provider still knows what it accepted (and deduplicates against it).
+        # A restarted provider still knows what it accepted, and which OutIds it has seen.
         for record in self._read(self.sms_log):
             self.messages.append(record)
             if record.get("out_id"):
-                self.by_out_id[record["out_id"]] = record
+                self.by_out_id.setdefault(record["out_id"], record)
         self.webhooks = self._read(self.webhook_log)
 
     @staticmethod
@@ -301,7 +308,7 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, {"Code": code, "Message": message, "RequestId": request_id})
 
         def earlier_biz_id():  # call with the lock held
-            if out_id and out_id in s.by_out_id:
+            if s.args.dedupe_out_id and out_id and out_id in s.by_out_id:
                 s.stats["duplicates"] += 1
                 return s.by_out_id[out_id]["biz_id"]
             return None
@@ -339,23 +346,40 @@ class Handler(BaseHTTPRequestHandler):
                           "text": "【%s】%s" % (params["SignName"], text),
                           "received_at": iso(now_utc())}
                 s.messages.append(record)
-                if out_id:
+                if out_id in s.by_out_id:
+                    s.stats["duplicates"] += 1  # the same message once more
+                elif out_id:
                     s.by_out_id[out_id] = record
                 State.append(s.sms_log, record)
         accepted(biz_id)
 
     def query_send_details(self, params, request_id):
         s = self.state
+        try:
+            page_size, page = int(params["PageSize"]), int(params["CurrentPage"])
+        except ValueError:
+            page_size = page = 0
+        if not 1 <= page_size <= MAX_PAGE_SIZE or page < 1 or not SEND_DATE.match(
+                params["SendDate"]):
+            return self.answer(400, {"Code": "InvalidParameter",
+                                     "Message": "PageSize 1 to %d, CurrentPage from 1, SendDate "
+                                                "yyyyMMdd" % MAX_PAGE_SIZE,
+                                     "RequestId": request_id})
+        biz_id = params.get("BizId")
         with s.lock:
-            found = [m for m in s.messages
-                     if m["biz_id"] == params["BizId"] and m["phone"] == params["PhoneNumber"]]
+            found = []
+            for m in s.messages:
+                sent = datetime.datetime.fromisoformat(m["received_at"].replace("Z", "+00:00"))
+                if (m["phone"] == params["PhoneNumber"] and (not biz_id or m["biz_id"] == biz_id)
+                        and sent.astimezone(BEIJING).strftime("%Y%m%d") == params["SendDate"]):
+                    found.append((m, sent))
             receipt = s.receipt
         details = []
-        for m in found:
-            sent = datetime.datetime.fromisoformat(m["received_at"].replace("Z", "+00:00"))
+        for m, sent in found[(page - 1) * page_size:page * page_size]:
             status, err_code = {"delivered": (3, "DELIVERED"), "failed": (2, "UNDELIV"),
                                 "waiting": (1, "")}[receipt]
             received = (sent + datetime.timedelta(seconds=2)).astimezone(BEIJING)
+            # As the provider's SmsSendDetailDTO: the OutId, but no BizId.
             details.append({
                 "PhoneNum": m["phone"], "SendStatus": status, "ErrCode": err_code,
                 "TemplateCode": m["template_code"], "Content": m["text"],
@@ -363,7 +387,7 @@ class Handler(BaseHTTPRequestHandler):
                 "ReceiveDate": received.strftime("%Y-%m-%d %H:%M:%S") if status != 1 else "",
                 "OutId": m["out_id"]})
         self.answer(200, {"Code": "OK", "Message": "OK", "RequestId": request_id,
-                          "TotalCount": len(details),
+                          "TotalCount": len(found),
                           "SmsSendDetailDTOs": {"SmsSendDetailDTO": details}})
 
 
@@ -377,6 +401,9 @@ def main():
     secret.add_argument("--access-key-secret")
     secret.add_argument("--access-key-secret-file", help="a file holding the secret")
     parser.add_argument("--templates", required=True, help="deploy/notification/templates.txt")
+    parser.add_argument("--dedupe-out-id", action="store_true",
+                        help="answer a repeated OutId with its first BizId and send nothing "
+                             "(the real provider sends it again)")
     args = parser.parse_args()
     if args.access_key_secret_file:
         with open(args.access_key_secret_file, encoding="utf-8") as f:

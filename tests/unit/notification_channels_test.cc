@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -234,7 +235,7 @@ TEST(SmsAnswer, ServerErrorsAreRetriedLaterWhateverTheBody) {
   }
 }
 
-TEST(SmsAnswer, AnUnreadableSuccessIsRetriedSinceTheOutIdMakesThatSafe) {
+TEST(SmsAnswer, AnUnreadableSuccessIsRetriedLaterSinceItMayHaveBeenAccepted) {
   EXPECT_EQ(ClassifySmsAnswer(200, "not json").outcome, Outcome::kRetryLater);
   EXPECT_EQ(ClassifySmsAnswer(200, R"({"Code":"OK"})").outcome, Outcome::kRetryLater);
   EXPECT_EQ(ClassifySmsAnswer(200, R"({"Message":"OK"})").outcome, Outcome::kRetryLater);
@@ -288,6 +289,209 @@ TEST(SmsReceipt, ProviderTroubleIsUnavailableAndRefusalsAreInternal) {
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "SignatureDoesNotMatch"));
   EXPECT_TRUE(absl::IsInternal(ParseReceiptAnswer(200, "garbage", "13800138000").status()));
   EXPECT_TRUE(absl::IsInternal(ParseReceiptAnswer(200, Receipt(7), "13800138000").status()));
+}
+
+// ---- SMS: finding a message by its OutId ----
+
+// A QuerySendDetails listing as the provider writes it: one record per OutId, none with a BizId.
+std::string Listing(const std::string& total_count, const std::vector<std::string>& out_ids) {
+  std::string records;
+  for (const auto& out_id : out_ids) {
+    if (!records.empty()) records += ",";
+    records += R"({"PhoneNum":"13800138000","SendStatus":3,"ErrCode":"DELIVERED",)"
+               R"("TemplateCode":"SMS_1","Content":"x","SendDate":"2026-12-07 10:00:00",)"
+               R"("ReceiveDate":"2026-12-07 10:00:02","OutId":")" +
+               out_id + R"("})";
+  }
+  return R"({"Code":"OK","Message":"OK","RequestId":"R",)" +
+         (total_count.empty() ? "" : R"("TotalCount":)" + total_count + ",") +
+         R"("SmsSendDetailDTOs":{"SmsSendDetailDTO":[)" + records + "]}}";
+}
+
+TEST(SmsSentLookup, ListsTheWholeDayWithoutABizIdFiftyToAPage) {
+  const SmsParams params = ListSendDetailsParams(TestSmsConfig(), "13800138000", "20261207", 3,
+                                                 Utc(2026, 12, 7, 2, 0), "n");
+  const std::map<std::string, std::string> by_name(params.begin(), params.end());
+  EXPECT_EQ(by_name.count("BizId"), 0u);
+  EXPECT_EQ(by_name.at("Action"), "QuerySendDetails");
+  EXPECT_EQ(by_name.at("PhoneNumber"), "13800138000");
+  EXPECT_EQ(by_name.at("SendDate"), "20261207");
+  EXPECT_EQ(by_name.at("PageSize"), "50");
+  EXPECT_EQ(by_name.at("CurrentPage"), "3");
+  EXPECT_EQ(by_name.at("Timestamp"), "2026-12-07T02:00:00Z");
+  EXPECT_EQ(by_name.at("SignatureNonce"), "n");
+}
+
+TEST(SmsSentLookup, AlsoLooksAtTheDayBeforeJustAfterBeijingMidnight) {
+  // Beijing is UTC+8: 16:00 UTC is midnight.
+  EXPECT_EQ(SentLookupDates(Utc(2026, 12, 7, 2, 0)), std::vector<std::string>{"20261207"});
+  EXPECT_EQ(SentLookupDates(Utc(2026, 12, 6, 16, 0)),
+            (std::vector<std::string>{"20261207", "20261206"}));
+  EXPECT_EQ(SentLookupDates(Utc(2026, 12, 6, 16, 9, 59)),
+            (std::vector<std::string>{"20261207", "20261206"}));
+  EXPECT_EQ(SentLookupDates(Utc(2026, 12, 6, 16, 10)), std::vector<std::string>{"20261207"});
+  EXPECT_EQ(SentLookupDates(Utc(2026, 12, 6, 15, 59, 59)), std::vector<std::string>{"20261206"});
+  EXPECT_EQ(SentLookupDates(Utc(2026, 12, 31, 16, 5)),
+            (std::vector<std::string>{"20270101", "20261231"}));
+}
+
+TEST(SmsSentLookup, TheProvidersRecordsNameTheOutIdButNoBizId) {
+  const auto found = FindOutIdInAnswer(200, Listing("3", {"17", "18", "19"}), "18");
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, "");
+  // A record naming a BizId gives it, reduced to what ids are made of.
+  const std::string with_biz_id =
+      R"({"Code":"OK","TotalCount":1,"SmsSendDetailDTOs":{"SmsSendDetailDTO":[)"
+      R"({"OutId":"18","BizId":"900619746936498440^0\"<x>","SendStatus":1}]}})";
+  EXPECT_EQ(FindOutIdInAnswer(200, with_biz_id, "18")->value_or("none"), "900619746936498440^0x");
+}
+
+TEST(SmsSentLookup, NoRecordWithTheOutIdIsNotFound) {
+  EXPECT_EQ(*FindOutIdInAnswer(200, Listing("3", {"17", "180", "1"}), "18"), std::nullopt);
+  EXPECT_EQ(*FindOutIdInAnswer(200, Listing("0", {}), "18"), std::nullopt);
+  EXPECT_EQ(*FindOutIdInAnswer(200, R"({"Code":"OK","TotalCount":0})", "18"), std::nullopt);
+  // An empty OutId matches nothing, not a record without one.
+  EXPECT_EQ(*FindOutIdInAnswer(200, Listing("1", {""}), ""), std::nullopt);
+}
+
+TEST(SmsSentLookup, ProviderTroubleIsUnavailableAndRefusalsAreInternal) {
+  EXPECT_TRUE(absl::IsUnavailable(FindOutIdInAnswer(503, "", "18").status()));
+  EXPECT_TRUE(absl::IsUnavailable(FindOutIdInAnswer(429, "", "18").status()));
+  EXPECT_TRUE(absl::IsUnavailable(
+      FindOutIdInAnswer(200, R"({"Code":"isv.BUSINESS_LIMIT_CONTROL"})", "18").status()));
+  EXPECT_TRUE(
+      absl::IsUnavailable(FindOutIdInAnswer(400, R"({"Code":"Throttling.User"})", "18").status()));
+  const auto refused = FindOutIdInAnswer(400, R"({"Code":"SignatureDoesNotMatch"})", "18");
+  EXPECT_TRUE(absl::IsInternal(refused.status()));
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "SignatureDoesNotMatch"));
+  EXPECT_TRUE(absl::IsInternal(FindOutIdInAnswer(200, "garbage", "18").status()));
+  EXPECT_TRUE(absl::IsInternal(FindOutIdInAnswer(404, "<html>", "18").status()));
+}
+
+TEST(SmsSentLookup, ReadsTheTotalCountAndThePagesSize) {
+  const auto page = ParseSentDetailsPage(200, Listing("120", {"1", "2"}), "9");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total_count, 120);
+  EXPECT_EQ(page->listed, 2);
+  EXPECT_EQ(page->biz_id, std::nullopt);
+  EXPECT_EQ(ParseSentDetailsPage(200, Listing(R"("7")", {}), "9")->total_count, 7);
+  EXPECT_EQ(ParseSentDetailsPage(200, Listing("", {"1"}), "9")->total_count, -1);
+}
+
+// A provider holding `per_day` messages to the phone on each SendDate, OutIds "<date>-<i>",
+// answering pages as the real one does; `asked` collects "<date>/<page>".
+struct FakeListing {
+  explicit FakeListing(std::map<std::string, int> days = {}) : per_day(std::move(days)) {}
+
+  std::map<std::string, int> per_day;
+  std::vector<std::string> asked;
+  bool total_count = true;
+  int shown_per_day = -1;  // fewer records than TotalCount counts, if >= 0
+
+  SendDetailsFetch Fetch() {
+    return
+        [this](const std::string& date, int page) -> absl::StatusOr<std::pair<long, std::string>> {
+          asked.push_back(date + "/" + std::to_string(page));
+          const int total = per_day.count(date) ? per_day.at(date) : 0;
+          const int shown = shown_per_day >= 0 ? std::min(shown_per_day, total) : total;
+          std::vector<std::string> out_ids;
+          for (int i = (page - 1) * kSentLookupPageSize;
+               i < std::min(shown, page * kSentLookupPageSize); ++i) {
+            out_ids.push_back(date + "-" + std::to_string(i));
+          }
+          return std::make_pair(200L, Listing(total_count ? std::to_string(total) : "", out_ids));
+        };
+  }
+};
+
+TEST(SmsSentLookup, ReadsPagesUntilTheOutIdTurnsUp) {
+  FakeListing provider({{"20261207", 120}});
+  const auto found = FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "20261207-75", provider.Fetch());
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->value_or("none"), "");
+  EXPECT_EQ(provider.asked, (std::vector<std::string>{"20261207/1", "20261207/2"}));
+}
+
+TEST(SmsSentLookup, ReadsEveryPageOfTheDayBeforeSayingNotFound) {
+  FakeListing provider({{"20261207", 120}});
+  const auto found = FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "20261207-120", provider.Fetch());
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, std::nullopt);
+  EXPECT_EQ(provider.asked, (std::vector<std::string>{"20261207/1", "20261207/2", "20261207/3"}));
+  // Exactly a page's worth needs no empty page after it; an empty day is one page.
+  provider = FakeListing({{"20261207", 50}});
+  EXPECT_EQ(*FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", provider.Fetch()), std::nullopt);
+  EXPECT_EQ(provider.asked, std::vector<std::string>{"20261207/1"});
+  provider = FakeListing();
+  EXPECT_EQ(*FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", provider.Fetch()), std::nullopt);
+  EXPECT_EQ(provider.asked, std::vector<std::string>{"20261207/1"});
+}
+
+TEST(SmsSentLookup, WithoutATotalCountAShortPageIsTheLast) {
+  FakeListing provider({{"20261207", 100}});
+  provider.total_count = false;
+  EXPECT_EQ(*FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", provider.Fetch()), std::nullopt);
+  EXPECT_EQ(provider.asked, (std::vector<std::string>{"20261207/1", "20261207/2", "20261207/3"}));
+}
+
+TEST(SmsSentLookup, JustAfterMidnightFindsAMessageOfTheDayBefore) {
+  FakeListing provider({{"20261206", 3}, {"20261207", 1}});
+  const auto found = FindOutIdInPages(Utc(2026, 12, 6, 16, 2), "20261206-2", provider.Fetch());
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->has_value());
+  EXPECT_EQ(provider.asked, (std::vector<std::string>{"20261207/1", "20261206/1"}));
+  // Later in the day, the day before is not asked about.
+  provider.asked.clear();
+  EXPECT_EQ(*FindOutIdInPages(Utc(2026, 12, 6, 16, 30), "20261206-2", provider.Fetch()),
+            std::nullopt);
+  EXPECT_EQ(provider.asked, std::vector<std::string>{"20261207/1"});
+}
+
+TEST(SmsSentLookup, ADayTooFullToReadCannotRuleTheMessageOut) {
+  FakeListing provider({{"20261207", kSentLookupMaxPages * kSentLookupPageSize + 1}});
+  const auto found = FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", provider.Fetch());
+  EXPECT_TRUE(absl::IsInternal(found.status())) << found.status();
+  EXPECT_EQ(provider.asked.size(), static_cast<size_t>(kSentLookupMaxPages));
+  // Exactly the most that is read is read through.
+  provider = FakeListing({{"20261207", kSentLookupMaxPages * kSentLookupPageSize}});
+  EXPECT_EQ(*FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", provider.Fetch()), std::nullopt);
+}
+
+TEST(SmsSentLookup, FewerRecordsThanCountedCannotRuleTheMessageOut) {
+  FakeListing provider({{"20261207", 2}});
+  provider.shown_per_day = 0;
+  EXPECT_TRUE(absl::IsUnavailable(
+      FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", provider.Fetch()).status()));
+}
+
+TEST(SmsSentLookup, AFailedPageEndsTheSearchWithItsError) {
+  int calls = 0;
+  const SendDetailsFetch fetch = [&](const std::string&,
+                                     int page) -> absl::StatusOr<std::pair<long, std::string>> {
+    ++calls;
+    if (page == 1) {
+      std::vector<std::string> out_ids(kSentLookupPageSize, "other");
+      return std::make_pair(200L, Listing("60", out_ids));
+    }
+    return absl::UnavailableError("sms provider: timeout");
+  };
+  EXPECT_TRUE(absl::IsUnavailable(FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", fetch).status()));
+  EXPECT_EQ(calls, 2);
+  const SendDetailsFetch refused = [](const std::string&,
+                                      int) -> absl::StatusOr<std::pair<long, std::string>> {
+    return std::make_pair(400L, std::string(R"({"Code":"InvalidAccessKeyId.NotFound"})"));
+  };
+  EXPECT_TRUE(absl::IsInternal(FindOutIdInPages(Utc(2026, 12, 7, 2, 0), "x", refused).status()));
+}
+
+TEST(SmsSentLookup, RefusesABadPhoneOrNoOutIdWithoutCallingTheProvider) {
+  SmsProvider provider(TestSmsConfig());  // port 1: a call would fail differently
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(provider.FindSent("1380013800", "d-1", absl::Now()).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(provider.FindSent("13800138000", "", absl::Now()).status()));
+  // Nobody listening: asking again later may help.
+  EXPECT_TRUE(absl::IsUnavailable(provider.FindSent("13800138000", "d-1", absl::Now()).status()));
 }
 
 TEST(SmsSend, RefusesWhatTheProviderWouldRefuseWithoutCallingIt) {

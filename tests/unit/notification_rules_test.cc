@@ -105,6 +105,10 @@ TEST(CustomerChoices, OptOutAndTheDailyCapSpareEssentialNotices) {
   EXPECT_EQ(CustomerSuppression(p, prefs, kEmail, true, false, 0), "no_address");
   prefs.email = false;
   EXPECT_EQ(CustomerSuppression(p, prefs, kEmail, true, true, 0), "channel_off");
+  // SMS turned off: routine notices stay in the app, required ones still reach the phone.
+  prefs.sms = false;
+  EXPECT_EQ(CustomerSuppression(p, prefs, kSms, false, true, 0), "channel_off");
+  EXPECT_EQ(CustomerSuppression(p, prefs, kSms, true, true, 0), "");
 }
 
 TEST(Backoff, DoublesUpToTheCap) {
@@ -169,7 +173,11 @@ TEST(EventNotices, OnlyTheFirstCycleOpeningIsAnnouncedAndRoutineProgressIsNot) {
   progress.set_number("TS-202612-000003");
   EXPECT_TRUE(NoticesFor(Envelope(progress)).empty());
   progress.set_plan_changed(true);
+  progress.set_note("内部：供应商延期");
+  progress.set_customer_explanation("材料到货推迟，完工顺延一周");
   EXPECT_EQ(NoticesFor(Envelope(progress)).at(0).kind, "plan_changed");
+  EXPECT_EQ(NoticesFor(Envelope(progress)).at(0).variables.at("note"),
+            "材料到货推迟，完工顺延一周");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "complaints/common/v1/audit.grpc.pb.h"
+#include "tests/unit/tousuctl_harness.h"
 #include "tools/tousuctl/commands.h"
 
 namespace tousu {
@@ -59,38 +60,19 @@ class FakeTrail final : public cv1::AuditTrail::Service {
 
 class AuditCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&fake_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    env_.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-    env_.now = [] { return absl::FromUnixSeconds(1'795'000'000); };
-    env_.new_request_id = [] { return std::string("rid"); };
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  }
-  int Run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    return ctl::Run(args, out_, err_, env_);
-  }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+  void SetUp() override { ctl_.Start(&fake_, absl::FromUnixSeconds(1'795'000'000)); }
+  int Run(const std::vector<std::string>& args) { return ctl_.Run(args); }
+  std::string address() const { return ctl_.address(); }
 
   FakeTrail fake_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
-  ctl::Environment env_;
-  std::ostringstream out_, err_;
+  testing::CtlHarness ctl_;  // after fake_: its server stops before fake_ goes
 };
 
 TEST_F(AuditCommandTest, AsksTheNamedServiceForTheSubjectsTrailAndPrintsIt) {
   ASSERT_EQ(Run({"audit", "case", "TS-202611-000001", "--case", address(), "--page-size", "500",
                  "--since", "2026-11-01"}),
             0)
-      << err_.str();
+      << ctl_.err();
   const auto requests = fake_.requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].subject(), "TS-202611-000001");
@@ -98,7 +80,7 @@ TEST_F(AuditCommandTest, AsksTheNamedServiceForTheSubjectsTrailAndPrintsIt) {
   // 2026-11-01 00:00 Beijing.
   EXPECT_EQ(requests[0].since().seconds(), 1'793'462'400);
   EXPECT_FALSE(requests[0].has_until());
-  const std::string out = out_.str();
+  const std::string out = ctl_.out();
   EXPECT_TRUE(absl::StrContains(out, "ACTOR")) << out;
   EXPECT_TRUE(absl::StrContains(out, "staff:S0006")) << out;
   EXPECT_TRUE(absl::StrContains(out, "Step1")) << out;
@@ -110,10 +92,10 @@ TEST_F(AuditCommandTest, AsksTheNamedServiceForTheSubjectsTrailAndPrintsIt) {
 TEST_F(AuditCommandTest, AllFollowsThePagesAndJsonPrintsTheEntries) {
   ASSERT_EQ(Run({"audit", "intake", "TS-202611-000001", "--intake", address(), "--all", "--json"}),
             0)
-      << err_.str();
+      << ctl_.err();
   EXPECT_EQ(fake_.requests().size(), 2u);
   EXPECT_EQ(fake_.requests()[1].page().page_token(), "next");
-  const std::string out = out_.str();
+  const std::string out = ctl_.out();
   for (const char* action : {"Step1", "Step2", "Step3"}) {
     EXPECT_TRUE(absl::StrContains(out, action)) << out;
   }
@@ -122,12 +104,12 @@ TEST_F(AuditCommandTest, AllFollowsThePagesAndJsonPrintsTheEntries) {
 
 TEST_F(AuditCommandTest, RefusesAnUnknownServiceOrPageSizeAndReportsTheServersError) {
   EXPECT_EQ(Run({"audit", "billing", "TS-202611-000001"}), ctl::kExitUsage);
-  EXPECT_TRUE(absl::StrContains(err_.str(), "SERVICE \"billing\"")) << err_.str();
+  EXPECT_TRUE(absl::StrContains(ctl_.err(), "SERVICE \"billing\"")) << ctl_.err();
   EXPECT_EQ(Run({"audit", "intake", "TS-1", "--page-size", "501"}), ctl::kExitUsage);
   EXPECT_EQ(Run({"audit", "intake"}), ctl::kExitUsage);
   EXPECT_TRUE(fake_.requests().empty());
   EXPECT_EQ(Run({"audit", "staff", "bad", "--staff", address()}), ctl::kExitCallFailed);
-  EXPECT_TRUE(absl::StrContains(err_.str(), "INVALID_ARGUMENT: subject: bad")) << err_.str();
+  EXPECT_TRUE(absl::StrContains(ctl_.err(), "INVALID_ARGUMENT: subject: bad")) << ctl_.err();
 }
 
 }  // namespace

@@ -96,7 +96,8 @@ std::string VerbHelp(const Verb& v) {
 std::string GeneralHelp() {
   std::string out =
       "tousuctl: the Tousu complaint desk on the command line (intake, routing, case handling,\n"
-      "follow-up, analytics, staff directory, training, quarterly assessment, accountability).\n"
+      "follow-up, analytics, staff directory, training, quarterly assessment, accountability,\n"
+      "notification deliveries).\n"
       "\nUsage: tousuctl VERB [ARGUMENTS] [FLAGS]\n";
   std::string group;
   size_t width = 0;

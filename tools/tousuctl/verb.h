@@ -35,6 +35,7 @@ struct Options {
   Endpoint case_handling;
   Endpoint followup;
   Endpoint analytics;
+  Endpoint notification;
   absl::Duration timeout = absl::Seconds(5);
   bool json = false;
   bool show_personal_data = false;
@@ -85,6 +86,7 @@ std::vector<Verb> AnalyticsVerbs();
 std::vector<Verb> TrainingVerbs();
 std::vector<Verb> AssessmentVerbs();
 std::vector<Verb> AuditVerbs();
+std::vector<Verb> NotificationVerbs();
 
 // --- What handlers share ------------------------------------------------------------------------
 

@@ -49,9 +49,9 @@ std::vector<FlagSpec> GlobalFlags() {
 const std::vector<Verb>& Verbs() {
   static const auto* verbs = [] {
     auto* all = new std::vector<Verb>;
-    for (auto area :
-         {IntakeVerbs, RoutingVerbs, StaffVerbs, CaseVerbs, CaseSolutionVerbs, FollowUpVerbs,
-          SimulateVerbs, AnalyticsVerbs, TrainingVerbs, AssessmentVerbs, AuditVerbs}) {
+    for (auto area : {IntakeVerbs, RoutingVerbs, StaffVerbs, CaseVerbs, CaseSolutionVerbs,
+                      FollowUpVerbs, SimulateVerbs, AnalyticsVerbs, TrainingVerbs, AssessmentVerbs,
+                      AuditVerbs, NotificationVerbs}) {
       std::vector<Verb> verbs = area();
       all->insert(all->end(), verbs.begin(), verbs.end());
     }

@@ -27,6 +27,8 @@ inline constexpr AddressFlag kAddressFlags[] = {
     {"followup", "TOUSU_CTL_FOLLOWUP_ADDR", "127.0.0.1:7104", "follow-up", &Options::followup},
     {"analytics", "TOUSU_CTL_ANALYTICS_ADDR", "127.0.0.1:7105", "analytics", &Options::analytics},
     {"staff", "TOUSU_CTL_STAFF_ADDR", "127.0.0.1:7106", "staff-assessment", &Options::staff},
+    {"notification", "TOUSU_CTL_NOTIFICATION_ADDR", "127.0.0.1:7109", "notification",
+     &Options::notification},
 };
 
 // Flags every verb takes (unless it redefines the name, as reject does --staff).

@@ -28,6 +28,8 @@ using google::protobuf::Value;
 
 constexpr char kApiVersion[] = "2017-05-25";
 constexpr char kFormContentType[] = "application/x-www-form-urlencoded; charset=UTF-8";
+// A message handed over this long before Beijing midnight is listed under the day before.
+constexpr absl::Duration kPreviousDayWindow = absl::Minutes(10);
 
 std::string Timestamp(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
@@ -106,8 +108,8 @@ ProviderAnswer ReadAnswer(std::string_view body) {
 
 bool RetryableStatus(long status) { return status >= 500 || status == 408 || status == 429; }
 
-// Flow control and the provider's own faults (isp.*) pass; since OutId makes a resend of an
-// accepted message a no-op, trying again never sends twice.
+// Flow control and the provider's own faults (isp.*) pass: the message was refused, so trying
+// again later sends it once.
 bool RetryableCode(std::string_view code) {
   return code == "isv.BUSINESS_LIMIT_CONTROL" || code.starts_with("isp.") ||
          code.starts_with("Throttling") || code == "ServiceUnavailable";
@@ -144,6 +146,38 @@ const google::protobuf::ListValue* ReceiptList(const Struct& answer) {
   const auto list = inner.find("SmsSendDetailDTO");
   if (list == inner.end() || list->second.kind_case() != Value::kListValue) return nullptr;
   return &list->second.list_value();
+}
+
+// A QuerySendDetails answer with Code OK; otherwise UNAVAILABLE when asking again may help and
+// INTERNAL when not.
+absl::StatusOr<ProviderAnswer> ReadQueryAnswer(long http_status, std::string_view body) {
+  if (RetryableStatus(http_status)) {
+    return absl::UnavailableError(absl::StrCat("sms provider: http ", http_status));
+  }
+  ProviderAnswer answer = ReadAnswer(body);
+  const bool ok_status = http_status >= 200 && http_status < 300;
+  if (answer.code == "OK" && ok_status) return answer;
+  const std::string reason = !answer.code.empty()          ? answer.code
+                             : ok_status && !answer.parsed ? "unparsable answer"
+                                                           : absl::StrCat("http ", http_status);
+  if (RetryableCode(answer.code)) {
+    return absl::UnavailableError(absl::StrCat("sms provider: ", reason));
+  }
+  return absl::InternalError(absl::StrCat("sms provider: ", reason));
+}
+
+// Asking the provider for a message is a POST like any other: a lost answer is worth asking again.
+absl::StatusOr<std::pair<long, std::string>> PostQuery(const SmsProviderConfig& config,
+                                                       const SmsParams& params) {
+  const HttpAnswer answer =
+      HttpPost(config.endpoint, kFormContentType, SignedFormBody(params, config.access_key_secret),
+               config.timeout);
+  if (!answer.answered) {
+    const std::string reason = absl::StrCat("sms provider: ", answer.transport_error);
+    return answer.transport_retryable ? absl::UnavailableError(reason)
+                                      : absl::InternalError(reason);
+  }
+  return std::make_pair(answer.status, answer.body);
 }
 
 }  // namespace
@@ -221,8 +255,33 @@ SmsParams QuerySendDetailsParams(const SmsProviderConfig& config, std::string_vi
           {"Version", kApiVersion}};
 }
 
+SmsParams ListSendDetailsParams(const SmsProviderConfig& config, std::string_view phone,
+                                std::string_view send_date, int page, absl::Time now,
+                                std::string_view nonce) {
+  return {{"AccessKeyId", config.access_key_id},
+          {"Action", "QuerySendDetails"},
+          {"CurrentPage", absl::StrCat(page)},
+          {"Format", "JSON"},
+          {"PageSize", absl::StrCat(kSentLookupPageSize)},
+          {"PhoneNumber", std::string(phone)},
+          {"RegionId", config.region_id},
+          {"SendDate", std::string(send_date)},
+          {"SignatureMethod", "HMAC-SHA1"},
+          {"SignatureNonce", std::string(nonce)},
+          {"SignatureVersion", "1.0"},
+          {"Timestamp", Timestamp(now)},
+          {"Version", kApiVersion}};
+}
+
 std::string SmsSendDate(absl::Time sent_at) {
   return absl::FormatTime("%Y%m%d", sent_at, time::BeijingZone());
+}
+
+std::vector<std::string> SentLookupDates(absl::Time around) {
+  std::vector<std::string> dates = {SmsSendDate(around)};
+  const std::string ten_minutes_before = SmsSendDate(around - kPreviousDayWindow);
+  if (ten_minutes_before != dates.front()) dates.push_back(ten_minutes_before);
+  return dates;
 }
 
 SendResult ClassifySmsAnswer(long http_status, std::string_view body) {
@@ -235,8 +294,8 @@ SendResult ClassifySmsAnswer(long http_status, std::string_view body) {
     return Outcome(O::kPermanentFailure,
                    answer.code.empty() ? absl::StrCat("http ", http_status) : answer.code);
   }
-  // A 2xx we cannot read may still have been accepted: asking again with the same OutId is
-  // safe, giving up is not.
+  // A 2xx we cannot read may still have been accepted: giving up would be wrong; whether it
+  // was is for FindSent to tell before the message goes out again.
   if (!answer.parsed || answer.code.empty()) return Outcome(O::kRetryLater, "unparsable answer");
   if (answer.code == "OK") {
     const std::string biz_id = SafeToken(StringField(answer.json, "BizId"), 128);
@@ -251,21 +310,9 @@ SendResult ClassifySmsAnswer(long http_status, std::string_view body) {
 
 absl::StatusOr<ReceiptState> ParseReceiptAnswer(long http_status, std::string_view body,
                                                 std::string_view phone) {
-  if (RetryableStatus(http_status)) {
-    return absl::UnavailableError(absl::StrCat("sms provider: http ", http_status));
-  }
-  const ProviderAnswer answer = ReadAnswer(body);
-  if (answer.code != "OK" || http_status < 200 || http_status >= 300) {
-    const bool ok_status = http_status >= 200 && http_status < 300;
-    const std::string reason = !answer.code.empty()          ? answer.code
-                               : ok_status && !answer.parsed ? "unparsable answer"
-                                                             : absl::StrCat("http ", http_status);
-    if (RetryableCode(answer.code)) {
-      return absl::UnavailableError(absl::StrCat("sms provider: ", reason));
-    }
-    return absl::InternalError(absl::StrCat("sms provider: ", reason));
-  }
-  const google::protobuf::ListValue* details = ReceiptList(answer.json);
+  absl::StatusOr<ProviderAnswer> answer = ReadQueryAnswer(http_status, body);
+  if (!answer.ok()) return answer.status();
+  const google::protobuf::ListValue* details = ReceiptList(answer->json);
   if (details == nullptr) return ReceiptState::kWaiting;  // not listed yet
   for (const Value& entry : details->values()) {
     if (entry.kind_case() != Value::kStructValue) continue;
@@ -284,6 +331,76 @@ absl::StatusOr<ReceiptState> ParseReceiptAnswer(long http_status, std::string_vi
     }
   }
   return ReceiptState::kWaiting;
+}
+
+absl::StatusOr<SentDetailsPage> ParseSentDetailsPage(long http_status, std::string_view body,
+                                                     std::string_view out_id) {
+  absl::StatusOr<ProviderAnswer> answer = ReadQueryAnswer(http_status, body);
+  if (!answer.ok()) return answer.status();
+  SentDetailsPage page;
+  const auto total = answer->json.fields().find("TotalCount");
+  if (total != answer->json.fields().end()) {
+    int64_t n = -1;
+    if (total->second.kind_case() == Value::kNumberValue) {
+      n = static_cast<int64_t>(total->second.number_value());
+    } else if (total->second.kind_case() != Value::kStringValue ||
+               !absl::SimpleAtoi(total->second.string_value(), &n)) {
+      n = -1;
+    }
+    page.total_count = n < 0 ? -1 : n;
+  }
+  const google::protobuf::ListValue* details = ReceiptList(answer->json);
+  if (details == nullptr) return page;
+  page.listed = details->values_size();
+  for (const Value& entry : details->values()) {
+    if (entry.kind_case() != Value::kStructValue) continue;
+    const Struct& detail = entry.struct_value();
+    if (out_id.empty() || StringField(detail, "OutId") != out_id) continue;
+    page.biz_id = SafeToken(StringField(detail, "BizId"), 128);
+    break;
+  }
+  return page;
+}
+
+absl::StatusOr<std::optional<std::string>> FindOutIdInAnswer(long http_status,
+                                                             std::string_view body,
+                                                             std::string_view out_id) {
+  absl::StatusOr<SentDetailsPage> page = ParseSentDetailsPage(http_status, body, out_id);
+  if (!page.ok()) return page.status();
+  return page->biz_id;
+}
+
+absl::StatusOr<std::optional<std::string>> FindOutIdInPages(absl::Time around,
+                                                            std::string_view out_id,
+                                                            const SendDetailsFetch& fetch) {
+  for (const std::string& date : SentLookupDates(around)) {
+    int64_t read = 0;
+    for (int page_number = 1;; ++page_number) {
+      if (page_number > kSentLookupMaxPages) {
+        return absl::InternalError(absl::StrCat("sms provider: more than ",
+                                                kSentLookupMaxPages * kSentLookupPageSize,
+                                                " messages to the phone on ", date));
+      }
+      absl::StatusOr<std::pair<long, std::string>> answer = fetch(date, page_number);
+      if (!answer.ok()) return answer.status();
+      absl::StatusOr<SentDetailsPage> page =
+          ParseSentDetailsPage(answer->first, answer->second, out_id);
+      if (!page.ok()) return page.status();
+      if (page->biz_id.has_value()) return page->biz_id;
+      read += page->listed;
+      if (page->total_count < 0) {
+        if (page->listed < kSentLookupPageSize) break;  // a short page is the last
+        continue;
+      }
+      if (read >= page->total_count) break;
+      // Fewer records than the provider counts: the missing ones may be the message.
+      if (page->listed < kSentLookupPageSize) {
+        return absl::UnavailableError(absl::StrCat("sms provider: listed ", read, " of ",
+                                                   page->total_count, " messages on ", date));
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 bool IsMobileNumber(std::string_view phone) {
@@ -336,16 +453,33 @@ absl::StatusOr<ReceiptState> SmsProvider::QueryReceipt(const std::string& phone,
   if (biz_id.empty()) return absl::InvalidArgumentError("biz_id: empty");
   const std::optional<std::string> nonce = NewNonce();
   if (!nonce.has_value()) return absl::UnavailableError("random source failed");
-  const std::string body =
-      SignedFormBody(QuerySendDetailsParams(config_, phone, biz_id, sent_at, absl::Now(), *nonce),
-                     config_.access_key_secret);
-  const HttpAnswer answer = HttpPost(config_.endpoint, kFormContentType, body, config_.timeout);
-  if (!answer.answered) {
-    const std::string reason = absl::StrCat("sms provider: ", answer.transport_error);
-    return answer.transport_retryable ? absl::UnavailableError(reason)
-                                      : absl::InternalError(reason);
-  }
-  return ParseReceiptAnswer(answer.status, answer.body, phone);
+  absl::StatusOr<std::pair<long, std::string>> answer = PostQuery(
+      config_, QuerySendDetailsParams(config_, phone, biz_id, sent_at, absl::Now(), *nonce));
+  if (!answer.ok()) return answer.status();
+  return ParseReceiptAnswer(answer->first, answer->second, phone);
+}
+
+absl::StatusOr<std::optional<std::string>> SmsProvider::FindSent(const std::string& phone,
+                                                                 const std::string& out_id,
+                                                                 absl::Time around) {
+  if (!IsMobileNumber(phone)) return absl::InvalidArgumentError("phone: not a mobile number");
+  if (out_id.empty()) return absl::InvalidArgumentError("out_id: empty");
+  int pages = 0;
+  auto found = FindOutIdInPages(
+      around, out_id,
+      [&](const std::string& date, int page) -> absl::StatusOr<std::pair<long, std::string>> {
+        ++pages;
+        const std::optional<std::string> nonce = NewNonce();
+        if (!nonce.has_value()) return absl::UnavailableError("random source failed");
+        return PostQuery(config_,
+                         ListSendDetailsParams(config_, phone, date, page, absl::Now(), *nonce));
+      });
+  log::Debug("sms looked up by OutId", {{"delivery_id", out_id},
+                                        {"phone", log::MaskPhone(phone)},
+                                        {"pages", pages},
+                                        {"found", found.ok() && found->has_value()},
+                                        {"error", found.ok() ? "" : found.status().ToString()}});
+  return found;
 }
 
 }  // namespace tousu::notification

@@ -1,8 +1,12 @@
 #pragma once
 // The SMS provider (shaped like Alibaba Cloud Dysmsapi 2017-05-25: RPC style, signature v1):
-// SendSms to hand a message over, QuerySendDetails to read its delivery receipt. The pure pieces
-// (encoding, signing, building the requests, reading the answers) are exposed for unit tests.
+// SendSms to hand a message over, QuerySendDetails to read its delivery receipt and to find out
+// whether a message whose answer was lost was accepted. The pure pieces (encoding, signing,
+// building the requests, reading the answers) are exposed for unit tests.
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +34,9 @@ class SmsProvider final : public ChannelSender {
   explicit SmsProvider(SmsProviderConfig config);
 
   // SendSms to message.address (11 digits) with message.provider_template and
-  // message.template_params; message.delivery_id is the OutId, so a repeat after a lost answer
-  // is not sent twice. kAccepted carries the BizId as provider_id.
+  // message.template_params, message.delivery_id as the OutId. kAccepted carries the BizId as
+  // provider_id. The provider does not deduplicate by OutId: every call that reaches it may send
+  // a message, so a send whose outcome is unknown is looked up with FindSent before it is repeated.
   SendResult Send(const OutgoingMessage& message) override;
 
   // The receipt of the send `biz_id` to `phone`, made at `sent_at`. kWaiting too while the
@@ -40,6 +45,14 @@ class SmsProvider final : public ChannelSender {
   // provider refused the query or its answer is unreadable.
   absl::StatusOr<ReceiptState> QueryReceipt(const std::string& phone, const std::string& biz_id,
                                             absl::Time sent_at);
+
+  // Whether the provider accepted a message with OutId `out_id` to `phone` that was sent around
+  // `around` (see FindOutIdInPages for the days and pages looked through). The value is the BizId
+  // of the message when the provider's record names one and an empty string when it does not
+  // (Alibaba's SmsSendDetailDTO carries the OutId but no BizId); nullopt when there is no such
+  // message. Errors as QueryReceipt's; INVALID_ARGUMENT too for an empty out_id.
+  absl::StatusOr<std::optional<std::string>> FindSent(const std::string& phone,
+                                                      const std::string& out_id, absl::Time around);
 
  private:
   const SmsProviderConfig config_;
@@ -66,12 +79,61 @@ SmsParams QuerySendDetailsParams(const SmsProviderConfig& config, std::string_vi
                                  std::string_view biz_id, absl::Time sent_at, absl::Time now,
                                  std::string_view nonce);
 
+// QuerySendDetails without a BizId: page `page` (from 1) of every message to `phone` on
+// `send_date` (yyyyMMdd), kSentLookupPageSize to a page.
+SmsParams ListSendDetailsParams(const SmsProviderConfig& config, std::string_view phone,
+                                std::string_view send_date, int page, absl::Time now,
+                                std::string_view nonce);
+
 // SendDate of QuerySendDetails: the day `sent_at` fell on in Beijing, yyyyMMdd.
 std::string SmsSendDate(absl::Time sent_at);
 
+// The largest page the provider hands out, and how many pages of one day FindSent reads at most.
+inline constexpr int kSentLookupPageSize = 50;
+inline constexpr int kSentLookupMaxPages = 20;
+
+// The SendDates a message sent around `around` may be listed under: the Beijing day of `around`,
+// then the day before when `around` is less than 10 minutes after Beijing midnight (a message
+// handed over just before midnight).
+std::vector<std::string> SentLookupDates(absl::Time around);
+
+// One page of a QuerySendDetails listing, read for the message with OutId `out_id`.
+struct SentDetailsPage {
+  // The match's BizId, empty when its record names none; nullopt: not on this page.
+  std::optional<std::string> biz_id;
+  int64_t total_count = -1;  // TotalCount: messages on the day in all; -1 when not given
+  int listed = 0;            // records on this page
+};
+
+// A listing page's answer; errors as ParseReceiptAnswer's.
+absl::StatusOr<SentDetailsPage> ParseSentDetailsPage(long http_status, std::string_view body,
+                                                     std::string_view out_id);
+
+// The BizId of the record with OutId `out_id` in a QuerySendDetails answer: empty when the record
+// names none (the provider's records do not), nullopt when no record has that OutId. Errors as
+// ParseReceiptAnswer's.
+absl::StatusOr<std::optional<std::string>> FindOutIdInAnswer(long http_status,
+                                                             std::string_view body,
+                                                             std::string_view out_id);
+
+// One listing page's HTTP answer (status, body) for a SendDate and page number; an error when no
+// answer arrived.
+using SendDetailsFetch = std::function<absl::StatusOr<std::pair<long, std::string>>(
+    const std::string& send_date, int page)>;
+
+// FindSent's search over `fetch`: each of SentLookupDates(around), page 1, 2, ... until the
+// day's TotalCount is read or a page comes back short, at most kSentLookupMaxPages pages a day;
+// the first record with OutId `out_id` ends it. A day with more messages than that, or one whose
+// pages list fewer than its TotalCount, cannot rule the message out: INTERNAL and UNAVAILABLE.
+absl::StatusOr<std::optional<std::string>> FindOutIdInPages(absl::Time around,
+                                                            std::string_view out_id,
+                                                            const SendDetailsFetch& fetch);
+
 // What a SendSms answer means (latency is left zero): 200 with Code OK and a BizId accepted;
-// 5xx, 408, 429, isv.BUSINESS_LIMIT_CONTROL and the provider's own isp.* errors retry later;
-// any other refusal is permanent. The error is the provider's Code, or "http <status>".
+// 5xx, 408, 429, isv.BUSINESS_LIMIT_CONTROL and the provider's own isp.* errors retry later, and
+// so does a 2xx that cannot be read (it may have been accepted: giving up would be wrong, and
+// the caller must not assume it was not sent); any other refusal is permanent. The error is the
+// provider's Code, or "http <status>".
 SendResult ClassifySmsAnswer(long http_status, std::string_view body);
 
 // The receipt in a QuerySendDetails answer, for `phone`; errors as QueryReceipt's.

@@ -39,7 +39,8 @@ std::string CustomerSuppression(const DeliveryPolicy& policy, const CustomerPref
                                 const std::string& channel, bool essential, bool has_address,
                                 int sent_today) {
   if (channel == kInApp) return "";  // the app's notices are the record: always kept
-  if (channel == kSms && !prefs.sms) return "channel_off";
+  // What the policy requires reaches the customer's phone whatever they chose.
+  if (channel == kSms && !prefs.sms && !essential) return "channel_off";
   if (channel == kEmail && !prefs.email) return "channel_off";
   if (!has_address) return "no_address";
   if (essential) return "";

@@ -15,8 +15,9 @@ struct DeliveryPolicy {
   int quiet_end_hour = 8;
   // Non-essential SMS/email messages a customer receives per Beijing day, at most.
   int daily_cap = 5;
-  int max_attempts = 8;
-  absl::Duration first_backoff = absl::Seconds(5);
+  // With the backoff below, about six hours of a provider's outage before a dead letter.
+  int max_attempts = 20;
+  absl::Duration first_backoff = absl::Seconds(10);
   absl::Duration max_backoff = absl::Minutes(30);
 };
 
@@ -37,7 +38,8 @@ struct CustomerPreferences {
   bool essential_only = false;
 };
 
-// Why a channel's message is not sent to a customer ("" = it is sent): "opted_out" (a
+// Why a channel's message is not sent to a customer ("" = it is sent). A notice the policy
+// requires always goes by SMS and to the app; otherwise: "opted_out" (a
 // non-essential notice and the customer chose essential only), "daily_cap" (non-essential, and
 // `sent_today` non-essential messages already went out today), "channel_off", "no_address".
 std::string CustomerSuppression(const DeliveryPolicy& policy, const CustomerPreferences& prefs,

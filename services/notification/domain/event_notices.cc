@@ -98,7 +98,8 @@ std::vector<NoticeRequest> NoticesFor(const complaints::common::v1::Event& event
   }
   if (chv1::ImplementationProgressRecorded m; Unpack(event, &m)) {
     if (!m.plan_changed()) return {};  // routine progress reaches the customer through the tracker
-    return {ToCustomer("plan_changed", m.number(), {{"note", m.note()}})};
+    // What the customer was told, never the department's internal note.
+    return {ToCustomer("plan_changed", m.number(), {{"note", m.customer_explanation()}})};
   }
   if (chv1::CaseResolved m; Unpack(event, &m)) {
     return {ToCustomer("resolved", m.number(), {{"result", m.result()}})};

@@ -10,11 +10,15 @@ CREATE TABLE IF NOT EXISTS notices (
   variables MEDIUMTEXT NOT NULL,
   created_at DATETIME(6) NOT NULL,
   planned_at DATETIME(6) NULL,
+  -- When planning is tried next: a recipient that cannot be resolved (intake or the directory
+  -- down) waits with a growing delay instead of holding back the notices behind it.
+  next_plan_at DATETIME(6) NOT NULL,
+  plan_attempts INT NOT NULL DEFAULT 0,
   customer_id VARCHAR(64) NULL,
   phone_key CHAR(64) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY ux_notices_event_recipient (event_id, recipient),
-  KEY ix_notices_unplanned (planned_at, id),
+  KEY ix_notices_unplanned (planned_at, next_plan_at),
   KEY ix_notices_customer (customer_id, id),
   KEY ix_notices_phone (phone_key, id),
   KEY ix_notices_created (created_at)
@@ -37,6 +41,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
   provider_params MEDIUMTEXT NOT NULL,
   essential TINYINT NOT NULL,
   attempts INT NOT NULL DEFAULT 0,
+  -- The attempts whose outcome was recorded. Fewer than `attempts` when a sender died (or its
+  -- lease ran out) after handing the message over: that attempt is in doubt, and an SMS is looked
+  -- up at the provider by its OutId before it is sent again.
+  settled_attempts INT NOT NULL DEFAULT 0,
   next_attempt_at DATETIME(6) NOT NULL,
   last_error VARCHAR(200) NOT NULL DEFAULT '',
   provider_id VARCHAR(200) NOT NULL DEFAULT '',

@@ -4,6 +4,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "common/db/sql_time.h"
@@ -62,7 +63,7 @@ constexpr char kDeliveryColumns[] =
     "d.id, d.notice_id, n.number, n.kind, n.recipient, d.channel, d.state, d.suppressed_reason, "
     "d.address, d.recipient_name, d.subject, d.body, d.provider_template, d.provider_params, "
     "d.essential, d.attempts, d.next_attempt_at, d.created_at, d.sent_at, d.last_error, "
-    "d.provider_id, d.receipt";
+    "d.provider_id, d.receipt, d.settled_attempts";
 
 DeliveryRow ReadDelivery(sql::ResultSet& rs) {
   DeliveryRow d;
@@ -88,6 +89,7 @@ DeliveryRow ReadDelivery(sql::ResultSet& rs) {
   d.last_error = rs.getString(20);
   d.provider_id = rs.getString(21);
   d.receipt = rs.getString(22);
+  d.settled_attempts = rs.getInt(23);
   return d;
 }
 
@@ -118,25 +120,49 @@ constexpr char kNoticeColumns[] =
 
 bool InsertNotice(db::Transaction& tx, const NoticeRow& notice) {
   auto& ps = tx.Prepare(
-      "INSERT IGNORE INTO notices (event_id, number, kind, recipient, variables, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT IGNORE INTO notices (event_id, number, kind, recipient, variables, created_at, "
+      "next_plan_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   ps.setString(1, notice.event_id);
   ps.setString(2, notice.number);
   ps.setString(3, notice.kind);
   ps.setString(4, notice.recipient);
   ps.setString(5, VariablesToJson(notice.variables));
   ps.setDateTime(6, ToSqlDateTime(notice.created_at));
+  ps.setDateTime(7, ToSqlDateTime(notice.created_at));
   return ps.executeUpdate() == 1;
 }
 
-std::vector<NoticeRow> UnplannedNotices(db::Transaction& tx, int limit) {
+std::vector<NoticeRow> UnplannedNotices(db::Transaction& tx, absl::Time now, int limit) {
   auto& ps = tx.Prepare(std::string("SELECT ") + kNoticeColumns +
-                        " FROM notices WHERE planned_at IS NULL ORDER BY id LIMIT ?");
-  ps.setInt(1, limit);
+                        " FROM notices WHERE planned_at IS NULL AND next_plan_at <= ? "
+                        "ORDER BY next_plan_at, id LIMIT ?");
+  ps.setDateTime(1, ToSqlDateTime(now));
+  ps.setInt(2, limit);
   std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
   std::vector<NoticeRow> out;
   while (rs->next()) out.push_back(ReadNotice(*rs));
   return out;
+}
+
+int DeferPlanning(db::Transaction& tx, int64_t id, absl::Time now) {
+  auto& read = tx.Prepare("SELECT plan_attempts FROM notices WHERE id = ? FOR UPDATE");
+  read.setInt64(1, id);
+  std::unique_ptr<sql::ResultSet> rs(read.executeQuery());
+  const int attempts = rs->next() ? rs->getInt(1) + 1 : 1;
+  // 1 s doubling, at most 5 minutes apart.
+  const absl::Duration wait = absl::Seconds(std::min(300, 1 << std::min(attempts - 1, 9)));
+  auto& ps = tx.Prepare("UPDATE notices SET plan_attempts = ?, next_plan_at = ? WHERE id = ?");
+  ps.setInt(1, attempts);
+  ps.setDateTime(2, ToSqlDateTime(now + wait));
+  ps.setInt64(3, id);
+  ps.executeUpdate();
+  return attempts;
+}
+
+int64_t CountUnplanned(db::Transaction& tx) {
+  auto& ps = tx.Prepare("SELECT COUNT(*) FROM notices WHERE planned_at IS NULL");
+  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
 }
 
 std::optional<NoticeRow> LockNotice(db::Transaction& tx, int64_t id) {
@@ -201,28 +227,31 @@ std::vector<DeliveryRow> ClaimDue(db::Transaction& tx, const std::string& channe
                                   absl::Duration lease, int limit) {
   // Lock delivery rows only (MariaDB has no FOR UPDATE OF): ids first, then the joined rows.
   auto& pick = tx.Prepare(
-      "SELECT id FROM deliveries WHERE channel = ? AND state = 'pending' AND next_attempt_at <= ? "
+      "SELECT id, next_attempt_at FROM deliveries "
+      "WHERE channel = ? AND state = 'pending' AND next_attempt_at <= ? "
       "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED");
   pick.setString(1, channel);
   pick.setDateTime(2, ToSqlDateTime(now));
   pick.setInt(3, limit);
-  std::vector<int64_t> ids;
+  std::vector<std::pair<int64_t, absl::Time>> picked;  // id, when it fell due
   {
     std::unique_ptr<sql::ResultSet> rs(pick.executeQuery());
-    while (rs->next()) ids.push_back(rs->getInt64(1));
+    while (rs->next()) picked.emplace_back(rs->getInt64(1), FromSqlDateTime(rs->getString(2)));
   }
   auto& claim =
       tx.Prepare("UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?");
   auto& read = tx.Prepare(std::string("SELECT ") + kDeliveryColumns +
                           " FROM deliveries d JOIN notices n ON n.id = d.notice_id WHERE d.id = ?");
   std::vector<DeliveryRow> rows;
-  for (int64_t id : ids) {
+  for (const auto& [id, due_at] : picked) {
     claim.setDateTime(1, ToSqlDateTime(now + lease));
     claim.setInt64(2, id);
     claim.executeUpdate();
     read.setInt64(1, id);
     auto one = ReadDeliveries(read);
-    if (!one.empty()) rows.push_back(std::move(one.front()));
+    if (one.empty()) continue;
+    one.front().fell_due_at = due_at;
+    rows.push_back(std::move(one.front()));
   }
   return rows;
 }
@@ -239,8 +268,8 @@ std::optional<DeliveryRow> LockDelivery(db::Transaction& tx, int64_t id) {
 
 void MarkSent(db::Transaction& tx, int64_t id, absl::Time at, const std::string& provider_id) {
   auto& ps = tx.Prepare(
-      "UPDATE deliveries SET state = 'sent', sent_at = ?, provider_id = ?, last_error = '' "
-      "WHERE id = ?");
+      "UPDATE deliveries SET state = 'sent', sent_at = ?, provider_id = ?, last_error = '', "
+      "settled_attempts = attempts WHERE id = ?");
   ps.setDateTime(1, ToSqlDateTime(at));
   ps.setString(2, provider_id);
   ps.setInt64(3, id);
@@ -248,7 +277,9 @@ void MarkSent(db::Transaction& tx, int64_t id, absl::Time at, const std::string&
 }
 
 void MarkRetry(db::Transaction& tx, int64_t id, absl::Time next, const std::string& error) {
-  auto& ps = tx.Prepare("UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?");
+  auto& ps = tx.Prepare(
+      "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, settled_attempts = attempts "
+      "WHERE id = ?");
   ps.setDateTime(1, ToSqlDateTime(next));
   ps.setString(2, error.substr(0, 200));
   ps.setInt64(3, id);
@@ -256,7 +287,9 @@ void MarkRetry(db::Transaction& tx, int64_t id, absl::Time next, const std::stri
 }
 
 void MarkDead(db::Transaction& tx, int64_t id, const std::string& error) {
-  auto& ps = tx.Prepare("UPDATE deliveries SET state = 'dead', last_error = ? WHERE id = ?");
+  auto& ps = tx.Prepare(
+      "UPDATE deliveries SET state = 'dead', last_error = ?, settled_attempts = attempts "
+      "WHERE id = ?");
   ps.setString(1, error.substr(0, 200));
   ps.setInt64(2, id);
   ps.executeUpdate();
@@ -264,7 +297,8 @@ void MarkDead(db::Transaction& tx, int64_t id, const std::string& error) {
 
 void ResetForRetry(db::Transaction& tx, int64_t id, absl::Time now) {
   auto& ps = tx.Prepare(
-      "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?");
+      "UPDATE deliveries SET state = 'pending', attempts = 0, settled_attempts = 0, "
+      "next_attempt_at = ? WHERE id = ?");
   ps.setDateTime(1, ToSqlDateTime(now));
   ps.setInt64(2, id);
   ps.executeUpdate();
@@ -282,10 +316,11 @@ void RecordReceipt(db::Transaction& tx, int64_t id, const std::string& receipt, 
 }
 
 std::vector<DeliveryRow> AwaitingReceipt(db::Transaction& tx, absl::Time since, int limit) {
-  auto& ps = tx.Prepare(std::string("SELECT ") + kDeliveryColumns +
-                        " FROM deliveries d JOIN notices n ON n.id = d.notice_id "
-                        "WHERE d.channel = 'sms' AND d.state = 'sent' AND d.receipt = '' "
-                        "AND d.sent_at >= ? ORDER BY d.sent_at LIMIT ?");
+  auto& ps = tx.Prepare(
+      std::string("SELECT ") + kDeliveryColumns +
+      " FROM deliveries d JOIN notices n ON n.id = d.notice_id "
+      "WHERE d.channel = 'sms' AND d.state = 'sent' AND d.receipt = '' AND d.provider_id <> '' "
+      "AND d.sent_at >= ? ORDER BY d.sent_at LIMIT ?");
   ps.setDateTime(1, ToSqlDateTime(since));
   ps.setInt(2, limit);
   return ReadDeliveries(ps);

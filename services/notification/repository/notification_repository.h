@@ -30,7 +30,11 @@ struct DeliveryRow {
   std::vector<std::pair<std::string, std::string>> provider_params;
   bool essential = true;
   int attempts = 0;
+  int settled_attempts = 0;
   absl::Time next_attempt_at, created_at;
+  // ClaimDue only: when the row fell due. For an attempt in doubt that is when its lease ran
+  // out, within a lease of the moment it was handed over.
+  absl::Time fell_due_at;
   std::optional<absl::Time> sent_at;
   std::string last_error, provider_id, receipt;
 };
@@ -44,8 +48,12 @@ inline constexpr char kSuppressed[] = "suppressed";
 
 // False when (event_id, recipient) exists already.
 bool InsertNotice(db::Transaction& tx, const NoticeRow& notice);
-// Notices not planned yet, oldest first.
-std::vector<NoticeRow> UnplannedNotices(db::Transaction& tx, int limit);
+// Notices not planned yet whose planning is due at `now`, longest waiting first.
+std::vector<NoticeRow> UnplannedNotices(db::Transaction& tx, absl::Time now, int limit);
+// Planning failed (a recipient could not be resolved): tried again later, with a growing delay.
+// Returns the attempts so far.
+int DeferPlanning(db::Transaction& tx, int64_t id, absl::Time now);
+int64_t CountUnplanned(db::Transaction& tx);
 // The notice, locked; nullopt when gone.
 std::optional<NoticeRow> LockNotice(db::Transaction& tx, int64_t id);
 void MarkPlanned(db::Transaction& tx, int64_t id, absl::Time at, const std::string& customer_id,
@@ -62,12 +70,14 @@ int CountNonEssentialSince(db::Transaction& tx, const std::string& phone_key, ab
 std::vector<DeliveryRow> ClaimDue(db::Transaction& tx, const std::string& channel, absl::Time now,
                                   absl::Duration lease, int limit);
 std::optional<DeliveryRow> LockDelivery(db::Transaction& tx, int64_t id);
+// Each records the outcome of the delivery's attempts so far (settled_attempts = attempts).
 void MarkSent(db::Transaction& tx, int64_t id, absl::Time at, const std::string& provider_id);
 void MarkRetry(db::Transaction& tx, int64_t id, absl::Time next, const std::string& error);
 void MarkDead(db::Transaction& tx, int64_t id, const std::string& error);
 void ResetForRetry(db::Transaction& tx, int64_t id, absl::Time now);
 void RecordReceipt(db::Transaction& tx, int64_t id, const std::string& receipt, absl::Time at);
-// Sent SMS without a final receipt, sent after `since`.
+// Sent SMS without a final receipt, sent after `since`, whose provider id is known (one found
+// again by its OutId has none to ask by).
 std::vector<DeliveryRow> AwaitingReceipt(db::Transaction& tx, absl::Time since, int limit);
 
 std::vector<DeliveryRow> DeliveriesInState(db::Transaction& tx, const std::string& state,
