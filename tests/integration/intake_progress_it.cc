@@ -93,6 +93,7 @@ TEST(RoutingEvents, EachChangesStatusAndTimelineExactlyOnce) {
   rejected.set_department_id("engineering");
   rejected.set_staff_id("S0007");
   rejected.set_reason("应由物业处理");
+  *rejected.mutable_at() = ToProto(now + absl::Seconds(1));  // each step after the one before
   Deliver(intake, RoutingEvent("AssignmentRejected", number, rejected));
   auto [s2, after_rejection] = Get(intake.intake(), number);
   EXPECT_EQ(after_rejection.status(), iv1::COMPLAINT_STATUS_RECEIVED);
@@ -102,6 +103,7 @@ TEST(RoutingEvents, EachChangesStatusAndTimelineExactlyOnce) {
   rv1::ComplaintSentToSupervisor sent;
   sent.set_number(number);
   sent.set_reason("several_departments");
+  *sent.mutable_at() = ToProto(now + absl::Seconds(2));
   Deliver(intake, RoutingEvent("ComplaintSentToSupervisor", number, sent));
   EXPECT_EQ(Get(intake.intake(), number).second.status(), iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
 
@@ -109,6 +111,7 @@ TEST(RoutingEvents, EachChangesStatusAndTimelineExactlyOnce) {
   assigned.set_number(number);
   assigned.set_supervisor_staff_id("S0009");
   assigned.set_lead_department_id("property");
+  *assigned.mutable_at() = ToProto(now + absl::Seconds(3));
   *assigned.mutable_ack_due() = ToProto(now + absl::Hours(2));
   Deliver(intake, RoutingEvent("ComplaintAssignedBySupervisor", number, assigned));
   auto [s3, after_assignment] = Get(intake.intake(), number);
@@ -119,6 +122,7 @@ TEST(RoutingEvents, EachChangesStatusAndTimelineExactlyOnce) {
   rv1::AcknowledgementOverdue overdue;
   overdue.set_number(number);
   overdue.set_department_id("property");
+  *overdue.mutable_escalated_at() = ToProto(now + absl::Seconds(4));
   Deliver(intake, RoutingEvent("AcknowledgementOverdue", number, overdue));
   EXPECT_EQ(Get(intake.intake(), number).second.status(), iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
 
@@ -127,6 +131,7 @@ TEST(RoutingEvents, EachChangesStatusAndTimelineExactlyOnce) {
   acknowledged.set_department_id("property");
   acknowledged.set_owner_staff_id("S0042");
   acknowledged.set_category(cv1::CATEGORY_PROPERTY_SERVICE);
+  *acknowledged.mutable_acknowledged_at() = ToProto(now + absl::Seconds(5));
   const cv1::Event ack_event = RoutingEvent("ComplaintAcknowledged", number, acknowledged);
   EXPECT_FALSE(Deliver(intake, ack_event));
   EXPECT_TRUE(Deliver(intake, ack_event));
@@ -340,6 +345,7 @@ TEST(CaseHandlingEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   inspected.set_cycle(1);
   inspected.set_inspector_staff_id("S0060");
   inspected.set_severity(cv1::SEVERITY_HIGH);
+  *inspected.mutable_at() = ToProto(t + absl::Minutes(2));  // each step after the one before
   DeliverTwice(intake, number, CaseEvent("InspectionReportAttached", number, inspected));
   c = last_entry(iv1::TIMELINE_EVENT_TYPE_INSPECTION_REPORT_ATTACHED);
   EXPECT_EQ(c.timeline(5).actor_id(), "S0060");
@@ -350,6 +356,7 @@ TEST(CaseHandlingEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   contacted.set_staff_id("S0042");
   contacted.set_channel("phone");
   contacted.set_summary("检测结果已出，外墙防水层老化，周五给出方案 👍");
+  *contacted.mutable_at() = ToProto(t + absl::Minutes(3));
   DeliverTwice(intake, number, CaseEvent("CustomerContacted", number, contacted));
   c = last_entry(iv1::TIMELINE_EVENT_TYPE_CUSTOMER_CONTACTED);
   EXPECT_EQ(c.timeline(6).summary(),
@@ -362,6 +369,7 @@ TEST(CaseHandlingEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   extended.set_reason("需第三方复检");
   *extended.mutable_original_due() = ToProto(t + absl::Hours(48));
   *extended.mutable_new_due() = ToProto(t + absl::Hours(120));
+  *extended.mutable_at() = ToProto(t + absl::Minutes(4));
   DeliverTwice(intake, number, CaseEvent("SolutionDeadlineExtended", number, extended));
   c = last_entry(iv1::TIMELINE_EVENT_TYPE_SOLUTION_DEADLINE_EXTENDED);
   EXPECT_EQ(FromProto(c.solution_due()), t + absl::Hours(120));
@@ -377,6 +385,7 @@ TEST(CaseHandlingEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   missed.set_department_id("engineering");
   missed.set_owner_staff_id("S0042");
   *missed.mutable_due() = ToProto(t + absl::Hours(120));
+  *missed.mutable_detected_at() = ToProto(t + absl::Minutes(5));
   DeliverTwice(intake, number, CaseEvent("SolutionDeadlineMissed", number, missed));
   c = last_entry(iv1::TIMELINE_EVENT_TYPE_SOLUTION_DEADLINE_MISSED);
   EXPECT_EQ(c.status(), iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
@@ -420,6 +429,7 @@ TEST(CaseHandlingEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   progressed.set_staff_id("S0042");
   progressed.set_note("内部：施工队调整");
   progressed.set_plan_changed(true);
+  *progressed.mutable_at() = ToProto(t + absl::Minutes(270));
   DeliverTwice(intake, number, CaseEvent("ImplementationProgressRecorded", number, progressed));
   c = last_entry(iv1::TIMELINE_EVENT_TYPE_IMPLEMENTATION_PROGRESS_RECORDED);
   EXPECT_EQ(c.status(), iv1::COMPLAINT_STATUS_IN_IMPLEMENTATION);
@@ -483,10 +493,12 @@ TEST(FollowUpEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   fv1::ProgressUpdateRecorded update;
   update.set_number(number);
   update.set_tracker_staff_id("S0070");
+  *update.mutable_at() = ToProto(t + absl::Minutes(10));  // each step after the one before
   DeliverTwice(intake, number, FollowUpEvent("ProgressUpdateRecorded", number, update));
   fv1::ProgressUpdateOverdue update_overdue;
   update_overdue.set_number(number);
   update_overdue.set_tracker_staff_id("S0070");
+  *update_overdue.mutable_detected_at() = ToProto(t + absl::Minutes(20));
   DeliverTwice(intake, number, FollowUpEvent("ProgressUpdateOverdue", number, update_overdue));
   EXPECT_EQ(MustGet(intake, number).status(), iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
 
@@ -494,7 +506,10 @@ TEST(FollowUpEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
           CaseEvent("CaseResolved", number, Resolved(number, 1, "已修复", t + absl::Hours(1))));
   fv1::CallbackScheduled scheduled = Scheduled(number, 1, t + absl::Hours(72));
   scheduled.set_due_provisional(true);
-  DeliverTwice(intake, number, FollowUpEvent("CallbackScheduled", number, scheduled));
+  cv1::Event scheduled_event = FollowUpEvent("CallbackScheduled", number, scheduled);
+  // The step takes its time from the envelope: when follow-up scheduled it, after the resolution.
+  *scheduled_event.mutable_occurred_at() = ToProto(t + absl::Minutes(61));
+  DeliverTwice(intake, number, scheduled_event);
   c = MustGet(intake, number);
   EXPECT_EQ(FromProto(c.callback_due()), t + absl::Hours(72));
   EXPECT_TRUE(c.callback_due_provisional());
@@ -504,6 +519,7 @@ TEST(FollowUpEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   callback_overdue.set_number(number);
   callback_overdue.set_cycle(1);
   callback_overdue.set_callback_agent_staff_id("S0080");
+  *callback_overdue.mutable_detected_at() = ToProto(t + absl::Hours(75));
   DeliverTwice(intake, number, FollowUpEvent("CallbackOverdue", number, callback_overdue));
   EXPECT_TRUE(MustGet(intake, number).has_callback_due());  // still owed
 
@@ -520,6 +536,7 @@ TEST(FollowUpEvents, EachShowsOnTheRecordAndTheTimelineExactlyOnce) {
   unsatisfied.set_number(number);
   unsatisfied.set_cycle(1);
   unsatisfied.set_satisfaction(2);
+  *unsatisfied.mutable_at() = ToProto(t + absl::Hours(80));  // the callback's own time
   DeliverTwice(intake, number, FollowUpEvent("CustomerUnsatisfied", number, unsatisfied));
   EXPECT_EQ(MustGet(intake, number).status(), iv1::COMPLAINT_STATUS_RESOLVED);  // until reopened
 
@@ -683,7 +700,10 @@ TEST(TheLoop, EventsOvertakingOneAnotherNeverMoveTheStatusBack) {
   EXPECT_EQ(c.status(), iv1::COMPLAINT_STATUS_ACKNOWLEDGED);
   EXPECT_EQ(c.department_id(), "engineering");  // routing's late news is history only
   EXPECT_EQ(c.owner_staff_id(), "S0042");
-  EXPECT_EQ(c.timeline(c.timeline_size() - 1).type(), iv1::TIMELINE_EVENT_TYPE_ROUTED);
+  // On the timeline the routing comes where it happened: before the opening it arrived after.
+  EXPECT_EQ(Types(c), std::vector<iv1::TimelineEventType>({iv1::TIMELINE_EVENT_TYPE_RECEIVED,
+                                                           iv1::TIMELINE_EVENT_TYPE_ROUTED,
+                                                           iv1::TIMELINE_EVENT_TYPE_CASE_OPENED}));
 
   // Follow-up's close overtakes case handling's resolution; the resolution still brings its
   // result but the complaint stays closed.
@@ -900,6 +920,7 @@ TEST(DepartmentNames, WithoutADirectoryTheNamesAlreadyKeptServe) {
   reopened.set_cycle(2);
   reopened.set_department_id("district-7");
   reopened.set_owner_staff_id("S0043");
+  *reopened.mutable_reopened_at() = ToProto(FromProto(opened.opened_at()) + absl::Minutes(1));
   Deliver(intake, CaseEvent("CaseReopened", number, reopened));
   c = MustGet(intake, number);
   EXPECT_THAT(c.timeline(c.timeline_size() - 1).summary(), HasSubstr("重新交由责任部门处理"));

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "complaints/casehandling/v1/events.pb.h"
 #include "complaints/followup/v1/events.pb.h"
@@ -25,6 +26,7 @@
 #include "complaints/routing/v1/events.pb.h"
 #include "services/intake/domain/customer_text.h"
 #include "services/intake/domain/progress.h"
+#include "services/intake/domain/timeline_order.h"
 #include "services/intake/domain/timestamps.h"
 
 namespace tousu::intake {
@@ -1052,6 +1054,42 @@ TEST(EveryEvent, ADirectoryNameIsKeptOnlyWhenItCanBeShown) {
   d.set_name("销售部");
   d.set_id("has space");
   EXPECT_FALSE(FromDirectory(d, undated).has_value());
+}
+
+TEST(TimelineOrder, StepsReadInTheOrderTheyHappenedWhateverOrderTheyArrivedIn) {
+  google::protobuf::RepeatedPtrField<iv1::TimelineEntry> timeline;
+  auto add = [&](iv1::TimelineEventType type, int64_t second, const std::string& summary = "") {
+    iv1::TimelineEntry* e = timeline.Add();
+    e->set_type(type);
+    e->mutable_at()->set_seconds(second);
+    e->set_summary(summary);
+  };
+  // As they arrived: follow-up's tracker before case-handling's opening, a reopening before the
+  // unsatisfied callback that caused it (stamped with the callback's time), and two notices.
+  add(iv1::TIMELINE_EVENT_TYPE_RECEIVED, 100);
+  add(iv1::TIMELINE_EVENT_TYPE_TRACKER_ASSIGNED, 201);
+  add(iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED, 200, "first notice");
+  add(iv1::TIMELINE_EVENT_TYPE_CASE_OPENED, 200);
+  add(iv1::TIMELINE_EVENT_TYPE_ACKNOWLEDGED, 200);
+  add(iv1::TIMELINE_EVENT_TYPE_CASE_REOPENED, 300);
+  add(iv1::TIMELINE_EVENT_TYPE_CASE_OPENED, 300);
+  add(iv1::TIMELINE_EVENT_TYPE_CALLBACK_RECORDED, 300);
+  add(iv1::TIMELINE_EVENT_TYPE_CUSTOMER_UNSATISFIED, 300);
+  add(iv1::TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED, 200, "second notice");
+  SortTimeline(&timeline);
+  std::vector<std::string> got;
+  for (const auto& e : timeline) {
+    got.push_back(absl::StrCat(iv1::TimelineEventType_Name(e.type()), " ", e.summary()));
+  }
+  EXPECT_EQ(
+      got,
+      (std::vector<std::string>{
+          "TIMELINE_EVENT_TYPE_RECEIVED ", "TIMELINE_EVENT_TYPE_ACKNOWLEDGED ",
+          "TIMELINE_EVENT_TYPE_CASE_OPENED ", "TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED first notice",
+          "TIMELINE_EVENT_TYPE_CUSTOMER_NOTIFIED second notice",
+          "TIMELINE_EVENT_TYPE_TRACKER_ASSIGNED ", "TIMELINE_EVENT_TYPE_CALLBACK_RECORDED ",
+          "TIMELINE_EVENT_TYPE_CUSTOMER_UNSATISFIED ", "TIMELINE_EVENT_TYPE_CASE_REOPENED ",
+          "TIMELINE_EVENT_TYPE_CASE_OPENED "}));
 }
 
 }  // namespace

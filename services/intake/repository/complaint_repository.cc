@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/sql_time.h"
+#include "services/intake/domain/timeline_order.h"
 #include "services/intake/domain/timestamps.h"
 
 namespace tousu::intake::repository {
@@ -249,6 +250,7 @@ std::optional<iv1::Complaint> LoadComplaint(db::Transaction& tx, const std::stri
     e->set_actor_id(Str(*entries, 4));
     e->set_department_id(Str(*entries, 5));
   }
+  SortTimeline(complaint.mutable_timeline());
   return complaint;
 }
 
