@@ -50,6 +50,7 @@ void AnalyticsService::SubscribeToEvents() {
   ProjectIntoFacts<rv1::ComplaintAssignedBySupervisor>();
   ProjectIntoFacts<rv1::ComplaintAcknowledged>();
   ProjectIntoFacts<rv1::AcknowledgementOverdue>();
+  ProjectIntoFacts<rv1::SupervisorQueueOverdue>();
   ProjectIntoFacts<chv1::CaseOpened>();
   ProjectIntoFacts<chv1::SolutionProposed>();
   ProjectIntoFacts<chv1::SolutionDeadlineMissed>();

@@ -142,6 +142,7 @@ NotificationService::NotificationService(server::ServiceRuntime& rt, Settings se
   };
   sink.On<iv1::ComplaintReceived>(any);
   sink.On<complaints::routing::v1::AcknowledgementOverdue>(any);
+  sink.On<complaints::routing::v1::SupervisorQueueOverdue>(any);
   sink.On<complaints::casehandling::v1::CaseOpened>(any);
   sink.On<complaints::casehandling::v1::SolutionDeadlineExtended>(any);
   sink.On<complaints::casehandling::v1::SolutionProposed>(any);

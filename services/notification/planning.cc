@@ -94,9 +94,11 @@ absl::StatusOr<NotificationService::Recipient> NotificationService::ResolveStaff
     r.variables["staff_name"] = r.name;
     return r;
   }
+  const bool office_manager = notice.recipient == kOfficeManagerRecipient;
   const size_t colon = notice.recipient.find(':');
-  const std::string how = notice.recipient.substr(0, colon);
-  const std::string ref = notice.recipient.substr(colon + 1);
+  const std::string how = office_manager ? "supervisor" : notice.recipient.substr(0, colon);
+  const std::string ref =
+      office_manager ? settings_.complaint_office_department : notice.recipient.substr(colon + 1);
   std::string staff_id;
   if (how == "staff") {
     staff_id = ref;

@@ -98,6 +98,11 @@ absl::StatusOr<Settings> Settings::FromConfig(const config::Config& cfg) {
   auto webhook = ReadSecret(cfg, "STAFF_WEBHOOK_URL_FILE");
   if (!webhook.ok()) return webhook.status();
   s.staff_webhook_url = *webhook;
+  s.complaint_office_department =
+      cfg.GetOr("COMPLAINT_OFFICE_DEPARTMENT", s.complaint_office_department);
+  if (s.complaint_office_department.empty()) {
+    return absl::InvalidArgumentError("COMPLAINT_OFFICE_DEPARTMENT: empty");
+  }
   for (absl::string_view e :
        absl::StrSplit(cfg.GetOr("MANAGEMENT_EMAILS", ""), ',', absl::SkipWhitespace())) {
     s.management_emails.emplace_back(absl::StripAsciiWhitespace(e));

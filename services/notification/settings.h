@@ -28,11 +28,14 @@ struct Settings {
   EmailConfig email;      // SMTP_URL, SMTP_USER, SMTP_PASSWORD_FILE, MAIL_FROM, MAIL_FROM_NAME
   std::string staff_webhook_url;  // STAFF_WEBHOOK_URL_FILE (a secret: robots' URLs carry a key)
   std::vector<std::string> management_emails;  // MANAGEMENT_EMAILS, comma-separated
+  // COMPLAINT_OFFICE_DEPARTMENT: the complaint office; its supervisor is the complaint office
+  // manager, alerted when a complaint waits in the supervisor queue too long.
+  std::string complaint_office_department = "customer-service";
 
   absl::Duration plan_interval = absl::Milliseconds(500);
   absl::Duration send_interval = absl::Milliseconds(500);
   // How long a claimed delivery is left to its sender before another may try it (a sender that
-  // died mid-send); the provider's idempotency key makes that second try harmless.
+  // died mid-send); an SMS is then first looked up at the provider by its OutId.
   absl::Duration send_lease = absl::Minutes(2);
   absl::Duration receipt_interval = absl::Seconds(30);
   absl::Duration retention = absl::Hours(24 * 365);

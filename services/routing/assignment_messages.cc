@@ -25,6 +25,9 @@ void ToProto(const Assignment& a, rv1::Assignment* out) {
   out->set_bounces(a.bounces);
   out->set_escalated(a.escalated);
   out->set_complex(a.complex);
+  if (a.queued_at) ToProto(*a.queued_at, out->mutable_queued_at());
+  if (a.queue_due) ToProto(*a.queue_due, out->mutable_queue_due());
+  out->set_queue_overdue(a.queue_escalated);
 }
 
 void ToProto(const Hop& hop, rv1::Hop* out) {
@@ -62,6 +65,7 @@ rv1::ComplaintSentToSupervisor SentToSupervisorEvent(const Assignment& a, absl::
   ev.set_reason(a.supervisor_reason);
   ev.set_category(a.category);
   ToProto(at, ev.mutable_at());
+  if (a.queue_due) ToProto(*a.queue_due, ev.mutable_queue_due());
   return ev;
 }
 
@@ -109,6 +113,20 @@ rv1::AcknowledgementOverdue OverdueEvent(const Assignment& a, absl::Time escalat
   ev.set_department_id(a.department_id);
   ToProto(*a.ack_due, ev.mutable_ack_due());
   ToProto(escalated_at, ev.mutable_escalated_at());
+  if (a.queue_due) ToProto(*a.queue_due, ev.mutable_queue_due());
+  return ev;
+}
+
+rv1::SupervisorQueueOverdue QueueOverdueEvent(const Assignment& a, absl::Time escalated_at) {
+  rv1::SupervisorQueueOverdue ev;
+  ev.set_number(a.number);
+  ev.set_reason(a.supervisor_reason);
+  if (a.queued_at) ToProto(*a.queued_at, ev.mutable_queued_at());
+  if (a.queue_due) ToProto(*a.queue_due, ev.mutable_queue_due());
+  ToProto(escalated_at, ev.mutable_escalated_at());
+  ev.set_category(a.category);
+  ev.set_severity(a.severity);
+  ev.set_department_id(a.department_id);
   return ev;
 }
 

@@ -31,5 +31,8 @@ complaints::routing::v1::ComplaintAssignedBySupervisor AssignedBySupervisorEvent
 // An assignment escalated at `escalated_at`.
 complaints::routing::v1::AcknowledgementOverdue OverdueEvent(const Assignment& a,
                                                              absl::Time escalated_at);
+// An assignment whose supervisor-queue deadline passed, escalated at `escalated_at`.
+complaints::routing::v1::SupervisorQueueOverdue QueueOverdueEvent(const Assignment& a,
+                                                                  absl::Time escalated_at);
 
 }  // namespace tousu::routing

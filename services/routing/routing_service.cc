@@ -30,6 +30,10 @@ RoutingService::RoutingService(server::ServiceRuntime& rt, Classifier classifier
       escalations_(
           rt.registry(), "tousu_routing_escalations_total",
           "Acknowledgement deadlines missed and escalated to the supervisor (SLA breaches).", {}),
+      queue_escalations_(rt.registry(), "tousu_routing_supervisor_queue_overdue_total",
+                         "Complaints left in the supervisor queue past its deadline; the complaint "
+                         "office manager was alerted (SLA breaches).",
+                         {}),
       rejections_(rt.registry(), "tousu_routing_rejections_total",
                   "Assignments sent back as misrouted.", {"department"}),
       supervisor_queue_(rt.registry(), "tousu_routing_supervisor_queue_length",
@@ -41,6 +45,7 @@ RoutingService::RoutingService(server::ServiceRuntime& rt, Classifier classifier
                      .Add({}, prometheus::Histogram::BucketBoundaries{0.3, 0.4, 0.5, 0.6, 0.7, 0.8,
                                                                       0.9, 0.95, 0.99});
   escalations_.With({});
+  queue_escalations_.With({});
   supervisor_queue_.With({}).Set(0);
   for (const char* t : {"on_time", "late"}) acknowledgements_.With({t});
 
@@ -336,7 +341,7 @@ grpc::ServerUnaryReactor* RoutingService::AssignBySupervisor(
 }
 
 absl::StatusOr<int> RoutingService::EscalateOverdue() {
-  int escalated = 0;
+  int escalated = 0, queue_escalated = 0;
   int64_t queue = 0;
   auto s = db::RunInTransaction(rt_.pool(),
                                 [&](db::Transaction& tx) -> absl::Status {
@@ -354,6 +359,17 @@ absl::StatusOr<int> RoutingService::EscalateOverdue() {
                                     rt_.outbox().Append(tx, number, OverdueEvent(*a, now));
                                     ++escalated;
                                   }
+                                  // The same for the supervisor queue's own deadline.
+                                  queue_escalated = 0;
+                                  for (const auto& number : ClaimQueueOverdue(tx, now, 100)) {
+                                    auto a = LoadAssignment(tx, number, /*for_update=*/true);
+                                    if (!a || !rules_.IsQueueOverdue(*a, now)) continue;
+                                    const Hop hop = rules_.EscalateQueue(*a, now);
+                                    UpdateAssignment(tx, *a);
+                                    AddHop(tx, number, hop);
+                                    rt_.outbox().Append(tx, number, QueueOverdueEvent(*a, now));
+                                    ++queue_escalated;
+                                  }
                                   queue = CountState(tx, rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR);
                                   return absl::OkStatus();
                                 },
@@ -363,8 +379,9 @@ absl::StatusOr<int> RoutingService::EscalateOverdue() {
     escalations_.With({}).Increment(escalated);
     supervisor_.With({kAcknowledgementOverdue}).Increment(escalated);
   }
+  if (queue_escalated > 0) queue_escalations_.With({}).Increment(queue_escalated);
   supervisor_queue_.With({}).Set(static_cast<double>(queue));
-  return escalated;
+  return escalated + queue_escalated;
 }
 
 }  // namespace tousu::routing

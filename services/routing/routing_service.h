@@ -97,6 +97,7 @@ class RoutingService final : public rv1::RoutingService::CallbackService {
   metrics::CachedCounter supervisor_;
   metrics::CachedCounter acknowledgements_;
   metrics::CachedCounter escalations_;
+  metrics::CachedCounter queue_escalations_;
   metrics::CachedCounter rejections_;
   metrics::CachedGauge supervisor_queue_;
   prometheus::Histogram* confidence_ = nullptr;

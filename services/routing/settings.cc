@@ -22,6 +22,9 @@ absl::StatusOr<RoutingSettings> RoutingSettings::FromConfig(const config::Config
   auto window = cfg.PositiveDurationOr("ACK_WINDOW", s.policy.ack_window);
   if (!window.ok()) return window.status();
   s.policy.ack_window = *window;
+  auto supervisor_window = cfg.PositiveDurationOr("SUPERVISOR_WINDOW", s.policy.supervisor_window);
+  if (!supervisor_window.ok()) return supervisor_window.status();
+  s.policy.supervisor_window = *supervisor_window;
   auto interval = cfg.PositiveDurationOr("ESCALATION_INTERVAL", s.escalation_interval);
   if (!interval.ok()) return interval.status();
   s.escalation_interval = *interval;

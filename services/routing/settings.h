@@ -5,6 +5,8 @@
 //   LOW_CONFIDENCE         classifier confidence below which the supervisor decides (0..1, 0.6)
 //   MAX_BOUNCES            rejections before the supervisor takes over (2)
 //   ACK_WINDOW             how long a department has to acknowledge (1h)
+//   SUPERVISOR_WINDOW      how long a complaint may wait in the supervisor queue before the
+//                          complaint office manager is alerted (1h, wall clock, 7x24)
 //   ESCALATION_INTERVAL    how often overdue acknowledgements are looked for (1s)
 
 #include <string>

@@ -145,8 +145,9 @@ class NotificationE2e : public ::testing::Test {
     return client::NewCallContext(absl::Seconds(10));
   }
 
+  // A complaint of `severity` (a critical one waits for a supervisor instead of being routed).
   std::string Submit(const std::string& request_id, const std::string& phone,
-                     const std::string& email) {
+                     const std::string& email, cv1::Severity severity = cv1::SEVERITY_HIGH) {
     iv1::SubmitComplaintRequest req;
     req.set_request_id(request_id);
     auto* c = req.mutable_complaint();
@@ -158,7 +159,7 @@ class NotificationE2e : public ::testing::Test {
     c->set_unit("1202");
     c->set_description("卫生间天花板漏水，墙面大面积渗水发霉，已经影响正常使用，请尽快派人维修");
     time::ToProto(absl::Now() - absl::Hours(30), c->mutable_occurred_at());
-    c->set_severity(cv1::SEVERITY_HIGH);
+    c->set_severity(severity);
     c->set_expected_resolution("尽快上门检修并赔偿损失");
     c->set_channel(cv1::CHANNEL_HOTLINE);
     c->set_recorded_by_staff_id("S0005");
@@ -167,8 +168,10 @@ class NotificationE2e : public ::testing::Test {
     auto s = intake_->SubmitComplaint(Ctx().get(), req, &submitted);
     EXPECT_TRUE(s.ok()) << s.error_message();
     const std::string number = submitted.complaint().number();
-    EXPECT_TRUE(
-        Eventually([&] { return Complaint(number).status() == iv1::COMPLAINT_STATUS_ROUTED; }));
+    const iv1::ComplaintStatus placed = severity == cv1::SEVERITY_CRITICAL
+                                            ? iv1::COMPLAINT_STATUS_WITH_SUPERVISOR
+                                            : iv1::COMPLAINT_STATUS_ROUTED;
+    EXPECT_TRUE(Eventually([&] { return Complaint(number).status() == placed; }));
     return number;
   }
 
@@ -533,6 +536,39 @@ TEST_F(NotificationE2e, QuietHoursHoldRoutineNoticesUntilMorningButNotTheReceipt
   stack_->SetClockOffset(eleven_pm - now + absl::Hours(9) + absl::Minutes(5));
   ASSERT_TRUE(Eventually([&] { return SmsReceived(provider_port_, phone).size() == 2; }));
   EXPECT_TRUE(absl::StrContains(SmsReceived(provider_port_, phone)[1], "已由工程质量部受理"));
+}
+
+TEST_F(NotificationE2e, AComplaintLeftInTheSupervisorQueueAlertsTheComplaintOfficeManagerOnce) {
+  const std::string number = Submit("notify-queue", "13922230006", "", cv1::SEVERITY_CRITICAL);
+  // Nobody in the supervisor queue decides within the hour: 王丽华, the supervisor of the
+  // complaint office (customer-service), is told by name, by email and in the staff chat.
+  const absl::Time now = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(now, time::BeijingZone());
+  const absl::Time ten = absl::FromCivil(
+      absl::CivilHour(today.year(), today.month(), today.day(), 10), time::BeijingZone());
+  stack_->SetClockOffset(ten - now + absl::Minutes(65));
+  const std::vector<std::string> mail = {"wang.lihua@staff.example.com", number,
+                                         "转入主管队列（情况危急）"};
+  ASSERT_TRUE(Eventually([&] { return MailsContaining(*dir_ + "/maildir", mail) == 1; }))
+      << "no email to the complaint office manager 王丽华 about " << number;
+  auto chat_alerts = [&] {
+    int n = 0;
+    for (const auto& w : Webhooks(provider_port_)) {
+      n += absl::StrContains(w, "@王丽华") && absl::StrContains(w, number) &&
+                   absl::StrContains(w, "主管队列")
+               ? 1
+               : 0;
+    }
+    return n;
+  };
+  ASSERT_TRUE(Eventually([&] { return chat_alerts() == 1; }))
+      << absl::StrJoin(Webhooks(provider_port_), "\n");
+  // Still waiting hours later, it is not alerted again.
+  stack_->SetClockOffset(ten - now + absl::Hours(4));
+  absl::SleepFor(absl::Seconds(3));
+  EXPECT_EQ(MailsContaining(*dir_ + "/maildir", mail), 1);
+  EXPECT_EQ(chat_alerts(), 1);
+  EXPECT_EQ(Complaint(number).status(), iv1::COMPLAINT_STATUS_WITH_SUPERVISOR);
 }
 
 }  // namespace

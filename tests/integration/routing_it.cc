@@ -94,7 +94,8 @@ class RoutingIt : public ::testing::Test {
     std::ofstream(subscriptions_)
         << "ComplaintRouted intake\nComplaintSentToSupervisor intake\n"
            "ComplaintAssignedBySupervisor intake\nComplaintAcknowledged intake\n"
-           "AssignmentRejected intake\nAcknowledgementOverdue intake\n";
+           "AssignmentRejected intake\nAcknowledgementOverdue intake\n"
+           "SupervisorQueueOverdue notification\n";
     replica_a_ = StartReplica();
     stub_ = complaints::routing::v1::RoutingService::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", replica_a_.runtime->grpc_port()),
@@ -221,6 +222,20 @@ class RoutingIt : public ::testing::Test {
     complaints::routing::v1::RejectAssignmentResponse resp;
     auto ctx = client::NewCallContext(absl::Seconds(5));
     return stub_->RejectAssignment(ctx.get(), req, &resp);
+  }
+
+  // Moves the clock `offset` ahead and runs escalation passes on both replicas at once, twice
+  // each (replica_b_ must be started); how many assignments they escalated in all.
+  int EscalateOnBothReplicasAfter(absl::Duration offset) {
+    time::OffsetFileClock::WriteOffset(clock_file_, offset);
+    absl::SleepFor(absl::Milliseconds(120));  // the clock re-reads its file every 50 ms
+    std::atomic<int> escalated{0};
+    std::vector<std::thread> passes;
+    for (auto* r : {&replica_a_, &replica_b_, &replica_a_, &replica_b_}) {
+      passes.emplace_back([&, r] { escalated += *r->service->EscalateOverdue(); });
+    }
+    for (auto& t : passes) t.join();
+    return escalated.load();
   }
 
   std::string Outbox(const std::string& number, const std::string& type) {
@@ -402,15 +417,7 @@ TEST_F(RoutingIt, AnUnacknowledgedComplaintEscalatesOnceAfterTheHourEvenWithTwoR
   replica_b_ = StartReplica();
   for (int i = 10; i < 30; ++i) Receive(absl::StrCat("TS-202611-0000", i), kLeak);
   EXPECT_EQ(*replica_a_.service->EscalateOverdue(), 0);  // not yet due
-  time::OffsetFileClock::WriteOffset(clock_file_, absl::Minutes(61));
-  absl::SleepFor(absl::Milliseconds(120));  // the clock re-reads its file every 50 ms
-  std::atomic<int> escalated{0};
-  std::vector<std::thread> passes;
-  for (auto* r : {&replica_a_, &replica_b_, &replica_a_, &replica_b_}) {
-    passes.emplace_back([&, r] { escalated += *r->service->EscalateOverdue(); });
-  }
-  for (auto& t : passes) t.join();
-  EXPECT_EQ(escalated.load(), 20);
+  EXPECT_EQ(EscalateOnBothReplicasAfter(absl::Minutes(61)), 20);
   EXPECT_EQ(
       db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE event_type = 'AcknowledgementOverdue'"),
       "20");
@@ -481,6 +488,46 @@ TEST_F(RoutingIt, ACriticalComplaintLandsWithTheSupervisorWhoAssignsIt) {
   ASSERT_EQ(a.assisting_department_ids_size(), 1);
   EXPECT_TRUE(a.complex());
   EXPECT_EQ(Outbox("TS-202611-000050", "ComplaintAssignedBySupervisor"), "1");
+}
+
+TEST_F(RoutingIt, AComplaintLeftInTheSupervisorQueueEscalatesOnceEvenWithTwoReplicas) {
+  replica_b_ = StartReplica();
+  Receive("TS-202611-000060", kLeak, cv1::CATEGORY_UNSPECIFIED, cv1::SEVERITY_CRITICAL);
+  auto a = Get("TS-202611-000060");
+  ASSERT_EQ(a.state(), complaints::routing::v1::ASSIGNMENT_STATE_WITH_SUPERVISOR);
+  ASSERT_TRUE(a.has_queue_due());
+  EXPECT_EQ(a.queue_due().seconds() - a.queued_at().seconds(), 3600);
+  EXPECT_FALSE(a.queue_overdue());
+  // The queue's deadline travels with the event that put it there.
+  EXPECT_EQ(Outbox("TS-202611-000060", "ComplaintSentToSupervisor"), "1");
+  EXPECT_EQ(*replica_a_.service->EscalateOverdue(), 0);
+
+  EXPECT_EQ(EscalateOnBothReplicasAfter(absl::Minutes(61)), 1);
+  EXPECT_EQ(Outbox("TS-202611-000060", "SupervisorQueueOverdue"), "1");
+  a = Get("TS-202611-000060");
+  EXPECT_EQ(a.state(), complaints::routing::v1::ASSIGNMENT_STATE_WITH_SUPERVISOR);
+  EXPECT_TRUE(a.queue_overdue());
+  ASSERT_GE(a.hops_size(), 2);
+  EXPECT_EQ(a.hops(a.hops_size() - 1).action(), "supervisor_queue_overdue");
+  EXPECT_EQ(a.hops(a.hops_size() - 1).reason(), "critical_severity");
+
+  // Hours later it has not escalated again.
+  time::OffsetFileClock::WriteOffset(clock_file_, absl::Hours(5));
+  absl::SleepFor(absl::Milliseconds(120));
+  EXPECT_EQ(*replica_b_.service->EscalateOverdue(), 0);
+  EXPECT_EQ(Outbox("TS-202611-000060", "SupervisorQueueOverdue"), "1");
+
+  // A supervisor's decision takes it out of the queue and off the queue's clock.
+  complaints::routing::v1::AssignBySupervisorRequest req;
+  req.set_number("TS-202611-000060");
+  req.set_supervisor_staff_id("S-SUP-1");
+  req.set_lead_department_id("engineering");
+  complaints::routing::v1::AssignBySupervisorResponse resp;
+  auto ctx = client::NewCallContext(absl::Seconds(5));
+  ASSERT_TRUE(stub_->AssignBySupervisor(ctx.get(), req, &resp).ok());
+  EXPECT_FALSE(resp.assignment().has_queue_due());
+  EXPECT_FALSE(resp.assignment().queue_overdue());
+  time::OffsetFileClock::WriteOffset(clock_file_, absl::ZeroDuration());
 }
 
 TEST_F(RoutingIt, ClassifyComplaintSuggestsACategoryAndRejectsBadText) {

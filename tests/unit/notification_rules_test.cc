@@ -162,6 +162,23 @@ TEST(EventNotices, StaffAlertsGoToTheNamedPeople) {
   EXPECT_EQ(notices[1].recipient, "supervisor:engineering");
 }
 
+TEST(EventNotices, AComplaintLeftInTheSupervisorQueueAlertsTheComplaintOfficeManager) {
+  complaints::routing::v1::SupervisorQueueOverdue waiting;
+  waiting.set_number("TS-202612-000004");
+  waiting.set_reason("too_many_bounces");
+  // 10:00 and 11:00 on 7 December in Beijing.
+  waiting.mutable_queued_at()->set_seconds(1796608800);
+  waiting.mutable_queue_due()->set_seconds(1796612400);
+  auto notices = NoticesFor(Envelope(waiting));
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].kind, "queue_overdue");
+  EXPECT_EQ(notices[0].recipient, "office_manager");
+  EXPECT_EQ(notices[0].variables["queue_reason"], "多次被退回");
+  EXPECT_EQ(notices[0].variables["queued_at"], "2026年12月7日 10:00");
+  EXPECT_EQ(notices[0].variables["queue_due"], "2026年12月7日 11:00");
+  EXPECT_EQ(QueueReasonText("something_new"), "需上级领导决定");
+}
+
 TEST(EventNotices, OnlyTheFirstCycleOpeningIsAnnouncedAndRoutineProgressIsNot) {
   complaints::casehandling::v1::CaseOpened opened;
   opened.set_number("TS-202612-000003");

@@ -479,5 +479,61 @@ TEST(RoutingRules, TheAcknowledgementWindowIsAPolicySetting) {
   EXPECT_TRUE(rules.IsOverdue(a, kNoon + absl::Minutes(30)));
 }
 
+TEST(RoutingRules, TheSupervisorQueueHasAnHourFromEnteringItAndEscalatesOncePerStay) {
+  const RoutingRules rules{Policy{}};
+  Assignment a;
+  a.number = "TS-202611-000001";
+  a.received_at = kNoon;
+  Decision d;
+  d.category = cv1::CATEGORY_PRODUCT_QUALITY;
+  d.to_supervisor = true;
+  d.supervisor_reason = "critical_severity";
+  rules.Route(a, d, kNoon);
+  EXPECT_EQ(a.queued_at, kNoon);
+  EXPECT_EQ(a.queue_due, kNoon + absl::Hours(1));
+  EXPECT_FALSE(rules.IsQueueOverdue(a, kNoon + absl::Minutes(59)));
+  ASSERT_TRUE(rules.IsQueueOverdue(a, kNoon + absl::Hours(1)));
+  const Hop hop = rules.EscalateQueue(a, kNoon + absl::Hours(1));
+  EXPECT_EQ(a.state, rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR);  // still the supervisor's to decide
+  EXPECT_TRUE(a.queue_escalated);
+  EXPECT_EQ(hop.action, "supervisor_queue_overdue");
+  EXPECT_EQ(hop.reason, "critical_severity");
+  EXPECT_FALSE(rules.IsQueueOverdue(a, kNoon + absl::Hours(5)));  // once
+
+  // Assigned, it leaves the queue and its clock.
+  rv1::AssignBySupervisorRequest req;
+  req.set_supervisor_staff_id("S-SUP-1");
+  req.set_lead_department_id("engineering");
+  ASSERT_TRUE(rules.AssignBySupervisor(a, req, kNoon + absl::Hours(2)).ok());
+  EXPECT_FALSE(a.queue_due.has_value());
+  EXPECT_FALSE(a.queued_at.has_value());
+  EXPECT_FALSE(a.queue_escalated);
+  EXPECT_FALSE(rules.IsQueueOverdue(a, kNoon + absl::Hours(9)));
+
+  // Back in the queue (its acknowledgement overdue): a fresh hour, escalated again when it passes.
+  rules.Escalate(a, kNoon + absl::Hours(3));
+  EXPECT_EQ(a.queue_due, kNoon + absl::Hours(4));
+  EXPECT_FALSE(rules.IsQueueOverdue(a, kNoon + absl::Hours(3) + absl::Minutes(30)));
+  EXPECT_TRUE(rules.IsQueueOverdue(a, kNoon + absl::Hours(4)));
+}
+
+TEST(RoutingRules, AComplaintBouncedToTheSupervisorStartsTheQueueClockAndLeavesItWhenAcknowledged) {
+  const RoutingRules rules{Policy{.max_bounces = 0, .supervisor_window = absl::Minutes(30)}};
+  Assignment a = RoutedToEngineering();
+  auto rejected = rules.Reject(a, RejectBy("engineering"), kRules, {RoutedHop("engineering")},
+                               kNoon + absl::Minutes(10));
+  ASSERT_TRUE(rejected.ok()) << rejected.status();
+  ASSERT_EQ(a.state, rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR);
+  EXPECT_EQ(a.queue_due, kNoon + absl::Minutes(40));
+
+  // An escalated complaint its department acknowledges late leaves the queue too.
+  Assignment late = RoutedToEngineering();
+  rules.Escalate(late, kNoon + absl::Hours(1));
+  ASSERT_TRUE(late.queue_due.has_value());
+  ASSERT_TRUE(rules.Acknowledge(late, AckBy("engineering", "S0001"), kNoon + absl::Hours(2)).ok());
+  EXPECT_FALSE(late.queue_due.has_value());
+  EXPECT_FALSE(rules.IsQueueOverdue(late, kNoon + absl::Hours(9)));
+}
+
 }  // namespace
 }  // namespace tousu::routing

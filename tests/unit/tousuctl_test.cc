@@ -458,6 +458,25 @@ TEST(RenderTest, QueueShowsTimeLeftAndOverdue) {
             "Nothing waiting for acknowledgement.\n");
 }
 
+TEST(RenderTest, SupervisorQueueShowsHowLongEachWaitedAndTheTimeLeft) {
+  rv1::ListSupervisorQueueResponse q;
+  auto* a = q.add_assignments();
+  a->set_number("TS-202611-000003");
+  a->set_supervisor_reason("critical_severity");
+  *a->mutable_queued_at() = ToProto(At("2026-11-26T06:40:00Z"));
+  *a->mutable_queue_due() = ToProto(At("2026-11-26T07:40:00Z"));
+  a = q.add_assignments();
+  a->set_number("TS-202611-000004");
+  *a->mutable_queued_at() = ToProto(At("2026-11-26T05:50:00Z"));
+  *a->mutable_queue_due() = ToProto(At("2026-11-26T06:50:00Z"));
+  const std::string text = RenderSupervisorQueue(q, At("2026-11-26T07:05:00Z"));
+  const std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << text;
+  EXPECT_THAT(lines[0], HasSubstr("TIME LEFT"));
+  EXPECT_THAT(lines[1], AllOf(HasSubstr("critical-severity"), HasSubstr("25m"), HasSubstr("35m")));
+  EXPECT_THAT(lines[2], AllOf(HasSubstr("1h15m"), HasSubstr("overdue 15m")));
+}
+
 TEST(RenderTest, AssignmentWithHops) {
   rv1::Assignment a;
   a.set_number("TS-202611-000001");

@@ -205,19 +205,24 @@ std::string RenderDepartmentQueue(const rv1::ListDepartmentQueueResponse& respon
 std::string RenderSupervisorQueue(const rv1::ListSupervisorQueueResponse& response,
                                   absl::Time now) {
   if (response.assignments().empty()) return "Nothing waiting for a supervisor.\n";
-  Table t(
-      {"NUMBER", "REASON", "CATEGORY", "CONFIDENCE", "SEVERITY", "BOUNCES", "ROUTED", "WAITING"});
+  Table t({"NUMBER", "REASON", "CATEGORY", "CONFIDENCE", "SEVERITY", "BOUNCES", "ROUTED", "WAITING",
+           "TIME LEFT"});
   t.AlignRight(3).AlignRight(5);
   for (const rv1::Assignment& a : response.assignments()) {
+    // How long it has waited in the queue (since it was routed, for rows from before the queue
+    // had a clock), and the time left until the complaint office manager is alerted.
+    const bool queued = a.has_queued_at();
     std::string waiting;
-    if (a.has_routed_at()) {
-      waiting = FormatRemaining(now - FromProto(a.routed_at()));
+    if (queued || a.has_routed_at()) {
+      waiting = FormatRemaining(now - FromProto(queued ? a.queued_at() : a.routed_at()));
       // FormatRemaining counts down; for an age, drop its "overdue" wording.
       if (waiting.starts_with("overdue ")) waiting = "0m";
     }
+    const std::string left =
+        a.has_queue_due() ? FormatRemaining(FromProto(a.queue_due()) - now) : std::string("-");
     t.AddRow({a.number(), Word(a.supervisor_reason()), EnumName(a.category()),
               Confidence(a.confidence()), EnumName(a.severity()), absl::StrCat(a.bounces()),
-              FormatBeijing(a.routed_at(), a.has_routed_at()), waiting});
+              FormatBeijing(a.routed_at(), a.has_routed_at()), waiting, left});
   }
   return t.Render() + NextPage(response.page());
 }

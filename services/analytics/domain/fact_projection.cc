@@ -77,6 +77,10 @@ void Project(const rv1::AcknowledgementOverdue&, const EventTimes&, Fact& f) {
   f.ack_sla = CombineSla(f.ack_sla, false);
 }
 
+void Project(const rv1::SupervisorQueueOverdue&, const EventTimes&, Fact& f) {
+  f.ack_sla = CombineSla(f.ack_sla, false);
+}
+
 void Project(const chv1::CaseOpened& m, const EventTimes&, Fact& f) {
   SetCategory(f, m.category());
   SetDepartment(f, m.department_id());

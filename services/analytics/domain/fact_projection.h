@@ -40,6 +40,9 @@ void Project(const complaints::routing::v1::ComplaintAcknowledged& m, const Even
              Fact& f);
 void Project(const complaints::routing::v1::AcknowledgementOverdue& m, const EventTimes& at,
              Fact& f);
+// Left in the supervisor queue past its deadline: nobody acknowledged it within the hour.
+void Project(const complaints::routing::v1::SupervisorQueueOverdue& m, const EventTimes& at,
+             Fact& f);
 void Project(const complaints::casehandling::v1::CaseOpened& m, const EventTimes& at, Fact& f);
 void Project(const complaints::casehandling::v1::SolutionProposed& m, const EventTimes& at,
              Fact& f);

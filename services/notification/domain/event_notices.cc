@@ -1,5 +1,8 @@
 #include "services/notification/domain/event_notices.h"
 
+#include <map>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/events/event_type.h"
@@ -46,6 +49,7 @@ const std::vector<std::string>& NotifyingEventTypes() {
   static const auto* const types = new std::vector<std::string>{
       events::EventTypeOf<iv1::ComplaintReceived>(),
       events::EventTypeOf<rv1::AcknowledgementOverdue>(),
+      events::EventTypeOf<rv1::SupervisorQueueOverdue>(),
       events::EventTypeOf<chv1::CaseOpened>(),
       events::EventTypeOf<chv1::SolutionDeadlineExtended>(),
       events::EventTypeOf<chv1::SolutionProposed>(),
@@ -62,11 +66,30 @@ const std::vector<std::string>& NotifyingEventTypes() {
   return *types;
 }
 
+std::string QueueReasonText(const std::string& reason) {
+  static const auto* const kTexts = new std::map<std::string, std::string>{
+      {"several_departments", "涉及多个部门"},
+      {"critical_severity", "情况危急"},
+      {"low_confidence", "类别难以判定"},
+      {"too_many_bounces", "多次被退回"},
+      {"acknowledgement_overdue", "责任部门超时未受理"},
+      {"no_routing_rule", "没有对应的分派规则"},
+  };
+  auto it = kTexts->find(reason);
+  return it == kTexts->end() ? "需上级领导决定" : it->second;
+}
+
 std::vector<NoticeRequest> NoticesFor(const complaints::common::v1::Event& event) {
   if (iv1::ComplaintReceived m; Unpack(event, &m)) return {ToCustomer("received", m.number())};
   if (rv1::AcknowledgementOverdue m; Unpack(event, &m)) {
     return {ToStaff("ack_overdue", "supervisor:" + m.department_id(), m.number(),
                     {{"department_id", m.department_id()}, {"ack_due", When(m.ack_due())}})};
+  }
+  if (rv1::SupervisorQueueOverdue m; Unpack(event, &m)) {
+    return {ToStaff("queue_overdue", kOfficeManagerRecipient, m.number(),
+                    {{"queued_at", When(m.queued_at())},
+                     {"queue_due", When(m.queue_due())},
+                     {"queue_reason", QueueReasonText(m.reason())}})};
   }
   if (chv1::CaseOpened m; Unpack(event, &m)) {
     // The first cycle's opening is the acknowledgement the customer hears about; later cycles are

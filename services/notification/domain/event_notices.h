@@ -15,6 +15,8 @@ namespace tousu::notification {
 //   "staff:<id>"             that staff member
 //   "supervisor:<dept id>"   the department's supervisor
 //   "lead_of:<staff id>"     the supervisor of that person's department (the callback team lead)
+//   "office_manager"         the complaint office manager: the supervisor of the complaint office
+//                            (COMPLAINT_OFFICE_DEPARTMENT)
 //   "management"             the management distribution list (configuration)
 struct NoticeRequest {
   std::string kind;
@@ -24,6 +26,10 @@ struct NoticeRequest {
 
 inline constexpr char kCustomerRecipient[] = "customer";
 inline constexpr char kManagementRecipient[] = "management";
+inline constexpr char kOfficeManagerRecipient[] = "office_manager";
+
+// Why a complaint is in the supervisor queue (ComplaintSentToSupervisor.reason), for people.
+std::string QueueReasonText(const std::string& reason);
 
 // The event types with notices (what the service subscribes to).
 const std::vector<std::string>& NotifyingEventTypes();

@@ -28,6 +28,7 @@ const std::vector<NoticeKind>& NoticeKinds() {
       customer("reopened", {"solution_due"}),
       customer("closed", {}),
       staff("ack_overdue", {"department_name", "ack_due"}),
+      staff("queue_overdue", {"queued_at", "queue_due", "queue_reason"}),
       staff("solution_missed", {"department_name", "due"}),
       staff("callback_overdue", {"agent_name", "due"}),
       staff("spike", {"spike_title", "spike_description"}),

@@ -36,6 +36,10 @@ struct Assignment {
   std::optional<absl::Time> routed_at, ack_due, acknowledged_at;
   std::optional<bool> ack_on_time;
   bool escalated = false;
+  // While in the supervisor queue: when it entered and by when a supervisor must decide; set
+  // queue_escalated once that passed and the complaint office manager was alerted.
+  std::optional<absl::Time> queued_at, queue_due;
+  bool queue_escalated = false;
   std::string supervisor_reason;  // see ComplaintSentToSupervisor.reason
   int bounces = 0;                // rejections so far
   int hop = 0;                    // the number of the latest routing step
@@ -49,6 +53,7 @@ inline constexpr char kHopAcknowledged[] = "acknowledged";
 inline constexpr char kHopRejected[] = "rejected";
 inline constexpr char kHopEscalated[] = "escalated";
 inline constexpr char kHopAssignedBySupervisor[] = "assigned_by_supervisor";
+inline constexpr char kHopSupervisorQueueOverdue[] = "supervisor_queue_overdue";
 
 struct Hop {
   int hop = 0;

@@ -124,6 +124,24 @@ bool RoutingRules::IsOverdue(const Assignment& a, absl::Time now) const {
          *a.ack_due <= now;
 }
 
+bool RoutingRules::IsQueueOverdue(const Assignment& a, absl::Time now) const {
+  return a.state == rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR && !a.queue_escalated &&
+         a.queue_due.has_value() && *a.queue_due <= now;
+}
+
+void RoutingRules::EnterQueue(Assignment& a, absl::Time now) const {
+  a.state = rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR;
+  a.queued_at = now;
+  a.queue_due = QueueDue(now);
+  a.queue_escalated = false;
+}
+
+void RoutingRules::LeaveQueue(Assignment& a) {
+  a.queued_at.reset();
+  a.queue_due.reset();
+  a.queue_escalated = false;
+}
+
 absl::Status RoutingRules::CheckAcknowledger(const sv1::Staff& owner,
                                              const std::string& department_id) const {
   if (!owner.active()) return absl::FailedPreconditionError("owner_staff_id: not active staff");
@@ -161,7 +179,7 @@ Hop RoutingRules::Route(Assignment& a, const Decision& d, absl::Time now) const 
   a.updated_at = now;
   a.hop = 1;
   if (d.to_supervisor) {
-    a.state = rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR;
+    EnterQueue(a, now);
     a.supervisor_reason = d.supervisor_reason;
     return {.hop = a.hop,
             .action = kHopSentToSupervisor,
@@ -193,6 +211,7 @@ absl::StatusOr<Hop> RoutingRules::Acknowledge(Assignment& a,
   }
   if (auto s = CheckRoutedTo(a, request.department_id()); !s.ok()) return s;
   const bool on_time = AckOnTime(now, *a.ack_due);
+  LeaveQueue(a);
   a.state = rv1::ASSIGNMENT_STATE_ACKNOWLEDGED;
   a.owner_staff_id = request.owner_staff_id();
   a.acknowledged_at = now;
@@ -228,7 +247,7 @@ absl::StatusOr<Rejection> RoutingRules::Reject(Assignment& a,
   a.hop += 1;
   a.updated_at = now;
   if (next.to_supervisor) {
-    a.state = rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR;
+    EnterQueue(a, now);
     a.supervisor_reason = next.reason;
     a.department_id.clear();
     a.routed_at.reset();
@@ -265,6 +284,7 @@ absl::StatusOr<Hop> RoutingRules::AssignBySupervisor(Assignment& a,
   // Distinct and in order, whatever order the supervisor listed them in.
   const std::set<std::string> assisting(request.assisting_department_ids().begin(),
                                         request.assisting_department_ids().end());
+  LeaveQueue(a);
   a.state = rv1::ASSIGNMENT_STATE_ROUTED;
   a.department_id = request.lead_department_id();
   a.assisting_department_ids.assign(assisting.begin(), assisting.end());
@@ -283,7 +303,7 @@ absl::StatusOr<Hop> RoutingRules::AssignBySupervisor(Assignment& a,
 }
 
 Hop RoutingRules::Escalate(Assignment& a, absl::Time now) const {
-  a.state = rv1::ASSIGNMENT_STATE_WITH_SUPERVISOR;
+  EnterQueue(a, now);
   a.escalated = true;
   a.supervisor_reason = kAcknowledgementOverdue;
   a.updated_at = now;
@@ -292,6 +312,17 @@ Hop RoutingRules::Escalate(Assignment& a, absl::Time now) const {
           .department_id = a.department_id,
           .staff_id = "",
           .reason = kAcknowledgementOverdue,
+          .at = now};
+}
+
+Hop RoutingRules::EscalateQueue(Assignment& a, absl::Time now) const {
+  a.queue_escalated = true;
+  a.updated_at = now;
+  return {.hop = a.hop,
+          .action = kHopSupervisorQueueOverdue,
+          .department_id = a.department_id,
+          .staff_id = "",
+          .reason = a.supervisor_reason,
           .at = now};
 }
 

@@ -10,6 +10,8 @@
 //   ROUTED --escalate (the window passed)--> WITH_SUPERVISOR, keeping its department, which
 //                                            may still acknowledge it, late
 //   received --route (complex, or no rule)--> WITH_SUPERVISOR --assign--> ROUTED
+//   WITH_SUPERVISOR --queue overdue (supervisor_window passed)--> WITH_SUPERVISOR, once per stay,
+//                                            the complaint office manager alerted
 //
 // Where a complaint goes:
 //   - category: the one staff chose, else the classifier's;
@@ -46,6 +48,8 @@ struct Policy {
   double low_confidence = 0.6;  // classifier confidence below this goes to the supervisor
   int max_bounces = 2;          // rejections before the supervisor takes over
   absl::Duration ack_window = absl::Hours(1);
+  // How long a complaint may wait in the supervisor queue for a decision (wall clock, 7x24).
+  absl::Duration supervisor_window = absl::Hours(1);
 };
 
 struct RoutingInput {
@@ -119,6 +123,13 @@ class RoutingRules {
   // Acknowledgement deadlines that passed go to the supervisor, once each.
   bool IsOverdue(const Assignment& a, absl::Time now) const;
 
+  // --- The supervisor queue's window -------------------------------------------------------------
+
+  // A complaint entering the supervisor queue at `now` must be decided on by then.
+  absl::Time QueueDue(absl::Time now) const { return now + policy_.supervisor_window; }
+  // Still in the queue past its deadline and not escalated for this stay yet.
+  bool IsQueueOverdue(const Assignment& a, absl::Time now) const;
+
   // --- Who may act (as the staff directory describes them) -------------------------------------
 
   // Acknowledging: active staff of the department acknowledging.
@@ -153,8 +164,16 @@ class RoutingRules {
       absl::Time now) const;
   // An overdue complaint (IsOverdue) to the supervisor; its department keeps it meanwhile.
   Hop Escalate(Assignment& a, absl::Time now) const;
+  // A complaint waiting in the supervisor queue past its deadline (IsQueueOverdue): marked, so
+  // that each stay in the queue is escalated once; it stays in the queue.
+  Hop EscalateQueue(Assignment& a, absl::Time now) const;
 
  private:
+  // `a` enters the supervisor queue at `now` (its window starts).
+  void EnterQueue(Assignment& a, absl::Time now) const;
+  // `a` leaves the supervisor queue.
+  static void LeaveQueue(Assignment& a);
+
   Policy policy_;
 };
 

@@ -21,7 +21,7 @@ constexpr char kColumns[] =
     "number, state, category, category_source, confidence, ranking, severity, channel,"
     " journey_stage, project, department_id, assisting_department_ids, owner_staff_id, complex,"
     " received_at, routed_at, ack_due, acknowledged_at, ack_on_time, escalated,"
-    " supervisor_reason, bounces, hop, updated_at";
+    " supervisor_reason, bounces, hop, updated_at, queued_at, queue_due, queue_escalated";
 
 std::string RankingText(const std::vector<Category>& ranking) {
   std::vector<std::string> parts;
@@ -69,6 +69,9 @@ Assignment ReadRow(sql::ResultSet& rs) {
   r.bounces = rs.getInt(22);
   r.hop = rs.getInt(23);
   r.updated_at = db::FromSqlDateTime(rs.getString(24));
+  r.queued_at = OptionalTime(rs, 25);
+  r.queue_due = OptionalTime(rs, 26);
+  r.queue_escalated = rs.getBoolean(27);
   return r;
 }
 
@@ -151,6 +154,9 @@ int BindRow(sql::PreparedStatement& ps, int first, const Assignment& r) {
   ps.setInt(i++, r.bounces);
   ps.setInt(i++, r.hop);
   ps.setDateTime(i++, db::ToSqlDateTime(r.updated_at));
+  SetOptionalTime(ps, i++, r.queued_at);
+  SetOptionalTime(ps, i++, r.queue_due);
+  ps.setBoolean(i++, r.queue_escalated);
   return i;
 }
 }  // namespace
@@ -158,7 +164,7 @@ int BindRow(sql::PreparedStatement& ps, int first, const Assignment& r) {
 bool InsertAssignment(db::Transaction& tx, const Assignment& row) {
   auto& ps = tx.Prepare(
       std::string("INSERT IGNORE INTO assignments (") + kColumns +
-      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ps.setString(1, row.number);
   BindRow(ps, 2, row);
   return ps.executeUpdate() == 1;
@@ -170,7 +176,8 @@ void UpdateAssignment(db::Transaction& tx, const Assignment& row) {
       " ranking = ?, severity = ?, channel = ?, journey_stage = ?, project = ?, department_id = ?,"
       " assisting_department_ids = ?, owner_staff_id = ?, complex = ?, received_at = ?,"
       " routed_at = ?, ack_due = ?, acknowledged_at = ?, ack_on_time = ?, escalated = ?,"
-      " supervisor_reason = ?, bounces = ?, hop = ?, updated_at = ? WHERE number = ?");
+      " supervisor_reason = ?, bounces = ?, hop = ?, updated_at = ?, queued_at = ?, queue_due = ?,"
+      " queue_escalated = ? WHERE number = ?");
   const int next = BindRow(ps, 1, row);
   ps.setString(next, row.number);
   ps.executeUpdate();
@@ -231,17 +238,34 @@ std::vector<Assignment> ListByState(db::Transaction& tx, AssignmentState state,
   return out;
 }
 
-std::vector<std::string> ClaimOverdue(db::Transaction& tx, absl::Time now, int limit) {
-  auto& q = tx.Prepare(
-      "SELECT number FROM assignments WHERE state = ? AND escalated = 0 AND ack_due <= ?"
-      " ORDER BY ack_due LIMIT ? FOR UPDATE SKIP LOCKED");
-  q.setInt(1, complaints::routing::v1::ASSIGNMENT_STATE_ROUTED);
+namespace {
+// Numbers of assignments in `state` whose deadline `query` looks for passed by `now`, locked for
+// this transaction; rows another replica holds are skipped. `query` binds state, now and limit.
+std::vector<std::string> ClaimPassed(db::Transaction& tx, const char* query, AssignmentState state,
+                                     absl::Time now, int limit) {
+  auto& q = tx.Prepare(query);
+  q.setInt(1, static_cast<int>(state));
   q.setDateTime(2, db::ToSqlDateTime(now));
   q.setInt(3, limit);
   std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
   std::vector<std::string> out;
   while (rs->next()) out.push_back(rs->getString(1));
   return out;
+}
+}  // namespace
+
+std::vector<std::string> ClaimOverdue(db::Transaction& tx, absl::Time now, int limit) {
+  return ClaimPassed(tx,
+                     "SELECT number FROM assignments WHERE state = ? AND escalated = 0 AND "
+                     "ack_due <= ? ORDER BY ack_due LIMIT ? FOR UPDATE SKIP LOCKED",
+                     complaints::routing::v1::ASSIGNMENT_STATE_ROUTED, now, limit);
+}
+
+std::vector<std::string> ClaimQueueOverdue(db::Transaction& tx, absl::Time now, int limit) {
+  return ClaimPassed(tx,
+                     "SELECT number FROM assignments WHERE state = ? AND queue_escalated = 0 AND "
+                     "queue_due <= ? ORDER BY queue_due LIMIT ? FOR UPDATE SKIP LOCKED",
+                     complaints::routing::v1::ASSIGNMENT_STATE_WITH_SUPERVISOR, now, limit);
 }
 
 int64_t CountState(db::Transaction& tx, AssignmentState state) {

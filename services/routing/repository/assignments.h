@@ -35,6 +35,9 @@ std::vector<Assignment> ListByState(db::Transaction& tx, AssignmentState state,
 // Routed assignments past their deadline and not escalated yet (RoutingRules::IsOverdue in SQL),
 // locked for this transaction; rows another replica holds are skipped.
 std::vector<std::string> ClaimOverdue(db::Transaction& tx, absl::Time now, int limit);
+// Complaints in the supervisor queue past its deadline and not escalated for this stay
+// (RoutingRules::IsQueueOverdue in SQL), locked likewise.
+std::vector<std::string> ClaimQueueOverdue(db::Transaction& tx, absl::Time now, int limit);
 int64_t CountState(db::Transaction& tx, AssignmentState state);
 
 }  // namespace tousu::routing
