@@ -301,6 +301,9 @@ TEST_F(FullLoopE2e, TheCaseLoopsUntilTheCustomerIsSatisfiedAndTheTimelineShowsEv
     EXPECT_GT(at, last) << name << " #" << occurrence << " missing or out of order in:\n" << listed;
     last = std::max(last, at);
   }
+  // The second cycle is told once, by its reopening (department, round and deadline).
+  EXPECT_EQ(position("TIMELINE_EVENT_TYPE_CASE_REOPENED", 2), -1) << listed;
+  EXPECT_EQ(position("TIMELINE_EVENT_TYPE_CASE_OPENED", 2), -1) << listed;
 
   // Analytics learned the same story from the events: counted, engineering's, reopened once.
   auto analytics = complaints::analytics::v1::AnalyticsService::NewStub(

@@ -110,7 +110,8 @@ struct Progress {
   int32_t satisfaction = 0;
   std::optional<absl::Time> closed_at;
 
-  // entry.summary is what the event alone tells.
+  // entry.summary is what the event alone tells. entry.type UNSPECIFIED: the step changes the
+  // record without a timeline line of its own (a later cycle's opening, told by its reopening).
   TimelineRecord entry;
   // For summaries that need the record (the department's name, the acknowledgement window):
   // Settle builds the final entry.summary with it. Unset when entry.summary is complete.

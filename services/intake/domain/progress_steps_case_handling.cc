@@ -65,6 +65,9 @@ absl::Status Step(const chv1::CaseOpened& m, const StepContext& at, Progress& p)
   p.category = KnownCategory(m.category());
   SetDue(p.solution_due_change, p.solution_due, m.solution_due(), Due::kKeep);
   p.solution_due_provisional = m.solution_due_provisional();
+  // A later cycle's opening was told with its reopening (department, round, deadline): the
+  // customer reads it once.
+  if (m.cycle() > 1) return absl::OkStatus();
   TimelineRecord& e = p.entry;
   e.at = at.When(m.opened_at());
   e.type = iv1::TIMELINE_EVENT_TYPE_CASE_OPENED;

@@ -350,7 +350,9 @@ void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const 
     touch.setDateTime(1, db::ToSqlDateTime(now));
     touch.setUInt64(2, complaint.id);
     touch.executeUpdate();
-    InsertTimeline(tx, complaint.id, outcome.entry, event_id);
+    if (outcome.entry.type != iv1::TIMELINE_EVENT_TYPE_UNSPECIFIED) {
+      InsertTimeline(tx, complaint.id, outcome.entry, event_id);
+    }
     return;
   }
   // One statement shape for every event: a flag per optional field says whether to keep it; a
@@ -420,7 +422,10 @@ void ApplyProgress(db::Transaction& tx, const LockedComplaint& complaint, const 
   update.setDateTime(++n, db::ToSqlDateTime(now));
   update.setUInt64(++n, complaint.id);
   update.executeUpdate();
-  InsertTimeline(tx, complaint.id, outcome.entry, event_id);
+  // Some steps change the record without a line of their own (see Progress::entry).
+  if (outcome.entry.type != iv1::TIMELINE_EVENT_TYPE_UNSPECIFIED) {
+    InsertTimeline(tx, complaint.id, outcome.entry, event_id);
+  }
 }
 
 }  // namespace tousu::intake::repository
