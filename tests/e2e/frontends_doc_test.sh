@@ -67,7 +67,11 @@ done
 echo "== questionnaire"
 $(doc_block questionnaire)
 echo "== the customer's view at the end"
-call complaints.intake.v1.IntakeService/GetComplaint "{\"number\":\"\$NUMBER\"}" >"$work/final.json"
+# The answer reaches the complaint through follow-up's event to intake: give it a moment.
+for _ in \$(seq 1 100); do
+  call complaints.intake.v1.IntakeService/GetComplaint "{\"number\":\"\$NUMBER\"}" >"$work/final.json"
+  grep -q '"satisfaction":5' "$work/final.json" && break; sleep 0.1
+done
 SCRIPT
 bash "$work/session.sh" >"$work/session.out" 2>&1 || { cat "$work/session.out"; fail "a documented command failed"; }
 cat "$work/session.out"
